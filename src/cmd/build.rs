@@ -1,0 +1,49 @@
+//! `summit-gen build`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Verbosity;
+use crate::BuildOptions;
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The site folder, holding summit.yaml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Where to write the site [default: DIR/public].
+    #[arg(short, long, value_name = "DIR")]
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` from summit.yaml.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include notes marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
+    let opts = BuildOptions {
+        root: args.root,
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    let report = crate::build(&opts)?;
+    if verbosity == Verbosity::Verbose {
+        for f in &report.files {
+            println!("  {}", report.output.join(f).display());
+        }
+    }
+    if verbosity != Verbosity::Quiet {
+        println!(
+            "Wrote {} files ({} talks) to {} in {} ms",
+            report.files.len(),
+            report.talks,
+            report.output.display(),
+            report.elapsed.as_millis()
+        );
+    }
+    Ok(())
+}

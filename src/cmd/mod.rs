@@ -1,0 +1,52 @@
+//! The command line: clap definitions and one module per subcommand.
+//!
+//! This is the edge of the library: it may use anyhow and print; the stages may not.
+
+pub mod build;
+
+use clap::{Parser, Subcommand};
+
+/// A static site generator for conference recaps: one Markdown note per talk, one post.
+#[derive(Debug, Parser)]
+#[command(name = "summit-gen", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Print only errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print every file written.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into its output folder (public/ by default).
+    Build(build::BuildArgs),
+}
+
+/// How much to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Cli {
+    pub fn verbosity(&self) -> Verbosity {
+        match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (_, true) => Verbosity::Verbose,
+            _ => Verbosity::Normal,
+        }
+    }
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let verbosity = cli.verbosity();
+    match cli.command {
+        Command::Build(args) => build::run(args, verbosity),
+    }
+}

@@ -1,0 +1,184 @@
+//! `summit.yaml`: the event and the post.
+//!
+//! Typed serde structs with `deny_unknown_fields`, so a typo is an error with a suggestion
+//! instead of a silently ignored key. Validation that needs more than one field (days, base URL,
+//! language) happens in [`Config::parse`], which reports every problem it finds.
+
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::Diagnostic;
+use crate::load::Source;
+use crate::locale::{self, Labels};
+use crate::parse::types::Date;
+use crate::yaml;
+
+/// The whole of `summit.yaml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    pub language: Option<Spanned<String>>,
+    pub base_url: Option<Spanned<String>>,
+    pub published: Option<Date>,
+    pub event: Event,
+    #[serde(default)]
+    pub labels: Labels,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub name: String,
+    pub url: Option<String>,
+    pub location: Option<String>,
+    #[serde(rename = "virtual", default)]
+    pub is_virtual: bool,
+    pub timezone: Option<String>,
+    pub days: Spanned<Vec<DayConfig>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayConfig {
+    pub date: Date,
+    pub title: Option<String>,
+}
+
+impl Config {
+    /// Parses and checks `summit.yaml`.
+    pub fn parse(source: &Source) -> Result<Config, Vec<Diagnostic>> {
+        let config: Config = yaml::from_str(&source.text, &source.path, 1).map_err(|d| vec![d])?;
+        let mut problems = Vec::new();
+        let at = |s: &serde_saphyr::Location| (s.line() as usize, s.column() as usize);
+
+        if let Some(lang) = &config.language
+            && locale::builtin(&lang.value).is_none()
+        {
+            let (l, c) = at(&lang.referenced);
+            problems.push(
+                Diagnostic::new(&source.path, format!("unknown language `{}`", lang.value))
+                    .at(l, c)
+                    .help(format!(
+                        "built-in languages are {}; pick one and translate its texts under `labels:`",
+                        locale::LANGUAGES.join(", ")
+                    )),
+            );
+        }
+        if let Some(url) = &config.base_url
+            && let Err(why) = check_base_url(&url.value)
+        {
+            let (l, c) = at(&url.referenced);
+            problems.push(
+                Diagnostic::new(&source.path, format!("invalid `base_url`: {why}"))
+                    .at(l, c)
+                    .help("write \"/\" or a full URL such as \"https://user.github.io/repo/\""),
+            );
+        }
+        let days = &config.event.days;
+        if days.value.is_empty() {
+            let (l, c) = at(&days.referenced);
+            problems.push(
+                Diagnostic::new(&source.path, "`event.days` is empty")
+                    .at(l, c)
+                    .help("list the conference days, e.g. `days: [{date: 2020-08-24}]`"),
+            );
+        }
+        for pair in days.value.windows(2) {
+            if pair[1].date <= pair[0].date {
+                let (l, c) = at(&days.referenced);
+                problems.push(
+                    Diagnostic::new(
+                        &source.path,
+                        format!(
+                            "`event.days` must be in date order without repeats: {} comes after {}",
+                            pair[1].date, pair[0].date
+                        ),
+                    )
+                    .at(l, c)
+                    .help("sort the days by date"),
+                );
+            }
+        }
+        if problems.is_empty() {
+            Ok(config)
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn language(&self) -> &str {
+        self.language.as_ref().map_or("en", |l| l.value.as_str())
+    }
+
+    /// The base URL, with `--base-url` taking precedence, always ending in `/`.
+    pub fn base_url(&self) -> String {
+        let url = self.base_url.as_ref().map_or("/", |u| u.value.as_str());
+        normalize_base_url(url)
+    }
+}
+
+pub fn normalize_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// A base URL is "/" (or a path starting with "/"), or an absolute http(s) URL.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.starts_with('/') && !url.starts_with("//") {
+        return Ok(());
+    }
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| {
+            format!("\"{url}\" is neither a path starting with \"/\" nor an http(s) URL")
+        })?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty() || url.contains(char::is_whitespace) {
+        return Err(format!("\"{url}\" has no host"));
+    }
+    Ok(())
+}
+
+/// Where summit.yaml lives in a site.
+pub fn path(root: &Path) -> std::path::PathBuf {
+    root.join("summit.yaml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_urls() {
+        for ok in [
+            "/",
+            "/repo/",
+            "https://user.github.io/repo/",
+            "http://localhost:1111",
+        ] {
+            assert!(check_base_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "repo",
+            "//cdn.example",
+            "ftp://x",
+            "https://",
+            "javascript:alert(1)",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(normalize_base_url("https://a.b/repo"), "https://a.b/repo/");
+    }
+}

@@ -1,0 +1,236 @@
+//! Labels and date formats per language.
+//!
+//! Built in: `da` and `en`. Every label can be overridden under `labels:` in summit.yaml;
+//! `{n}`, `{date}` and `{minutes}` are filled in where a label takes a value. Month and weekday
+//! names come from our own small tables (jiff has no locale data, and needs none for this).
+
+use serde::{Deserialize, Serialize};
+
+use crate::parse::types::Date;
+
+pub const LANGUAGES: &[&str] = &["da", "en"];
+
+macro_rules! labels {
+    ($($(#[$doc:meta])* $field:ident),* $(,)?) => {
+        /// Label overrides from summit.yaml (every one optional).
+        #[derive(Debug, Clone, Default, Deserialize, Serialize)]
+        #[serde(deny_unknown_fields)]
+        pub struct Labels { $($(#[$doc])* pub $field: Option<String>,)* }
+
+        /// The labels of a page, after overrides.
+        #[derive(Debug, Clone, Serialize)]
+        pub struct ResolvedLabels { $(pub $field: String,)* }
+
+        /// A built-in language's labels.
+        pub struct Builtin {
+            pub months: [&'static str; 12],
+            pub weekdays: [&'static str; 7],
+            /// `true`: "26. august 2020"; `false`: "26 August 2020".
+            pub day_dot: bool,
+            $(pub $field: &'static str,)*
+        }
+
+        impl Labels {
+            pub fn resolve(&self, base: &Builtin) -> ResolvedLabels {
+                ResolvedLabels { $($field: self.$field.clone().unwrap_or_else(|| base.$field.to_string()),)* }
+            }
+        }
+    };
+}
+
+labels! {
+    /// "Opsummering af dag {n}"
+    day_heading,
+    /// "Publiceret {date}"
+    published,
+    /// "{minutes} min læsning"
+    reading_time,
+    recommended,
+    recording,
+    slides,
+    links,
+    tags,
+    contents,
+    skip_to_content,
+    speakers,
+    room,
+    track,
+    and,
+    virtual_event,
+    generated_by,
+}
+
+const DA: Builtin = Builtin {
+    months: [
+        "januar",
+        "februar",
+        "marts",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "august",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    weekdays: [
+        "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag",
+    ],
+    day_dot: true,
+    day_heading: "Opsummering af dag {n}",
+    published: "Publiceret {date}",
+    reading_time: "{minutes} min læsning",
+    recommended: "Anbefalet",
+    recording: "Optagelse",
+    slides: "Slides",
+    links: "Links",
+    tags: "Emner",
+    contents: "Indhold",
+    skip_to_content: "Spring til indholdet",
+    speakers: "Talere",
+    room: "Rum",
+    track: "Spor",
+    and: "og",
+    virtual_event: "Virtuel konference",
+    generated_by: "Lavet med summit-gen",
+};
+
+const EN: Builtin = Builtin {
+    months: [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    weekdays: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
+    day_dot: false,
+    day_heading: "Day {n} recap",
+    published: "Published {date}",
+    reading_time: "{minutes} min read",
+    recommended: "Recommended",
+    recording: "Recording",
+    slides: "Slides",
+    links: "Links",
+    tags: "Tags",
+    contents: "Contents",
+    skip_to_content: "Skip to content",
+    speakers: "Speakers",
+    room: "Room",
+    track: "Track",
+    and: "and",
+    virtual_event: "Virtual event",
+    generated_by: "Made with summit-gen",
+};
+
+/// The built-in table for a language code.
+pub fn builtin(lang: &str) -> Option<&'static Builtin> {
+    match lang {
+        "da" => Some(&DA),
+        "en" => Some(&EN),
+        _ => None,
+    }
+}
+
+/// A language's tables plus the site's overrides.
+pub struct Locale {
+    pub base: &'static Builtin,
+    pub labels: ResolvedLabels,
+}
+
+impl Locale {
+    pub fn new(lang: &str, overrides: &Labels) -> Locale {
+        let base = builtin(lang).unwrap_or(&EN);
+        Locale {
+            base,
+            labels: overrides.resolve(base),
+        }
+    }
+
+    /// "26. august 2020" / "26 August 2020".
+    pub fn date(&self, date: Date) -> String {
+        let d = date.0;
+        let month = self.base.months[(d.month() - 1) as usize];
+        if self.base.day_dot {
+            format!("{}. {} {}", d.day(), month, d.year())
+        } else {
+            format!("{} {} {}", d.day(), month, d.year())
+        }
+    }
+
+    /// "mandag 24. august 2020" / "Monday 24 August 2020".
+    pub fn date_with_weekday(&self, date: Date) -> String {
+        let weekday = self.base.weekdays[date.0.weekday().to_monday_zero_offset() as usize];
+        format!("{weekday} {}", self.date(date))
+    }
+
+    pub fn day_heading(&self, n: u32) -> String {
+        self.labels.day_heading.replace("{n}", &n.to_string())
+    }
+
+    pub fn published(&self, date: Date) -> String {
+        self.labels.published.replace("{date}", &self.date(date))
+    }
+
+    pub fn reading_time(&self, minutes: usize) -> String {
+        self.labels
+            .reading_time
+            .replace("{minutes}", &minutes.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> Date {
+        Date::parse(s).unwrap()
+    }
+
+    #[test]
+    fn danish_and_english_dates() {
+        let da = Locale::new("da", &Labels::default());
+        let en = Locale::new("en", &Labels::default());
+        assert_eq!(
+            da.published(date("2020-08-26")),
+            "Publiceret 26. august 2020"
+        );
+        assert_eq!(en.published(date("2020-08-26")), "Published 26 August 2020");
+        assert_eq!(
+            da.date_with_weekday(date("2020-08-24")),
+            "mandag 24. august 2020"
+        );
+        assert_eq!(
+            en.date_with_weekday(date("2020-08-25")),
+            "Tuesday 25 August 2020"
+        );
+        assert_eq!(da.day_heading(1), "Opsummering af dag 1");
+        assert_eq!(en.reading_time(10), "10 min read");
+    }
+
+    #[test]
+    fn overrides_win() {
+        let labels = Labels {
+            day_heading: Some("Dag {n}".into()),
+            ..Labels::default()
+        };
+        assert_eq!(Locale::new("da", &labels).day_heading(2), "Dag 2");
+    }
+}

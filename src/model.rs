@@ -1,0 +1,425 @@
+//! Model stage: parsed notes become the post: days in order, talks ordered within each day,
+//! unique slugs, drafts dropped. Pure and deterministic; every problem found is reported.
+
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::parse::types::{ClockTime, Date, DayRef, Link, Speaker};
+use crate::parse::{self, ParsedPage, ParsedTalk};
+
+/// The whole post.
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    pub base_url: String,
+    pub intro: Option<ParsedPage>,
+    pub outro: Option<ParsedPage>,
+    pub days: Vec<Day>,
+}
+
+#[derive(Debug)]
+pub struct Day {
+    pub number: u32,
+    /// `day-N`: the day's anchor.
+    pub id: String,
+    pub date: Date,
+    pub title: Option<String>,
+    pub lead: Option<ParsedPage>,
+    pub talks: Vec<Talk>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Talk {
+    #[serde(skip)]
+    pub path: PathBuf,
+    /// Unique across the site; the talk's anchor.
+    pub slug: String,
+    pub title: String,
+    pub speakers: Vec<Speaker>,
+    pub day: u32,
+    pub start: Option<ClockTime>,
+    pub end: Option<ClockTime>,
+    pub duration: Option<u32>,
+    pub room: Option<String>,
+    pub track: Option<String>,
+    pub tags: Vec<String>,
+    pub recommended: bool,
+    pub video: Option<String>,
+    pub slides: Option<String>,
+    pub links: Vec<Link>,
+    pub id: Option<String>,
+    pub extra: Option<serde_json::Value>,
+    pub draft: bool,
+    #[serde(skip)]
+    pub body: String,
+}
+
+/// What the model stage is given.
+pub struct Parsed {
+    pub intro: Option<ParsedPage>,
+    pub outro: Option<ParsedPage>,
+    pub days: Vec<(u32, ParsedPage)>,
+    pub talks: Vec<ParsedTalk>,
+}
+
+/// Ids the page itself uses; a talk whose slug would clash gets a suffix.
+const RESERVED_IDS: &[&str] = &["intro", "outro", "contents", "main", "top", "post"];
+
+pub fn assemble(
+    config: Config,
+    base_url: String,
+    parsed: Parsed,
+    drafts: bool,
+) -> Result<Site, Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let day_dates: Vec<Date> = config.event.days.value.iter().map(|d| d.date).collect();
+    let mut days: Vec<Day> = config
+        .event
+        .days
+        .value
+        .iter()
+        .zip(1..)
+        .map(|(d, number)| Day {
+            number,
+            id: format!("day-{number}"),
+            date: d.date,
+            title: d.title.clone(),
+            lead: None,
+            talks: Vec::new(),
+        })
+        .collect();
+
+    for (n, page) in parsed.days {
+        match days.get_mut(n as usize - 1) {
+            Some(day) => {
+                if let Some(t) = &page.meta.title {
+                    day.title = Some(t.clone());
+                }
+                day.lead = Some(page);
+            }
+            None => problems.push(
+                Diagnostic::new(&page.path, format!("there is no day {n}"))
+                    .help(days_help(&day_dates)),
+            ),
+        }
+    }
+
+    let mut ids: HashMap<String, PathBuf> = HashMap::new();
+    for p in parsed.talks {
+        if p.meta.draft && !drafts {
+            continue;
+        }
+        match talk(p, &day_dates, &mut problems) {
+            Some(t) => {
+                if let Some(id) = &t.id
+                    && let Some(first) = ids.insert(id.clone(), t.path.clone())
+                {
+                    problems.push(
+                        Diagnostic::new(
+                            &t.path,
+                            format!("the id `{id}` is also used by {}", first.display()),
+                        )
+                        .help("give each note its own `id`, or remove it"),
+                    );
+                }
+                let i = t.day as usize - 1;
+                days[i].talks.push(t);
+            }
+            None => continue,
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+
+    // Order: by start (untimed talks last), then by file name.
+    for day in &mut days {
+        day.talks.sort_by(|a, b| {
+            (a.start.is_none(), a.start, &a.path).cmp(&(b.start.is_none(), b.start, &b.path))
+        });
+    }
+    // Slugs: unique across the page, in reading order.
+    let mut taken: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+    taken.extend(days.iter().map(|d| d.id.clone()));
+    for day in &mut days {
+        for t in &mut day.talks {
+            t.slug = unique(slugify(&t.title), &mut taken);
+        }
+    }
+    Ok(Site {
+        config,
+        base_url,
+        intro: parsed.intro,
+        outro: parsed.outro,
+        days,
+    })
+}
+
+fn days_help(dates: &[Date]) -> String {
+    let list = dates
+        .iter()
+        .map(Date::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    format!("summit.yaml defines days 1 to {} ({list})", dates.len())
+}
+
+/// Checks one note and resolves its day; `None` (with problems pushed) if it is unusable.
+fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Option<Talk> {
+    let before = problems.len();
+    let m = p.meta;
+    let at = |loc: &serde_saphyr::Location| parse::file_pos(loc, p.yaml_line);
+    let mut problem = |loc: &serde_saphyr::Location, msg: String, help: String| {
+        let (l, c) = at(loc);
+        problems.push(Diagnostic::new(&p.path, msg).at(l, c).help(help));
+    };
+
+    let title = m.title.value.trim().to_string();
+    if title.is_empty() {
+        problem(
+            &m.title.referenced,
+            "`title` is empty".into(),
+            "give the talk its title".into(),
+        );
+    }
+    if m.speakers.value.0.is_empty() {
+        problem(
+            &m.speakers.referenced,
+            "`speakers` is empty".into(),
+            "name at least one speaker, e.g. `speakers: [Ada Lovelace]`".into(),
+        );
+    }
+    let day = match m.day.value {
+        DayRef::Number(n) if (n as usize) <= day_dates.len() => Some(n),
+        DayRef::Number(n) => {
+            problem(
+                &m.day.referenced,
+                format!("day {n} does not exist"),
+                days_help(day_dates),
+            );
+            None
+        }
+        DayRef::Date(d) => match day_dates.iter().position(|x| *x == d) {
+            Some(i) => Some(i as u32 + 1),
+            None => {
+                problem(
+                    &m.day.referenced,
+                    format!("{d} is not a day of the event"),
+                    days_help(day_dates),
+                );
+                None
+            }
+        },
+    };
+    let mut end = m.end.as_ref().map(|e| e.value);
+    match (&m.duration, &m.end, m.start) {
+        (Some(_), Some(e), _) => problem(
+            &e.referenced,
+            "both `duration` and `end` are set".into(),
+            "keep one of them".into(),
+        ),
+        (None, Some(e), None) => problem(
+            &e.referenced,
+            "`end` is set but `start` is not".into(),
+            "add `start: \"HH:MM\"`".into(),
+        ),
+        (None, Some(e), Some(s)) if e.value <= s => problem(
+            &e.referenced,
+            format!("`end` ({}) is not after `start` ({s})", e.value),
+            "check the times".into(),
+        ),
+        (Some(d), None, Some(s)) => end = Some(ClockTime::from_minutes(s.minutes() + d.value.0)),
+        _ => {}
+    }
+    let duration = match (m.duration.as_ref(), m.start, end) {
+        (Some(d), _, _) => Some(d.value.0),
+        (None, Some(s), Some(e)) => Some(e.minutes().saturating_sub(s.minutes())),
+        _ => None,
+    };
+    for (name, url) in [("video", &m.video), ("slides", &m.slides)] {
+        if let Some(u) = url
+            && let Err(why) = check_url(&u.value)
+        {
+            problem(&u.referenced, format!("`{name}` {why}"), URL_HELP.into());
+        }
+    }
+    for link in &m.links {
+        if let Err(why) = check_url(&link.value.url) {
+            problem(
+                &link.referenced,
+                format!("link `{}` {why}", link.value.title),
+                URL_HELP.into(),
+            );
+        }
+    }
+    for s in &m.speakers.value.0 {
+        if let Some(u) = &s.url
+            && let Err(why) = check_url(u)
+        {
+            problem(
+                &m.speakers.referenced,
+                format!("speaker {}'s url {why}", s.name),
+                URL_HELP.into(),
+            );
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    Some(Talk {
+        path: p.path,
+        slug: String::new(),
+        title,
+        speakers: m.speakers.value.0,
+        day: day?,
+        start: m.start,
+        end,
+        duration,
+        room: m.room,
+        track: m.track,
+        tags: m.tags.0,
+        recommended: m.recommended,
+        video: m.video.map(|v| v.value),
+        slides: m.slides.map(|v| v.value),
+        links: m.links.into_iter().map(|l| l.value).collect(),
+        id: m.id,
+        extra: m.extra,
+        draft: m.draft,
+        body: p.body,
+    })
+}
+
+const URL_HELP: &str = "use an http:// or https:// address, or a path on this site";
+
+/// Links in front matter must be http(s), mailto, or relative: never `javascript:` and the like.
+pub fn check_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    if url.is_empty() {
+        return Err("is empty".into());
+    }
+    let scheme_end = url.find(':');
+    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match scheme_end {
+        Some(i) if i < path_start => {
+            let scheme = url[..i].to_ascii_lowercase();
+            if matches!(scheme.as_str(), "http" | "https" | "mailto") {
+                Ok(())
+            } else {
+                Err(format!("uses the scheme `{scheme}:`, which is not allowed"))
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// ASCII slug: lower case, Danish/German letters spelled out, other runs become `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for ch in text.chars().flat_map(char::to_lowercase) {
+        let spelled: &str = match ch {
+            'æ' => "ae",
+            'ø' | 'ö' => "oe",
+            'å' => "aa",
+            'ä' => "ae",
+            'ü' => "ue",
+            'ß' => "ss",
+            'é' | 'è' | 'ê' | 'ë' => "e",
+            'á' | 'à' | 'â' => "a",
+            'í' | 'ì' | 'î' | 'ï' => "i",
+            'ó' | 'ò' | 'ô' => "o",
+            'ú' | 'ù' | 'û' => "u",
+            'ñ' => "n",
+            'ç' => "c",
+            c if c.is_ascii_alphanumeric() => {
+                if dash && !out.is_empty() {
+                    out.push('-');
+                }
+                dash = false;
+                out.push(c);
+                continue;
+            }
+            _ => {
+                dash = true;
+                continue;
+            }
+        };
+        if dash && !out.is_empty() {
+            out.push('-');
+        }
+        dash = false;
+        out.push_str(spelled);
+    }
+    if out.is_empty() { "talk".into() } else { out }
+}
+
+/// `base`, or `base-2`, `base-3` … whichever is free; marks it taken.
+pub fn unique(base: String, taken: &mut HashSet<String>) -> String {
+    if taken.insert(base.clone()) {
+        return base;
+    }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|s| taken.insert(s.clone()))
+        .unwrap_or(base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for (title, slug) in [
+            (
+                "Apache Kafka and ksqlDB in Action: Let's Build a Streaming Data Pipeline!",
+                "apache-kafka-and-ksqldb-in-action-let-s-build-a-streaming-data-pipeline",
+            ),
+            (
+                "Can Kafka Handle a Lyft Ride?",
+                "can-kafka-handle-a-lyft-ride",
+            ),
+            ("Æbler på én ø", "aebler-paa-en-oe"),
+            ("  --  ", "talk"),
+            ("<script>", "script"),
+        ] {
+            assert_eq!(slugify(title), slug);
+        }
+    }
+
+    #[test]
+    fn unique_slugs() {
+        let mut taken = HashSet::new();
+        assert_eq!(unique("a".into(), &mut taken), "a");
+        assert_eq!(unique("a".into(), &mut taken), "a-2");
+        assert_eq!(unique("a".into(), &mut taken), "a-3");
+    }
+
+    #[test]
+    fn urls() {
+        for ok in [
+            "https://x.org/a",
+            "http://x",
+            "mailto:a@b.c",
+            "/talks/a/",
+            "../x.md",
+            "#a",
+            "a/b:c",
+        ] {
+            assert!(check_url(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "JavaScript:x",
+            "data:text/html,x",
+            " ",
+            "vbscript:x",
+        ] {
+            assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+}

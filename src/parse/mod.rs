@@ -1,0 +1,140 @@
+//! Parse stage: a [`Source`] (path + text) becomes typed front matter plus a Markdown body.
+//!
+//! Pure: no disk access. Markdown itself is turned into HTML later, in `render`, once slugs
+//! (and so heading anchors) are known.
+
+pub mod front_matter;
+pub mod types;
+
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use serde_saphyr::Spanned;
+
+use crate::error::Diagnostic;
+use crate::load::Source;
+use crate::yaml;
+use types::{ClockTime, DayRef, Link, OneOrMany, Speaker};
+
+/// A talk note's front matter, exactly as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TalkMeta {
+    pub title: Spanned<String>,
+    pub speakers: Spanned<OneOrMany<Speaker>>,
+    pub day: Spanned<DayRef>,
+    pub start: Option<ClockTime>,
+    pub duration: Option<Spanned<Minutes>>,
+    pub end: Option<Spanned<ClockTime>>,
+    pub room: Option<String>,
+    pub track: Option<String>,
+    #[serde(default)]
+    pub tags: OneOrMany<String>,
+    #[serde(default)]
+    pub recommended: bool,
+    pub video: Option<Spanned<String>>,
+    pub slides: Option<Spanned<String>>,
+    #[serde(default)]
+    pub links: Vec<Spanned<Link>>,
+    pub id: Option<String>,
+    pub extra: Option<serde_json::Value>,
+    #[serde(default)]
+    pub draft: bool,
+}
+
+/// A duration in whole minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Minutes(pub u32);
+
+impl<'de> Deserialize<'de> for Minutes {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Minutes;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number of minutes")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Minutes, E> {
+                match u32::try_from(n) {
+                    Ok(n) if (1..=24 * 60).contains(&n) => Ok(Minutes(n)),
+                    _ => Err(E::custom(format!(
+                        "expected a number of minutes from 1 to 1440, found {n}"
+                    ))),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Minutes, E> {
+                Err(E::custom(format!(
+                    "expected a number of minutes from 1 to 1440, found {n}"
+                )))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Minutes, E> {
+                match s.trim().parse::<u64>() {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!(
+                        "expected a number of minutes (e.g. 45), found \"{s}\""
+                    ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Front matter of the intro, the outro and a day's lead text: all optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: Option<String>,
+}
+
+/// A parsed talk note.
+#[derive(Debug)]
+pub struct ParsedTalk {
+    pub path: PathBuf,
+    pub meta: TalkMeta,
+    /// File line on which the YAML starts: add it to YAML positions (minus one).
+    pub yaml_line: usize,
+    pub body: String,
+}
+
+/// A parsed page (intro, outro, a day's lead).
+#[derive(Debug)]
+pub struct ParsedPage {
+    pub path: PathBuf,
+    pub meta: PageMeta,
+    pub body: String,
+}
+
+pub fn talk(source: &Source) -> Result<ParsedTalk, Diagnostic> {
+    let split = front_matter::split(&source.text, &source.path)?;
+    let Some(yaml_text) = split.yaml else {
+        return Err(Diagnostic::new(&source.path, "a talk note needs front matter")
+            .at(1, 1)
+            .help("start the file with a `---` line, then `title:`, `speakers:` and `day:`, then `---`"));
+    };
+    let meta: TalkMeta = yaml::from_str(yaml_text, &source.path, split.yaml_line)?;
+    Ok(ParsedTalk {
+        path: source.path.clone(),
+        meta,
+        yaml_line: split.yaml_line,
+        body: split.body.to_string(),
+    })
+}
+
+pub fn page(source: &Source) -> Result<ParsedPage, Diagnostic> {
+    let split = front_matter::split(&source.text, &source.path)?;
+    let meta = match split.yaml {
+        Some(y) => yaml::from_str(y, &source.path, split.yaml_line)?,
+        None => PageMeta::default(),
+    };
+    Ok(ParsedPage {
+        path: source.path.clone(),
+        meta,
+        body: split.body.to_string(),
+    })
+}
+
+/// Converts a YAML position (from a `Spanned`) into a file position.
+pub fn file_pos(loc: &serde_saphyr::Location, yaml_line: usize) -> (usize, usize) {
+    (loc.line() as usize + yaml_line - 1, loc.column() as usize)
+}

@@ -1,0 +1,187 @@
+//! The one place that talks to the YAML crate (serde-saphyr).
+//!
+//! serde-saphyr is young and moves fast, so everything else goes through [`from_str`], which
+//! turns its errors into a [`Diagnostic`] located in the *file* (the caller passes the line the
+//! YAML starts on), names the offending key, and suggests the nearest known key for a typo.
+//! Its default budget bounds nesting depth, alias expansion and node count, so an alias bomb or
+//! a deeply nested block ends in an error rather than a hang.
+
+use std::path::Path;
+
+use serde::de::DeserializeOwned;
+use serde_saphyr::MessageFormatter;
+
+use crate::error::Diagnostic;
+
+/// Deserialize `yaml`, which starts on line `first_line` of the file at `path`.
+pub fn from_str<T: DeserializeOwned>(
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Result<T, Diagnostic> {
+    // An empty block is an empty mapping, so that "missing key" errors name the key.
+    let text = if yaml.trim().is_empty() { "{}" } else { yaml };
+    serde_saphyr::from_str(text).map_err(|err| to_diagnostic(&err, yaml, path, first_line))
+}
+
+fn to_diagnostic(
+    err: &serde_saphyr::Error,
+    yaml: &str,
+    path: &Path,
+    first_line: usize,
+) -> Diagnostic {
+    let plain = err.without_snippet();
+    let raw = serde_saphyr::UserMessageFormatter
+        .format_message(plain)
+        .into_owned();
+    let (line, column) = plain
+        .location()
+        .map(|l| (l.line() as usize, l.column() as usize))
+        .unwrap_or((1, 1));
+    let diag = Diagnostic::new(path, String::new()).at(line + first_line - 1, column);
+
+    if let Some((key, expected)) = parse_unknown_field(&raw) {
+        let help = match suggest(&key, &expected) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None if expected.iter().any(|k| k == "extra") => format!(
+                "known keys are {}; put keys of your own under `extra`",
+                list(&expected)
+            ),
+            None => format!("known keys are {}", list(&expected)),
+        };
+        return Diagnostic {
+            message: format!("unknown key `{key}`"),
+            ..diag
+        }
+        .help(help);
+    }
+    if let Some(key) = between(&raw, "missing field `", "`") {
+        // For a top-level key the parser points at whatever key it read last; point at the
+        // start of the block instead. Inside a nested mapping its position is the mapping's.
+        let at = if column <= 1 {
+            Diagnostic::new(path, "").at(first_line.saturating_sub(1).max(1), 1)
+        } else {
+            diag
+        };
+        return Diagnostic {
+            message: format!("missing required key `{key}`"),
+            ..at
+        }
+        .help(format!("add a line `{key}: …`"));
+    }
+    if let Some(key) = between(&raw, "duplicate mapping key `", "`") {
+        return Diagnostic {
+            message: format!("`{key}` is set twice"),
+            ..diag
+        }
+        .help("keep one of them");
+    }
+    if raw.contains("too large or too complex")
+        || raw.contains("budget")
+        || raw.contains("recursion limit")
+    {
+        return Diagnostic {
+            message: "YAML is nested too deeply or expands too many aliases".into(),
+            ..diag
+        }
+        .help("write the values out plainly; front matter needs no anchors or deep nesting");
+    }
+    let help = if raw.contains("boolean") {
+        Some("write `true` or `false`")
+    } else if raw.contains("mapping values are not allowed") {
+        Some(
+            "put text that contains `: ` in double quotes, e.g. `title: \"Kafka: the good parts\"`",
+        )
+    } else {
+        None
+    };
+    let message = match key_at_line(yaml, line) {
+        Some(key) => format!("invalid value for `{key}`: {raw}"),
+        None => format!("invalid YAML: {raw}"),
+    };
+    let diag = Diagnostic { message, ..diag };
+    match help {
+        Some(h) => diag.help(h),
+        None => diag,
+    }
+}
+
+/// `unknown field `x`, expected one of a, b, c` → ("x", [a, b, c]).
+fn parse_unknown_field(raw: &str) -> Option<(String, Vec<String>)> {
+    let key = between(raw, "unknown field `", "`")?;
+    let rest = raw.split_once(", expected ").map(|(_, r)| r).unwrap_or("");
+    let rest = rest.strip_prefix("one of ").unwrap_or(rest);
+    let expected = rest
+        .split(", ")
+        .map(|k| k.trim().trim_matches('`').to_string())
+        .filter(|k| !k.is_empty() && !k.contains(' '))
+        .collect();
+    Some((key.to_string(), expected))
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = s.find(start)? + start.len();
+    let len = s[from..].find(end)?;
+    Some(&s[from..from + len])
+}
+
+/// The nearest known key, if it is close enough to be a typo.
+pub fn suggest<'a>(key: &str, known: &'a [String]) -> Option<&'a str> {
+    let lower = key.to_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::damerau_levenshtein(&lower, k), k))
+        .filter(|(d, k)| *d <= 1 || (*d == 2 && k.len() >= 7))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k.as_str())
+}
+
+fn list(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The key whose value covers `line` (1-based, in the YAML): the nearest line at or above it
+/// that starts a top-level `key:`.
+fn key_at_line(yaml: &str, line: usize) -> Option<String> {
+    yaml.lines()
+        .take(line)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .find_map(|l| {
+            let first = l.chars().next()?;
+            if first.is_whitespace() || first == '#' || first == '-' {
+                return None;
+            }
+            let (key, _) = l.split_once(':')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            (!key.is_empty()).then(|| key.to_string())
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_keys_only() {
+        let known: Vec<String> = ["title", "speakers", "recommended", "day"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(suggest("titel", &known), Some("title"));
+        assert_eq!(suggest("speaker", &known), Some("speakers"));
+        assert_eq!(suggest("recomended", &known), Some("recommended"));
+        assert_eq!(suggest("colour", &known), None);
+        assert_eq!(suggest("foo", &["room".to_string()]), None);
+    }
+
+    #[test]
+    fn finds_the_key_of_a_line() {
+        let yaml = "title: x\nspeakers:\n  - a\n  - [b\nday: 1\n";
+        assert_eq!(key_at_line(yaml, 4).as_deref(), Some("speakers"));
+        assert_eq!(key_at_line(yaml, 5).as_deref(), Some("day"));
+    }
+}
