@@ -1,0 +1,248 @@
+//! Bad input: exit code 1, an exact `file:line:col` message for each problem, and the
+//! previous output left exactly as it was.
+
+use crate::support::Site;
+
+/// Builds the English fixture, plants `file`, rebuilds, and checks the failure.
+#[track_caller]
+fn check(file: &str, contents: &[u8], expected: &str) {
+    let site = Site::english();
+    site.build().success();
+    let before = site.snapshot_dir("public");
+    site.write(file, contents);
+    let run = site.build();
+    run.failure();
+    let expected = format!("{expected}\nerror: 1 problem found; nothing was written\n");
+    assert_eq!(run.stderr, expected);
+    assert_eq!(
+        site.snapshot_dir("public"),
+        before,
+        "previous output changed"
+    );
+    assert_eq!(run.stdout, "");
+}
+
+const NOTE: &str = "content/talks/day-1/bad.md";
+
+#[test]
+fn day_that_is_not_a_number_or_date() {
+    check(
+        NOTE,
+        b"---\ntitle: Lyft\nspeakers: [A]\nday: three\n---\nx\n",
+        "content/talks/day-1/bad.md:4:6: invalid value for `day`: expected a day number (1, 2, …) or a date (YYYY-MM-DD), found \"three\"",
+    );
+}
+
+#[test]
+fn day_that_does_not_exist() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 3\n---\nx\n",
+        "content/talks/day-1/bad.md:4:6: day 3 does not exist — summit.yaml defines days 1 to 2 (2021-03-01, 2021-03-02)",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 2021-03-05\n---\nx\n",
+        "content/talks/day-1/bad.md:4:6: 2021-03-05 is not a day of the event — summit.yaml defines days 1 to 2 (2021-03-01, 2021-03-02)",
+    );
+}
+
+#[test]
+fn unknown_key_suggests_the_right_one() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nrecomended: true\n---\nx\n",
+        "content/talks/day-1/bad.md:5:1: unknown key `recomended` — did you mean `recommended`?",
+    );
+}
+
+#[test]
+fn unknown_key_without_a_near_miss_points_at_extra() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nmood: happy\n---\nx\n",
+        "content/talks/day-1/bad.md:5:1: unknown key `mood` — known keys are `title`, `speakers`, `day`, `start`, `duration`, `end`, `room`, `track`, `tags`, `recommended`, `video`, `slides`, `links`, `id`, `extra`, `draft`; put keys of your own under `extra`",
+    );
+}
+
+#[test]
+fn missing_required_key() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:1:1: missing required key `speakers` — add a line `speakers: …`",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [{affiliation: B}]\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:3:13: missing required key `name` — add a line `name: …`",
+    );
+}
+
+#[test]
+fn wrongly_typed_fields() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nstart: 25:00\n---\nx\n",
+        "content/talks/day-1/bad.md:5:8: invalid value for `start`: expected a 24-hour time written \"HH:MM\", found \"25:00\"",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nrecommended: maybe\n---\nx\n",
+        "content/talks/day-1/bad.md:5:14: invalid value for `recommended`: invalid boolean — write `true` or `false`",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nduration: long\n---\nx\n",
+        "content/talks/day-1/bad.md:5:11: invalid value for `duration`: expected a number of minutes (e.g. 45), found \"long\"",
+    );
+}
+
+#[test]
+fn unclosed_front_matter() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\n\nThe body, but no closing fence.\n",
+        "content/talks/day-1/bad.md:1:1: front matter is not closed — add a line `---` after the last front-matter key",
+    );
+}
+
+#[test]
+fn no_front_matter() {
+    check(
+        NOTE,
+        b"Just text.\n",
+        "content/talks/day-1/bad.md:1:1: a talk note needs front matter — start the file with a `---` line, then `title:`, `speakers:` and `day:`, then `---`",
+    );
+}
+
+#[test]
+fn invalid_yaml() {
+    check(
+        NOTE,
+        b"---\ntitle: Kafka: the good parts\nspeakers: [A]\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:2:13: invalid value for `title`: mapping values are not allowed in this context — put text that contains `: ` in double quotes, e.g. `title: \"Kafka: the good parts\"`",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: \"X\nspeakers: [A]\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:2:8: invalid value for `title`: unclosed quote",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nday: 2\n---\nx\n",
+        "content/talks/day-1/bad.md:5:1: `day` is set twice — keep one of them",
+    );
+}
+
+#[test]
+fn not_utf8() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\n---\nCaf\xe9 latin-1\n",
+        "content/talks/day-1/bad.md:6:4: the file is not valid UTF-8 — save it with UTF-8 encoding",
+    );
+}
+
+#[test]
+fn script_urls_are_refused() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nvideo: \"javascript:alert(1)\"\n---\nx\n",
+        "content/talks/day-1/bad.md:5:8: `video` uses the scheme `javascript:`, which is not allowed — use an http:// or https:// address, or a path on this site",
+    );
+}
+
+#[test]
+fn alias_bomb_and_deep_nesting_end_in_an_error() {
+    let mut bomb = String::from(
+        "---\ntitle: X\nspeakers: [A]\nday: 1\nextra:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",
+    );
+    let mut prev = 'a';
+    for name in "bcdefghij".chars() {
+        let refs = vec![format!("*{prev}"); 9].join(", ");
+        bomb.push_str(&format!("  {name}: &{name} [{refs}]\n"));
+        prev = name;
+    }
+    bomb.push_str("---\nx\n");
+    check(
+        NOTE,
+        bomb.as_bytes(),
+        "content/talks/day-1/bad.md:11:18: YAML is nested too deeply or expands too many aliases — write the values out plainly; front matter needs no anchors or deep nesting",
+    );
+    let deep = format!(
+        "---\ntitle: X\nspeakers: [A]\nday: 1\nextra: {}{}\n---\nx\n",
+        "[".repeat(5000),
+        "]".repeat(5000)
+    );
+    let site = Site::english();
+    site.write(NOTE, deep);
+    let run = site.build();
+    run.failure();
+    assert!(
+        run.stderr.starts_with("content/talks/day-1/bad.md:5:"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("nested too deeply"), "{}", run.stderr);
+}
+
+#[test]
+fn bad_summit_yaml() {
+    check(
+        "summit.yaml",
+        b"title: X\nlanguage: da\nevnt:\n  name: X\n",
+        "summit.yaml:3:1: unknown key `evnt` — did you mean `event`?",
+    );
+    check(
+        "summit.yaml",
+        b"title: X\nlanguage: fr\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\n",
+        "summit.yaml:2:11: unknown language `fr` — built-in languages are da, en; pick one and translate its texts under `labels:`",
+    );
+    check(
+        "summit.yaml",
+        b"title: X\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\nlabels:\n  day_headline: Dag {n}\n",
+        "summit.yaml:6:3: unknown key `day_headline` — did you mean `day_heading`?",
+    );
+}
+
+#[test]
+fn every_bad_file_is_reported_at_once() {
+    let site = Site::english();
+    site.build().success();
+    let before = site.snapshot_dir("public");
+    site.write(
+        "content/talks/one.md",
+        "---\ntitel: X\nspeakers: [A]\nday: 1\n---\n",
+    );
+    site.write(
+        "content/talks/two.md",
+        "---\ntitle: X\nspeakers: [A]\nday: 9\n---\n",
+    );
+    site.write(
+        "content/talks/three.md",
+        "---\ntitle: X\nspeakers: []\nday: 1\n",
+    );
+    let run = site.build();
+    run.failure();
+    insta::assert_snapshot!("every_bad_file", run.stderr);
+    assert_eq!(site.snapshot_dir("public"), before);
+}
+
+#[test]
+fn no_summit_yaml() {
+    let site = Site::empty();
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "summit.yaml: no summit.yaml here — run summit-gen in a site folder, pass `--root DIR`, or create one with `summit-gen init`\nerror: 1 problem found; nothing was written\n"
+    );
+}
+
+#[test]
+fn bad_usage_exits_with_2() {
+    let site = Site::english();
+    assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(site.run(&["frobnicate"]).code, 2);
+}

@@ -1,0 +1,152 @@
+//! The English fixture site: labels, ordering, slugs, escaping, drafts, Markdown features.
+
+use crate::support::{Site, sel, text, texts};
+
+#[test]
+fn english_labels_and_dates() {
+    let site = Site::english();
+    site.build().success();
+    let html = site.html("public/index.html");
+    let root = html.root_element();
+    assert_eq!(root.value().attr("lang"), Some("en"));
+    assert_eq!(
+        texts(root, "section.day > h2"),
+        ["Day 1 recap", "The second day"]
+    );
+    assert_eq!(
+        texts(root, ".day-date"),
+        ["Monday 1 March 2021", "Tuesday 2 March 2021"]
+    );
+    assert_eq!(texts(root, ".post-header time"), ["Published 3 March 2021"]);
+    assert_eq!(texts(root, ".reading-time"), ["1 min read"]);
+    assert_eq!(texts(root, "section.outro > h2"), ["Thanks"]);
+    assert_eq!(
+        texts(root, ".day-lead"),
+        ["The first day opened with two keynotes."]
+    );
+    // A thematic break in a file without front matter is just a break.
+    assert_eq!(texts(root, "section.intro p").len(), 2);
+    assert_eq!(root.select(&sel("section.intro hr")).count(), 1);
+}
+
+#[test]
+fn talks_are_ordered_by_start_then_file_and_get_unique_slugs() {
+    let site = Site::english();
+    site.build().success();
+    let html = site.html("public/index.html");
+    let day1 = html.select(&sel("section#day-1")).next().expect("day 1");
+    let ids: Vec<_> = day1
+        .select(&sel("article.talk"))
+        .map(|t| t.value().attr("id").unwrap_or_default().to_string())
+        .collect();
+    // b-keynote.md starts at 09:00, a-keynote.md at 10:00 (day given as a date), untimed last.
+    assert_eq!(ids, ["keynote", "keynote-2", "hallway-track"]);
+    assert_eq!(texts(day1, "#keynote .speaker"), ["Ada Lovelace"]);
+    assert_eq!(texts(day1, "#keynote-2 .speaker"), ["Grace Hopper (Navy)"]);
+    assert_eq!(texts(day1, "#keynote .time"), ["09:00–09:45"]);
+    assert_eq!(texts(day1, "#keynote-2 .time"), ["10:00–10:30"]);
+    // Same heading in two notes: two different anchors.
+    let heading_ids: Vec<_> = day1
+        .select(&sel(".notes h4"))
+        .map(|h| h.value().attr("id").unwrap_or_default())
+        .collect();
+    assert_eq!(heading_ids, ["keynote-highlights", "keynote-2-highlights"]);
+    let grace = day1
+        .select(&sel("#keynote-2 .speaker a"))
+        .next()
+        .expect("speaker link");
+    assert_eq!(
+        grace.value().attr("href"),
+        Some("https://example.org/grace")
+    );
+}
+
+#[test]
+fn front_matter_text_is_escaped() {
+    let site = Site::english();
+    site.build().success();
+    let html = site.html("public/index.html");
+    let talk = html
+        .select(&sel("section#day-2 article.talk"))
+        .next()
+        .expect("talk");
+    assert_eq!(texts(talk, "h3"), ["<script>alert(1)</script> & friends"]);
+    assert_eq!(texts(talk, ".speaker"), ["Bobby <b>Tables</b>"]);
+    assert_eq!(html.select(&sel("script")).count(), 0);
+    assert_eq!(html.select(&sel(".speaker b")).count(), 0);
+    // The note was saved with a BOM and CRLF endings; its table still renders.
+    assert_eq!(talk.select(&sel(".notes table td")).count(), 2);
+    let repo = talk.select(&sel(".talk-links a")).next().expect("link");
+    assert_eq!(
+        (repo.value().attr("href"), text(repo)),
+        (Some("https://example.org/repo"), "Repo".into())
+    );
+}
+
+#[test]
+fn links_speakers_and_footnotes() {
+    let site = Site::english();
+    site.build().success();
+    let html = site.html("public/index.html");
+    let root = html.root_element();
+    assert_eq!(
+        texts(root, "#closing .speakers"),
+        ["Ada Lovelace, Grace Hopper and Alan Turing"]
+    );
+    let video = root
+        .select(&sel("#keynote a.video"))
+        .next()
+        .expect("video link");
+    assert_eq!(
+        video.value().attr("href"),
+        Some("https://example.org/videos/keynote-1")
+    );
+    assert_eq!(text(video), "Recording");
+    let fn_ref = root
+        .select(&sel("#closing .footnote-reference a"))
+        .next()
+        .expect("footnote");
+    let target = fn_ref.value().attr("href").expect("href");
+    assert_eq!(target, "#closing-fn-1");
+    assert_eq!(root.select(&sel(target)).count(), 1);
+    assert_eq!(texts(root, "#keynote .tags li"), ["opening"]);
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let site = Site::english();
+    site.build().success();
+    let titles = texts(
+        site.html("public/index.html").root_element(),
+        "article.talk h3",
+    );
+    assert!(!titles.iter().any(|t| t == "Unfinished note"), "{titles:?}");
+
+    site.run(&["build", "--drafts"]).success();
+    let html = site.html("public/index.html");
+    let first = texts(html.root_element(), "section#day-1 article.talk h3");
+    assert_eq!(first.first().map(String::as_str), Some("Unfinished note"));
+}
+
+#[test]
+fn site_templates_override_the_theme_by_name() {
+    let site = Site::english();
+    site.write(
+        "templates/talk.html",
+        "<article class=\"mine\" id=\"{{ talk.slug }}\"><h3>{{ talk.title | upper }}</h3></article>",
+    );
+    site.write("static/style.css", "body { color: rebeccapurple }");
+    site.write(
+        "static/img/logo.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.build().success();
+    let html = site.html("public/index.html");
+    assert_eq!(html.select(&sel("article.mine")).count(), 5);
+    assert_eq!(texts(html.root_element(), "#closing h3"), ["CLOSING"]);
+    assert_eq!(
+        site.read("public/style.css"),
+        "body { color: rebeccapurple }"
+    );
+    assert!(site.path().join("public/img/logo.svg").is_file());
+}
