@@ -21,6 +21,19 @@ pub struct Site {
     pub days: Vec<Day>,
 }
 
+impl Site {
+    /// Every id the page uses before any Markdown is rendered: the page's own, the days'
+    /// and the talks'. Ids made from headings in the notes must avoid all of them.
+    pub fn fixed_ids(&self) -> HashSet<String> {
+        let mut ids: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
+        for day in &self.days {
+            ids.insert(day.id.clone());
+            ids.extend(day.talks.iter().map(|t| t.slug.clone()));
+        }
+        ids
+    }
+}
+
 #[derive(Debug)]
 pub struct Day {
     pub number: u32,
@@ -67,7 +80,7 @@ pub struct Parsed {
 }
 
 /// Ids the page itself uses; a talk whose slug would clash gets a suffix.
-const RESERVED_IDS: &[&str] = &["intro", "outro", "contents", "main", "top", "post"];
+pub const RESERVED_IDS: &[&str] = &["intro", "outro", "contents", "main", "top", "post"];
 
 pub fn assemble(
     config: Config,

@@ -7,7 +7,7 @@
 pub mod markdown;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -146,7 +146,7 @@ struct TalkContext<'a> {
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
     let config = &site.config;
     let locale = Locale::new(config.language(), &config.labels);
-    let mut taken: HashSet<String> = HashSet::new();
+    let mut taken = site.fixed_ids();
     let mut words = 0;
     let mut section = |page: &Option<ParsedPage>, prefix: &str, shift: u8, min_level: u8| {
         page.as_ref().map(|p| {

@@ -150,3 +150,86 @@ fn site_templates_override_the_theme_by_name() {
     );
     assert!(site.path().join("public/img/logo.svg").is_file());
 }
+
+#[test]
+fn a_thematic_break_in_a_note_is_not_a_fence() {
+    let site = Site::english();
+    site.build().success();
+    let html = site.html("public/index.html");
+    assert_eq!(html.select(&sel("#closing .notes hr")).count(), 1);
+    assert_eq!(
+        texts(html.root_element(), "#closing .notes > p")[1],
+        "After a thematic break, which is not a front-matter fence."
+    );
+}
+
+#[test]
+fn hidden_files_and_editor_leftovers_are_not_notes() {
+    let site = Site::english();
+    for name in [
+        ".#closing.md",
+        "closing.md~",
+        ".closing.md.swp",
+        "#closing.md#",
+        ".hidden/x.md",
+    ] {
+        site.write(&format!("content/talks/day-2/{name}"), "not a note at all");
+    }
+    site.build().success();
+    let html = site.html("public/index.html");
+    assert_eq!(html.select(&sel("article.talk")).count(), 5);
+}
+
+/// A heading in one note must not take the anchor of another talk.
+#[test]
+fn heading_anchors_never_clash_with_talk_anchors() {
+    let site = Site::english();
+    site.write(
+        "content/talks/day-2/kafka.md",
+        "---\ntitle: Kafka\nspeakers: [A]\nday: 2\nstart: \"08:00\"\n---\n## Streams\n",
+    );
+    site.write(
+        "content/talks/day-2/kafka-streams.md",
+        "---\ntitle: Kafka Streams\nspeakers: [B]\nday: 2\nstart: \"09:00\"\n---\nText.\n",
+    );
+    site.build().success();
+    let html = site.html("public/index.html");
+    assert_eq!(html.select(&sel("#kafka-streams")).count(), 1);
+    let heading = html.select(&sel("#kafka h4")).next().expect("heading");
+    assert_eq!(heading.value().attr("id"), Some("kafka-streams-2"));
+    let mut ids: Vec<_> = html
+        .select(&sel("[id]"))
+        .filter_map(|e| e.value().attr("id"))
+        .collect();
+    let total = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), total, "duplicate ids on the page");
+}
+
+#[test]
+fn version_and_help() {
+    let site = Site::empty();
+    let run = site.run(&["--version"]);
+    run.success();
+    assert_eq!(
+        run.stdout,
+        format!("summit-gen {}\n", env!("CARGO_PKG_VERSION"))
+    );
+    let help = site.run(&["build", "--help"]);
+    help.success();
+    for flag in [
+        "--root",
+        "--output",
+        "--base-url",
+        "--drafts",
+        "--quiet",
+        "--verbose",
+    ] {
+        assert!(
+            help.stdout.contains(flag),
+            "{flag} missing from\n{}",
+            help.stdout
+        );
+    }
+}

@@ -8,3 +8,4 @@ mod errors;
 mod example;
 mod fixture_site;
 mod output;
+mod robustness;
