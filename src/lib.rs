@@ -20,6 +20,7 @@ pub mod render;
 pub mod write;
 mod yaml;
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -65,81 +66,158 @@ pub struct BuildReport {
     pub output: PathBuf,
     pub files: Vec<String>,
     pub talks: usize,
+    pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
 }
 
-/// Loads, parses, models and renders the site, in memory. Every content problem of the site
-/// is reported together.
-pub fn compile(opts: &BuildOptions) -> Result<(Site, Vec<OutputFile>)> {
-    let inputs = load::load(&opts.root)?;
-    let mut problems = inputs.problems;
+/// The site in memory: the model, the files to write, and what was skipped.
+#[derive(Debug)]
+pub struct Compiled {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+}
 
-    let config = match inputs.config.as_ref().map(Config::parse) {
-        Some(Ok(c)) => Some(c),
-        Some(Err(d)) => {
-            problems.extend(d);
-            None
-        }
-        None => None,
-    };
-    let mut page = |src: &Option<load::Source>| {
-        src.as_ref()
-            .and_then(|s| parse::page(s).map_err(|d| problems.push(d)).ok())
-    };
-    let intro = page(&inputs.intro);
-    let outro = page(&inputs.outro);
-    let days: Vec<_> = inputs
-        .days
-        .iter()
-        .filter_map(|(n, s)| {
-            parse::page(s)
-                .map_err(|d| problems.push(d))
-                .ok()
-                .map(|p| (*n, p))
-        })
-        .collect();
-    let talks: Vec<_> = inputs
-        .talks
-        .iter()
-        .filter_map(|s| parse::talk(s).map_err(|d| problems.push(d)).ok())
-        .collect();
+/// Runs the pipeline, keeping what it can between runs: file contents (by size and mtime),
+/// parsed notes (by text), rendered Markdown (by text and placement) and the theme (by the
+/// site's templates and static files). `serve` keeps one `Builder` for its lifetime, so an
+/// edit to one note re-parses and re-renders that note only; `build` uses a fresh one.
+#[derive(Default)]
+pub struct Builder {
+    reads: load::ReadCache,
+    talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Diagnostic>)>,
+    theme: Option<(ThemeKey, Theme)>,
+    markdown: render::markdown::Cache,
+}
 
-    let base_url = match &opts.base_url {
-        Some(url) => match config::check_base_url(url) {
-            Ok(()) => Some(config::normalize_base_url(url)),
-            Err(why) => {
-                problems
-                    .push(Diagnostic::new("--base-url", why).help(
-                        "write \"/\" or a full URL such as \"https://user.github.io/repo/\"",
-                    ));
+type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
+
+impl Builder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Loads, parses, models and renders the site, in memory. Every content problem of the
+    /// site is reported together.
+    pub fn compile(&mut self, opts: &BuildOptions) -> Result<Compiled> {
+        let inputs = load::load(&opts.root, &mut self.reads)?;
+        let mut problems = inputs.problems;
+
+        let config = match inputs.config.as_ref().map(Config::parse) {
+            Some(Ok(c)) => Some(c),
+            Some(Err(d)) => {
+                problems.extend(d);
                 None
             }
-        },
-        None => None,
-    };
+            None => None,
+        };
+        let mut page = |src: &Option<load::Source>| {
+            src.as_ref()
+                .and_then(|s| parse::page(s).map_err(|d| problems.push(d)).ok())
+        };
+        let intro = page(&inputs.intro);
+        let outro = page(&inputs.outro);
+        let days: Vec<_> = inputs
+            .days
+            .iter()
+            .filter_map(|(n, s)| {
+                parse::page(s)
+                    .map_err(|d| problems.push(d))
+                    .ok()
+                    .map(|p| (*n, p))
+            })
+            .collect();
+        let talks = self.parse_talks(inputs.talks, &mut problems);
 
-    // Model checks run even when some files failed, so one build reports every problem.
-    let Some(config) = config else {
-        return Err(sorted(problems));
-    };
-    let base_url = base_url.unwrap_or_else(|| config.base_url());
-    let parsed = model::Parsed {
-        intro,
-        outro,
-        days,
-        talks,
-    };
-    let site = match model::assemble(config, base_url, parsed, opts.drafts) {
-        Ok(site) if problems.is_empty() => site,
-        Ok(_) => return Err(sorted(problems)),
-        Err(more) => {
-            problems.extend(more);
+        let base_url = match &opts.base_url {
+            Some(url) => match config::check_base_url(url) {
+                Ok(()) => Some(config::normalize_base_url(url)),
+                Err(why) => {
+                    problems.push(Diagnostic::new("--base-url", why).help(
+                        "write \"/\" or a full URL such as \"https://user.github.io/repo/\"",
+                    ));
+                    None
+                }
+            },
+            None => None,
+        };
+
+        // Model checks run even when some files failed, so one build reports every problem.
+        let Some(config) = config else {
             return Err(sorted(problems));
+        };
+        let base_url = base_url.unwrap_or_else(|| config.base_url());
+        let parsed = model::Parsed {
+            intro,
+            outro,
+            days,
+            talks,
+        };
+        let site = match model::assemble(config, base_url, parsed, opts.drafts) {
+            Ok(site) if problems.is_empty() => site,
+            Ok(_) => return Err(sorted(problems)),
+            Err(more) => {
+                problems.extend(more);
+                return Err(sorted(problems));
+            }
+        };
+        let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
+        let files = render::render(&site, theme, &mut self.markdown)?;
+        Ok(Compiled {
+            site,
+            files,
+            warnings: inputs.warnings,
+        })
+    }
+
+    /// Parses the notes, reusing the result for any note whose text is unchanged.
+    fn parse_talks(
+        &mut self,
+        sources: Vec<load::Source>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<parse::ParsedTalk> {
+        let mut seen = HashMap::with_capacity(sources.len());
+        let mut talks = Vec::with_capacity(sources.len());
+        for src in sources {
+            let result = match self.talks.remove(&src.path) {
+                Some((text, result)) if text == src.text => result,
+                _ => parse::talk(&src),
+            };
+            match &result {
+                Ok(t) => talks.push(t.clone()),
+                Err(d) => problems.push(d.clone()),
+            }
+            seen.insert(src.path, (src.text, result));
+        }
+        // Notes that were deleted drop out of the cache here.
+        self.talks = seen;
+        talks
+    }
+}
+
+/// The theme from `slot` if the site's templates and static files are unchanged, else anew.
+fn cached_theme(
+    slot: &mut Option<(ThemeKey, Theme)>,
+    templates: Vec<(String, load::Source)>,
+    assets: Vec<load::Asset>,
+) -> Result<&Theme> {
+    let key: ThemeKey = (
+        templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
+        assets,
+    );
+    let entry = match slot.take() {
+        Some((k, theme)) if k == key => (k, theme),
+        _ => {
+            let theme = Theme::new(&key.0, &key.1)?;
+            (key, theme)
         }
     };
-    let theme = Theme::new(&inputs.templates, &inputs.assets)?;
-    let files = render::render(&site, &theme)?;
-    Ok((site, files))
+    Ok(&slot.insert(entry).1)
+}
+
+/// Loads, parses, models and renders the site once, in memory.
+pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
+    Builder::new().compile(opts)
 }
 
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {
@@ -153,12 +231,13 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let output = opts.output_dir();
     // Refuse a bad output folder before doing any work.
     write::check_output(&opts.root, &output)?;
-    let (site, files) = compile(opts)?;
-    write::write_site(&opts.root, &output, &files)?;
+    let compiled = compile(opts)?;
+    write::write_site(&opts.root, &output, &compiled.files)?;
     Ok(BuildReport {
         output,
-        files: files.into_iter().map(|f| f.path).collect(),
-        talks: site.days.iter().map(|d| d.talks.len()).sum(),
+        files: compiled.files.into_iter().map(|f| f.path).collect(),
+        talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
+        warnings: compiled.warnings,
         elapsed: started.elapsed(),
     })
 }

@@ -3,9 +3,17 @@
 //! This is the only stage that reads the site. Files are visited in sorted order (walkdir,
 //! sorted by name) so everything downstream is deterministic. Hidden files and editor
 //! backups/swap files are skipped. Text is checked to be UTF-8, a BOM is dropped and CRLF line
-//! endings become LF (line numbers stay the same).
+//! endings become LF (line numbers stay the same). A symbolic link is followed only when it
+//! points inside the site; one that points elsewhere is skipped with a warning, so neither
+//! `build` nor `serve` ever publishes a file from outside the site.
+//!
+//! [`ReadCache`] lets a long-running `serve` re-read only files whose size or modification
+//! time changed.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
@@ -19,10 +27,32 @@ pub struct Source {
 }
 
 /// A static file (image, CSS …) to copy to the output, with its path inside `static/`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Asset {
     pub rel: String,
-    pub bytes: Vec<u8>,
+    pub bytes: Arc<[u8]>,
+}
+
+/// File contents from earlier loads, keyed by path, valid while size and mtime are unchanged.
+#[derive(Debug, Default)]
+pub struct ReadCache {
+    entries: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
+}
+
+impl ReadCache {
+    fn read(&mut self, path: &Path) -> std::io::Result<Arc<[u8]>> {
+        let meta = std::fs::metadata(path)?;
+        let stamp = (meta.modified()?, meta.len());
+        if let Some((m, l, bytes)) = self.entries.get(path)
+            && (*m, *l) == stamp
+        {
+            return Ok(bytes.clone());
+        }
+        let bytes: Arc<[u8]> = std::fs::read(path)?.into();
+        self.entries
+            .insert(path.to_path_buf(), (stamp.0, stamp.1, bytes.clone()));
+        Ok(bytes)
+    }
 }
 
 /// Everything a build reads.
@@ -39,27 +69,42 @@ pub struct Inputs {
     pub assets: Vec<Asset>,
     /// Files that could not be taken in (not UTF-8, misnamed); reported with the rest.
     pub problems: Vec<Diagnostic>,
+    /// Files left out on purpose (links out of the site); the build goes on.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// One load: the site root (canonical, for the link check), the cache, what was found.
+struct Loader<'a> {
+    root: &'a Path,
+    canonical_root: PathBuf,
+    cache: &'a mut ReadCache,
+    inputs: Inputs,
 }
 
 /// Reads the site at `root`. A missing `summit.yaml` is an error at once; problems with
 /// single files are collected in [`Inputs::problems`].
-pub fn load(root: &Path) -> Result<Inputs> {
-    let mut inputs = Inputs::default();
-    let display = |rel: &Path| display_path(root, rel);
-
+pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
     let config = crate::config::path(root);
     if !config.is_file() {
         return Err(Error::Content(crate::error::Diagnostics(vec![
-            Diagnostic::new(display(Path::new("summit.yaml")), "no summit.yaml here").help(
+            Diagnostic::new(display_path(root, Path::new("summit.yaml")), "no summit.yaml here").help(
                 "run summit-gen in a site folder, pass `--root DIR`, or create one with `summit-gen init`",
             ),
         ])));
     }
-    inputs.config = read_text(root, Path::new("summit.yaml"), &mut inputs.problems)?;
-    inputs.intro = read_optional(root, "content/intro.md", &mut inputs.problems)?;
-    inputs.outro = read_optional(root, "content/outro.md", &mut inputs.problems)?;
+    let canonical_root = std::fs::canonicalize(root)
+        .map_err(|e| Error::io("could not open the site folder", root, e))?;
+    let mut l = Loader {
+        root,
+        canonical_root,
+        cache,
+        inputs: Inputs::default(),
+    };
+    l.inputs.config = l.text(Path::new("summit.yaml"))?;
+    l.inputs.intro = l.optional_text("content/intro.md")?;
+    l.inputs.outro = l.optional_text("content/outro.md")?;
 
-    for rel in walk(root, "content/days")? {
+    for rel in l.walk("content/days")? {
         if !is_markdown(&rel) {
             continue;
         }
@@ -71,36 +116,112 @@ pub fn load(root: &Path) -> Result<Inputs> {
             .filter(|n| *n >= 1 && rel.parent() == Some(Path::new("content/days")));
         match number {
             Some(n) => {
-                if let Some(src) = read_text(root, &rel, &mut inputs.problems)? {
-                    inputs.days.push((n, src));
+                if let Some(src) = l.text(&rel)? {
+                    l.inputs.days.push((n, src));
                 }
             }
-            None => inputs.problems.push(
-                Diagnostic::new(display(&rel), "a day's text must be named `day-N.md`")
-                    .help("rename it, e.g. to content/days/day-1.md"),
+            None => l.inputs.problems.push(
+                Diagnostic::new(
+                    display_path(root, &rel),
+                    "a day's text must be named `day-N.md`",
+                )
+                .help("rename it, e.g. to content/days/day-1.md"),
             ),
         }
     }
-    for rel in walk(root, "content/talks")? {
+    for rel in l.walk("content/talks")? {
         if is_markdown(&rel)
-            && let Some(src) = read_text(root, &rel, &mut inputs.problems)?
+            && let Some(src) = l.text(&rel)?
         {
-            inputs.talks.push(src);
+            l.inputs.talks.push(src);
         }
     }
-    for rel in walk(root, "templates")? {
-        if let Some(src) = read_text(root, &rel, &mut inputs.problems)? {
+    for rel in l.walk("templates")? {
+        if let Some(src) = l.text(&rel)? {
             let name = slash_path(rel.strip_prefix("templates").unwrap_or(&rel));
-            inputs.templates.push((name, src));
+            l.inputs.templates.push((name, src));
         }
     }
-    for rel in walk(root, "static")? {
+    for rel in l.walk("static")? {
         let path = root.join(&rel);
-        let bytes = std::fs::read(&path).map_err(|e| Error::io("could not read", &path, e))?;
+        let bytes = l
+            .cache
+            .read(&path)
+            .map_err(|e| Error::io("could not read", &path, e))?;
         let name = slash_path(rel.strip_prefix("static").unwrap_or(&rel));
-        inputs.assets.push(Asset { rel: name, bytes });
+        l.inputs.assets.push(Asset { rel: name, bytes });
     }
-    Ok(inputs)
+    Ok(l.inputs)
+}
+
+impl Loader<'_> {
+    /// Files below `root/dir`, relative to `root`, sorted; a missing folder is empty.
+    fn walk(&mut self, dir: &str) -> Result<Vec<PathBuf>> {
+        let base = self.root.join(dir);
+        if !base.is_dir() {
+            return Ok(Vec::new());
+        }
+        let mut out = Vec::new();
+        let walker = WalkDir::new(&base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(&base).to_path_buf();
+                Error::io("could not list", path, e.into())
+            })?;
+            let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+            if entry.file_type().is_file() {
+                out.push(rel.to_path_buf());
+            } else if entry.path_is_symlink() {
+                // Follow a link only to a file inside the site.
+                let target = std::fs::canonicalize(entry.path()).ok();
+                match target {
+                    Some(t) if t.starts_with(&self.canonical_root) && t.is_file() => {
+                        out.push(rel.to_path_buf())
+                    }
+                    _ => self.inputs.warnings.push(
+                        Diagnostic::new(
+                            display_path(self.root, rel),
+                            "skipped: a link to something outside the site (or to a folder)",
+                        )
+                        .help("copy the file into the site instead"),
+                    ),
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn optional_text(&mut self, rel: &str) -> Result<Option<Source>> {
+        if self.root.join(rel).is_file() {
+            self.text(Path::new(rel))
+        } else {
+            Ok(None)
+        }
+    }
+
+    /// Reads a text file; a file that is not UTF-8 becomes a diagnostic (and `None`).
+    fn text(&mut self, rel: &Path) -> Result<Option<Source>> {
+        let full = self.root.join(rel);
+        let bytes = self
+            .cache
+            .read(&full)
+            .map_err(|e| Error::io("could not read", &full, e))?;
+        let path = display_path(self.root, rel);
+        match decode(&bytes) {
+            Ok(text) => Ok(Some(Source { path, text })),
+            Err((line, column)) => {
+                self.inputs.problems.push(
+                    Diagnostic::new(path, "the file is not valid UTF-8")
+                        .at(line, column)
+                        .help("save it with UTF-8 encoding"),
+                );
+                Ok(None)
+            }
+        }
+    }
 }
 
 /// The path to show for a file at `rel` inside the site.
@@ -133,77 +254,23 @@ pub fn is_ignored(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
-/// Files below `root/dir`, relative to `root`, sorted; a missing folder is empty.
-fn walk(root: &Path, dir: &str) -> Result<Vec<PathBuf>> {
-    let base = root.join(dir);
-    if !base.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut out = Vec::new();
-    let walker = WalkDir::new(&base)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let entry = entry.map_err(|e| {
-            let path = e.path().unwrap_or(&base).to_path_buf();
-            Error::io("could not list", path, e.into())
-        })?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            out.push(rel.to_path_buf());
-        }
-    }
-    Ok(out)
-}
-
-fn read_optional(root: &Path, rel: &str, problems: &mut Vec<Diagnostic>) -> Result<Option<Source>> {
-    if root.join(rel).is_file() {
-        read_text(root, Path::new(rel), problems)
-    } else {
-        Ok(None)
-    }
-}
-
-/// Reads a text file; a file that is not UTF-8 becomes a diagnostic (and `None`).
-fn read_text(root: &Path, rel: &Path, problems: &mut Vec<Diagnostic>) -> Result<Option<Source>> {
-    let full = root.join(rel);
-    let bytes = std::fs::read(&full).map_err(|e| Error::io("could not read", &full, e))?;
-    let path = display_path(root, rel);
-    match decode(bytes) {
-        Ok(text) => Ok(Some(Source { path, text })),
-        Err((line, column)) => {
-            problems.push(
-                Diagnostic::new(path, "the file is not valid UTF-8")
-                    .at(line, column)
-                    .help("save it with UTF-8 encoding"),
-            );
-            Ok(None)
-        }
-    }
-}
-
 /// UTF-8 text without BOM, with LF line endings; on failure the position of the first bad byte.
-pub fn decode(bytes: Vec<u8>) -> Result<String, (usize, usize)> {
-    let text = match String::from_utf8(bytes) {
+pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
-            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
             // The prefix is valid UTF-8 by construction.
-            let prefix = String::from_utf8_lossy(valid);
+            let prefix = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             return Err((line, column));
         }
     };
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(str::to_string)
-        .unwrap_or(text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     Ok(if text.contains('\r') {
         text.replace("\r\n", "\n")
     } else {
-        text
+        text.to_string()
     })
 }
 
@@ -213,8 +280,8 @@ mod tests {
 
     #[test]
     fn decodes() {
-        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb".to_vec()).unwrap(), "a\nb");
-        assert_eq!(decode(b"ab\ncd\xff".to_vec()).unwrap_err(), (2, 3));
+        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb").unwrap(), "a\nb");
+        assert_eq!(decode(b"ab\ncd\xff").unwrap_err(), (2, 3));
     }
 
     #[test]

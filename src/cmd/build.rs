@@ -31,6 +31,9 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
         drafts: args.drafts,
     };
     let report = crate::build(&opts)?;
+    for w in &report.warnings {
+        eprintln!("warning: {w}");
+    }
     if verbosity == Verbosity::Verbose {
         for f in &report.files {
             println!("  {}", report.output.join(f).display());

@@ -17,7 +17,7 @@ use crate::yaml;
 use types::{ClockTime, DayRef, Link, OneOrMany, Speaker};
 
 /// A talk note's front matter, exactly as written.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TalkMeta {
     pub title: Spanned<String>,
@@ -81,14 +81,14 @@ impl<'de> Deserialize<'de> for Minutes {
 }
 
 /// Front matter of the intro, the outro and a day's lead text: all optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
     pub title: Option<String>,
 }
 
 /// A parsed talk note.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedTalk {
     pub path: PathBuf,
     pub meta: TalkMeta,

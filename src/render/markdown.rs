@@ -1,22 +1,26 @@
 //! Markdown → HTML with pulldown-cmark.
 //!
-//! All notes end up on one page, so every id a note produces is made unique there: headings get
-//! `<prefix>-<heading-slug>` (unless the writer gave `{#an-id}`), footnotes get the prefix too.
-//! Heading levels are shifted to nest under the section that holds the note. The word count
-//! (for the reading time) is taken from the same pass.
+//! All notes end up on one page, so every id a note produces must be unique there. Headings get
+//! `<prefix>--<heading-slug>` (unless the writer gave `{#an-id}`) and footnotes
+//! `<prefix>--fn--<label>`. Prefixes (talk slugs, `day-N`, `intro`) are unique and never contain
+//! `--`, so ids made for different notes cannot collide, and each note can be rendered (and
+//! cached) on its own; it only has to avoid the page's fixed ids. Heading levels are shifted to
+//! nest under the section that holds the note. The word count is taken from the same pass.
 
 use std::collections::HashSet;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use crate::model::{slugify, unique};
+use crate::model::slugify;
 
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
     pub html: String,
     pub words: usize,
 }
 
 /// How a document is placed on the page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement<'a> {
     /// Prefix of every id the document produces.
     pub id_prefix: &'a str,
@@ -34,7 +38,9 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-pub fn to_html(markdown: &str, place: &Placement<'_>, taken: &mut HashSet<String>) -> Rendered {
+/// Renders one document; generated ids avoid `fixed` (the page's own ids) and each other.
+pub fn to_html(markdown: &str, place: &Placement<'_>, fixed: &HashSet<String>) -> Rendered {
+    let mut own: HashSet<String> = HashSet::new();
     let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
     // Inline markup splits words into several events ("*dig*," is two), so the text is
     // gathered first and counted once; a "word" must hold a letter or digit.
@@ -62,10 +68,10 @@ pub fn to_html(markdown: &str, place: &Placement<'_>, taken: &mut HashSet<String
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
                     let new_level = shift(*level, place);
                     let wanted = match id {
-                        Some(own) => own.to_string(),
-                        None => format!("{}-{}", place.id_prefix, slugify(&text)),
+                        Some(given) => given.to_string(),
+                        None => format!("{}--{}", place.id_prefix, slugify(&text)),
                     };
-                    *id = Some(CowStr::from(unique(wanted, taken)));
+                    *id = Some(CowStr::from(unique(wanted, fixed, &mut own)));
                     *level = new_level;
                 }
             }
@@ -75,11 +81,11 @@ pub fn to_html(markdown: &str, place: &Placement<'_>, taken: &mut HashSet<String
             }
             Event::FootnoteReference(label) => {
                 events[i] =
-                    Event::FootnoteReference(format!("{}-fn-{label}", place.id_prefix).into());
+                    Event::FootnoteReference(format!("{}--fn--{label}", place.id_prefix).into());
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 events[i] = Event::Start(Tag::FootnoteDefinition(
-                    format!("{}-fn-{label}", place.id_prefix).into(),
+                    format!("{}--fn--{label}", place.id_prefix).into(),
                 ));
             }
             _ => {}
@@ -90,6 +96,54 @@ pub fn to_html(markdown: &str, place: &Placement<'_>, taken: &mut HashSet<String
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered { html: out, words }
+}
+
+/// `base`, or `base-2`, `base-3` …: the first that is neither fixed nor already used here.
+fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> String {
+    std::iter::once(base.clone())
+        .chain((2..).map(|n| format!("{base}-{n}")))
+        .find(|id| !fixed.contains(id) && own.insert(id.clone()))
+        .unwrap_or(base)
+}
+
+/// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
+/// text, its placement or the page's fixed ids change.
+#[derive(Debug, Default)]
+pub struct Cache {
+    fixed: HashSet<String>,
+    entries: std::collections::HashMap<String, (String, (u8, u8), Rendered)>,
+}
+
+impl Cache {
+    /// Call once per build, before [`Cache::render`].
+    pub fn begin(&mut self, fixed: HashSet<String>) {
+        if fixed != self.fixed {
+            self.entries.clear();
+            self.fixed = fixed;
+        }
+    }
+
+    pub fn render(&mut self, markdown: &str, place: &Placement<'_>) -> &Rendered {
+        use std::collections::hash_map::Entry;
+        let key = (place.shift, place.min_level);
+        let fresh = || {
+            (
+                markdown.to_string(),
+                key,
+                to_html(markdown, place, &self.fixed),
+            )
+        };
+        match self.entries.entry(place.id_prefix.to_string()) {
+            Entry::Occupied(e) => {
+                let slot = e.into_mut();
+                if slot.0 != markdown || slot.1 != key {
+                    *slot = fresh();
+                }
+                &slot.2
+            }
+            Entry::Vacant(e) => &e.insert(fresh()).2,
+        }
+    }
 }
 
 pub fn count_words(text: &str) -> usize {
@@ -113,28 +167,67 @@ mod tests {
             shift: 2,
             min_level: 4,
         };
-        to_html(md, &place, &mut HashSet::new()).html
+        to_html(md, &place, &HashSet::new()).html
     }
 
     #[test]
     fn headings_nest_and_get_unique_ids() {
         assert_eq!(
             render("## Hej verden"),
-            "<h4 id=\"talk-hej-verden\">Hej verden</h4>\n"
+            "<h4 id=\"talk--hej-verden\">Hej verden</h4>\n"
         );
-        assert_eq!(render("# Top"), "<h4 id=\"talk-top\">Top</h4>\n");
+        assert_eq!(render("# Top"), "<h4 id=\"talk--top\">Top</h4>\n");
         assert_eq!(
             render("## A\n\n## A\n"),
-            "<h4 id=\"talk-a\">A</h4>\n<h4 id=\"talk-a-2\">A</h4>\n"
+            "<h4 id=\"talk--a\">A</h4>\n<h4 id=\"talk--a-2\">A</h4>\n"
         );
         assert_eq!(render("## A {#own}"), "<h4 id=\"own\">A</h4>\n");
     }
 
     #[test]
+    fn ids_avoid_the_pages_own_ids() {
+        let place = Placement {
+            id_prefix: "talk",
+            shift: 2,
+            min_level: 4,
+        };
+        let fixed = HashSet::from(["talk--a".to_string(), "own".to_string()]);
+        let html = to_html("## A\n\n## B {#own}\n", &place, &fixed).html;
+        assert_eq!(
+            html,
+            "<h4 id=\"talk--a-2\">A</h4>\n<h4 id=\"own-2\">B</h4>\n"
+        );
+    }
+
+    #[test]
+    fn cache_renders_again_only_on_change() {
+        let place = Placement {
+            id_prefix: "t",
+            shift: 2,
+            min_level: 4,
+        };
+        let mut cache = Cache::default();
+        cache.begin(HashSet::new());
+        assert_eq!(
+            cache.render("## A", &place).html,
+            "<h4 id=\"t--a\">A</h4>\n"
+        );
+        assert_eq!(
+            cache.render("## B", &place).html,
+            "<h4 id=\"t--b\">B</h4>\n"
+        );
+        cache.begin(HashSet::from(["t--b".to_string()]));
+        assert_eq!(
+            cache.render("## B", &place).html,
+            "<h4 id=\"t--b-2\">B</h4>\n"
+        );
+    }
+
+    #[test]
     fn footnotes_are_prefixed() {
         let html = render("x[^1]\n\n[^1]: note\n");
-        assert!(html.contains("href=\"#talk-fn-1\""), "{html}");
-        assert!(html.contains("id=\"talk-fn-1\""), "{html}");
+        assert!(html.contains("href=\"#talk--fn--1\""), "{html}");
+        assert!(html.contains("id=\"talk--fn--1\""), "{html}");
     }
 
     #[test]

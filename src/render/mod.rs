@@ -6,18 +6,18 @@
 
 pub mod markdown;
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::error::{Error, Result};
-use crate::load::{Asset, Source};
+use crate::load::Asset;
 use crate::locale::{Locale, ResolvedLabels};
 use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
-use markdown::{Placement, to_html};
+use markdown::Placement;
 
 /// The default theme, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
@@ -30,36 +30,40 @@ const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../s
 /// Words per minute for the reading time.
 const WORDS_PER_MINUTE: usize = 200;
 
+/// File contents, shared cheaply between builds and the `serve` state.
+pub type Bytes = Arc<[u8]>;
+
 /// A file of the built site, with its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
     pub path: String,
-    pub contents: Cow<'static, [u8]>,
+    pub contents: Bytes,
 }
 
-/// Parsed templates plus the static files to copy: built once per build (or per `serve`).
+/// Parsed templates plus the static files to copy: built once, and again only when the
+/// site's templates or static files change.
 pub struct Theme {
     tera: Tera,
-    assets: BTreeMap<String, Cow<'static, [u8]>>,
+    assets: BTreeMap<String, Bytes>,
 }
 
 impl Theme {
     /// The built-in theme with the site's templates and static files on top.
-    pub fn new(site_templates: &[(String, Source)], site_assets: &[Asset]) -> Result<Theme> {
+    pub fn new(site_templates: &[(String, String)], site_assets: &[Asset]) -> Result<Theme> {
         let mut templates: BTreeMap<&str, &str> = BUILTIN_TEMPLATES.iter().copied().collect();
-        for (name, src) in site_templates {
-            templates.insert(name, &src.text);
+        for (name, text) in site_templates {
+            templates.insert(name, text);
         }
         let mut tera = Tera::new();
         tera.add_raw_templates(templates)
             .map_err(|e| template_error(&e))?;
 
-        let mut assets: BTreeMap<String, Cow<'static, [u8]>> = BUILTIN_ASSETS
+        let mut assets: BTreeMap<String, Bytes> = BUILTIN_ASSETS
             .iter()
-            .map(|(p, b)| (p.to_string(), Cow::Borrowed(*b)))
+            .map(|(p, b)| (p.to_string(), Bytes::from(*b)))
             .collect();
         for a in site_assets {
-            assets.insert(a.rel.clone(), Cow::Owned(a.bytes.clone()));
+            assets.insert(a.rel.clone(), a.bytes.clone());
         }
         Ok(Theme { tera, assets })
     }
@@ -142,24 +146,35 @@ struct TalkContext<'a> {
     html: String,
 }
 
-/// Renders the whole site.
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
+/// Renders the whole site. `cache` keeps rendered Markdown between builds.
+pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result<Vec<OutputFile>> {
     let config = &site.config;
     let locale = Locale::new(config.language(), &config.labels);
-    let mut taken = site.fixed_ids();
+    cache.begin(site.fixed_ids());
+
+    // Markdown first (needs the cache mutably), then the contexts borrow the results.
+    let pages = [(&site.intro, "intro"), (&site.outro, "outro")];
+    for (page, prefix) in pages {
+        if let Some(p) = page {
+            cache.render(&p.body, &section_place(prefix, 1, 2));
+        }
+    }
+    for day in &site.days {
+        if let Some(p) = &day.lead {
+            cache.render(&p.body, &section_place(&day.id, 2, 3));
+        }
+        for t in &day.talks {
+            cache.render(&t.body, &talk_place(t));
+        }
+    }
     let mut words = 0;
     let mut section = |page: &Option<ParsedPage>, prefix: &str, shift: u8, min_level: u8| {
         page.as_ref().map(|p| {
-            let place = Placement {
-                id_prefix: prefix,
-                shift,
-                min_level,
-            };
-            let r = to_html(&p.body, &place, &mut taken);
+            let r = cache.render(&p.body, &section_place(prefix, shift, min_level));
             words += r.words;
             Section {
                 title: p.meta.title.clone(),
-                html: r.html,
+                html: r.html.clone(),
             }
         })
     };
@@ -177,18 +192,13 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
             .talks
             .iter()
             .map(|t| {
-                let place = Placement {
-                    id_prefix: &t.slug,
-                    shift: 2,
-                    min_level: 4,
-                };
-                let r = to_html(&t.body, &place, &mut taken);
+                let r = cache.render(&t.body, &talk_place(t));
                 words += r.words + t.title.split_whitespace().count();
                 TalkContext {
                     talk: t,
                     start_text: t.start.map(|s| s.to_string()),
                     end_text: t.end.map(|s| s.to_string()),
-                    html: r.html,
+                    html: r.html.clone(),
                 }
             })
             .collect();
@@ -243,11 +253,23 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>> {
 
     let mut files = vec![OutputFile {
         path: "index.html".into(),
-        contents: Cow::Owned(html.into_bytes()),
+        contents: Bytes::from(html.into_bytes()),
     }];
     files.extend(theme.assets.iter().map(|(path, bytes)| OutputFile {
         path: path.clone(),
         contents: bytes.clone(),
     }));
     Ok(files)
+}
+
+fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {
+    Placement {
+        id_prefix: prefix,
+        shift,
+        min_level,
+    }
+}
+
+fn talk_place(t: &Talk) -> Placement<'_> {
+    section_place(&t.slug, 2, 4)
 }

@@ -126,3 +126,31 @@ fn root_and_output_flags() {
     assert!(out.join("index.html").is_file());
     assert!(!site.path().join("public").exists());
 }
+
+/// A link in static/ that points out of the site is never followed; one inside is.
+#[cfg(unix)]
+#[test]
+fn links_out_of_the_site_are_not_followed() {
+    let site = Site::english();
+    let outside = Site::empty();
+    outside.write("secret.txt", "top secret");
+    site.write("static/real.txt", "inside");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("static/leak.txt"),
+    )
+    .expect("symlink");
+    std::os::unix::fs::symlink(
+        site.path().join("static/real.txt"),
+        site.path().join("static/alias.txt"),
+    )
+    .expect("symlink");
+    let run = site.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: static/leak.txt: skipped: a link to something outside the site (or to a folder) — copy the file into the site instead\n"
+    );
+    assert!(!site.path().join("public/leak.txt").exists());
+    assert_eq!(site.read("public/alias.txt"), "inside");
+}
