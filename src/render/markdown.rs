@@ -240,7 +240,7 @@ mod tests {
         let r = to_html(
             "Hej med *dig*, `kode` her.\n\n- et\n- to",
             &place,
-            &mut HashSet::new(),
+            &HashSet::new(),
         );
         assert_eq!(r.words, 7);
     }
