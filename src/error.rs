@@ -103,6 +103,10 @@ pub enum Error {
         help: String,
     },
 
+    /// The preview server could not start.
+    #[error("{what} — {help}")]
+    Serve { what: String, help: String },
+
     /// A template failed to parse or render.
     #[error("template {name}: {message}")]
     Template { name: String, message: String },

@@ -17,6 +17,7 @@ pub mod locale;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod write;
 mod yaml;
 

@@ -3,6 +3,7 @@
 //! This is the edge of the library: it may use anyhow and print; the stages may not.
 
 pub mod build;
+pub mod serve;
 
 use clap::{Parser, Subcommand};
 
@@ -24,6 +25,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into its output folder (public/ by default).
     Build(build::BuildArgs),
+    /// Build, serve on localhost and rebuild on every edit, reloading the browser.
+    Serve(serve::ServeArgs),
 }
 
 /// How much to print.
@@ -48,5 +51,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let verbosity = cli.verbosity();
     match cli.command {
         Command::Build(args) => build::run(args, verbosity),
+        Command::Serve(args) => serve::run(args, verbosity),
     }
 }

@@ -9,3 +9,5 @@ mod example;
 mod fixture_site;
 mod output;
 mod robustness;
+mod serve;
+mod serve_support;

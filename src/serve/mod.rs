@@ -1,0 +1,236 @@
+//! `serve`: build, serve the site from memory over HTTP, rebuild on every edit, and tell the
+//! open pages to reload (or to swap their stylesheet, or to show the build error).
+//!
+//! The build is the library's own [`Builder`] (one build path), kept for the server's
+//! lifetime so an edit re-parses only what changed. The built files live in memory and are
+//! served only by exact path: nothing outside the build output can be reached, and nothing is
+//! written to disk, so there is nothing to clean up on Ctrl-C. tokio stays inside this module.
+
+mod http;
+mod inject;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use crate::error::{Error, Result};
+use crate::render::Bytes;
+use crate::{BuildOptions, Builder};
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: BuildOptions,
+    pub interface: IpAddr,
+    /// 0 picks a free port.
+    pub port: u16,
+}
+
+/// What the server tells its caller (the command line prints it).
+pub trait Reporter: Send + Sync + 'static {
+    /// The server answers at `url`; `first` is the first build's outcome.
+    fn ready(&self, url: &str, first: &Outcome);
+    /// A rebuild after `changed` (a short description of the edited files).
+    fn rebuilt(&self, changed: &str, outcome: &Outcome);
+}
+
+/// The outcome of one build.
+pub struct Outcome {
+    pub elapsed: Duration,
+    pub result: std::result::Result<BuildStats, Error>,
+}
+
+pub struct BuildStats {
+    pub files: usize,
+    pub talks: usize,
+    pub warnings: Vec<crate::Diagnostic>,
+}
+
+/// What the open pages are told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// Reload the page: build `n` is ready.
+    Reload(u64),
+    /// Only stylesheets changed in build `n`: swap them, keep the page.
+    Css(u64),
+    /// The build failed; show this.
+    Error(String),
+}
+
+/// The current site as served.
+#[derive(Debug, Default)]
+pub struct Snapshot {
+    pub files: HashMap<String, Bytes>,
+    /// Counts good builds; pages carry the number they were served with.
+    pub build: u64,
+    pub error: Option<String>,
+}
+
+pub struct Shared {
+    pub current: RwLock<Snapshot>,
+    pub notices: broadcast::Sender<Notice>,
+    pub bound: SocketAddr,
+}
+
+impl Shared {
+    fn snapshot(&self) -> std::sync::RwLockReadGuard<'_, Snapshot> {
+        self.current.read().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Builds, serves and watches until Ctrl-C.
+pub fn run(opts: ServeOptions, reporter: impl Reporter) -> Result<()> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::io("could not start the server runtime", "serve", e))?;
+    runtime.block_on(serve(opts, Arc::new(reporter)))
+}
+
+async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
+    let addr = SocketAddr::new(opts.interface, opts.port);
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| bind_error(addr, e))?;
+    let bound = listener
+        .local_addr()
+        .map_err(|e| Error::io("could not read the bound address", "serve", e))?;
+    let (notices, _) = broadcast::channel(64);
+    let shared = Arc::new(Shared {
+        current: RwLock::new(Snapshot::default()),
+        notices,
+        bound,
+    });
+
+    // The first build happens before the server answers.
+    let mut builder = Builder::new();
+    let first = rebuild(&mut builder, &opts.build, &shared);
+    let url = match bound.ip() {
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
+    };
+    reporter.ready(&url, &first);
+
+    let watcher = watch::Watcher::start(&opts.build.root)?;
+    let build_opts = opts.build.clone();
+    let shared_for_builds = shared.clone();
+    let reporter_for_builds = reporter.clone();
+    std::thread::Builder::new()
+        .name("summit-gen-rebuild".into())
+        .spawn(move || {
+            let mut watcher = watcher;
+            while let Some(changed) = watcher.next_change() {
+                let outcome = rebuild(&mut builder, &build_opts, &shared_for_builds);
+                reporter_for_builds.rebuilt(&changed, &outcome);
+            }
+        })
+        .map_err(|e| Error::io("could not start the watcher thread", "serve", e))?;
+
+    let app = http::router(shared);
+    tokio::select! {
+        served = axum::serve(listener, app) => {
+            served.map_err(|e| Error::io("the server stopped", "serve", e))
+        }
+        _ = tokio::signal::ctrl_c() => Ok(()),
+    }
+}
+
+fn bind_error(addr: SocketAddr, e: std::io::Error) -> Error {
+    let (reason, help) = match e.kind() {
+        std::io::ErrorKind::AddrInUse => (
+            format!("port {} is already in use", addr.port()),
+            "stop the program using it, or pick another port with `--port`".to_string(),
+        ),
+        std::io::ErrorKind::AddrNotAvailable => (
+            format!("{} is not an address of this machine", addr.ip()),
+            "use `--interface 127.0.0.1`".to_string(),
+        ),
+        std::io::ErrorKind::PermissionDenied => (
+            format!("no permission to use port {}", addr.port()),
+            "pick a port above 1023 with `--port`".to_string(),
+        ),
+        _ => (
+            format!("could not listen: {e}"),
+            "try another `--port`".to_string(),
+        ),
+    };
+    Error::Serve {
+        what: format!("{addr}: {reason}"),
+        help,
+    }
+}
+
+/// Runs one build and publishes its result to the pages.
+fn rebuild(builder: &mut Builder, opts: &BuildOptions, shared: &Shared) -> Outcome {
+    let started = Instant::now();
+    let result = builder.compile(opts);
+    let elapsed = started.elapsed();
+    let mut current = shared.current.write().unwrap_or_else(|e| e.into_inner());
+    let (result, notice) = match result {
+        Ok(compiled) => {
+            let files: HashMap<String, Bytes> = compiled
+                .files
+                .into_iter()
+                .map(|f| (f.path, f.contents))
+                .collect();
+            let notice = notice_for(&current, &files);
+            let stats = BuildStats {
+                files: files.len(),
+                talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
+                warnings: compiled.warnings,
+            };
+            if notice.is_some() {
+                current.build += 1;
+            }
+            current.files = files;
+            current.error = None;
+            (
+                Ok(stats),
+                notice.map(|css_only| {
+                    if css_only {
+                        Notice::Css(current.build)
+                    } else {
+                        Notice::Reload(current.build)
+                    }
+                }),
+            )
+        }
+        Err(e) => {
+            let text = e.to_string();
+            current.error = Some(text.clone());
+            (Err(e), Some(Notice::Error(text)))
+        }
+    };
+    drop(current);
+    if let Some(n) = notice {
+        // No open page is not an error.
+        let _ = shared.notices.send(n);
+    }
+    Outcome { elapsed, result }
+}
+
+/// `None`: nothing to tell the pages; `Some(true)`: only stylesheets changed.
+fn notice_for(old: &Snapshot, new: &HashMap<String, Bytes>) -> Option<bool> {
+    let recovering = old.error.is_some();
+    let mut changed = new
+        .iter()
+        .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
+        .map(|(path, _)| path.as_str())
+        .chain(
+            old.files
+                .keys()
+                .filter(|p| !new.contains_key(*p))
+                .map(String::as_str),
+        )
+        .peekable();
+    if changed.peek().is_none() {
+        return recovering.then_some(false);
+    }
+    let css_only = changed.all(|p| p.ends_with(".css"));
+    Some(css_only && !recovering)
+}

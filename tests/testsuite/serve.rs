@@ -1,0 +1,272 @@
+//! `summit-gen serve` over real HTTP: live reload, error overlay, safe file serving.
+
+use scraper::Html;
+
+use crate::serve_support::{Server, eventually, next_event};
+use crate::support::{Site, sel, texts};
+
+const NOTE: &str = "content/talks/day-1/b-keynote.md";
+
+fn note(title: &str) -> String {
+    format!(
+        "---\ntitle: \"{title}\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\nThe first keynote.\n"
+    )
+}
+
+#[test]
+fn serves_the_post_with_a_reload_script_that_the_built_files_lack() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let reply = server.get("/");
+    assert_eq!(reply.status, 200);
+    assert_eq!(
+        reply.header("content-type").as_deref(),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(reply.header("cache-control").as_deref(), Some("no-store"));
+    let html = Html::parse_document(&reply.text());
+    assert_eq!(
+        texts(html.root_element(), "h1"),
+        ["RustConf-ish 2021: my notes"]
+    );
+    assert!(
+        reply
+            .text()
+            .contains("new EventSource(\"/__summit-gen/events\")")
+    );
+    // serve writes nothing to disk …
+    assert!(!site.path().join("public").exists());
+    // … and the built files have no script.
+    site.build().success();
+    assert!(!site.read("public/index.html").contains("__summit-gen"));
+    assert_eq!(
+        Html::parse_document(&site.read("public/index.html"))
+            .select(&sel("script"))
+            .count(),
+        0
+    );
+}
+
+#[test]
+fn an_edit_reloads_the_page() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    site.write(NOTE, note("A brand new title"));
+    next_event(&events, "reload");
+    let page = server.get("/").text();
+    assert!(
+        page.contains("A brand new title"),
+        "served page not updated"
+    );
+    eventually("the rebuild line", || {
+        server.output.try_iter().find(|l| {
+            l.starts_with("Rebuilt in ")
+                && l.ends_with(": content/talks/day-1/b-keynote.md changed")
+        })
+    });
+}
+
+#[test]
+fn a_stylesheet_edit_swaps_css_without_a_reload() {
+    let site = Site::english();
+    site.write("static/style.css", "body { color: black }");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    site.write("static/style.css", "body { color: rebeccapurple }");
+    let data = next_event(&events, "css");
+    assert!(data.starts_with("{\"build\":"), "{data}");
+    assert_eq!(
+        server.get("/style.css").text(),
+        "body { color: rebeccapurple }"
+    );
+    assert_eq!(
+        server.get("/style.css").header("content-type").as_deref(),
+        Some("text/css; charset=utf-8")
+    );
+}
+
+#[test]
+fn a_broken_note_shows_the_error_and_the_fix_clears_it() {
+    let site = Site::english();
+    let mut server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+
+    site.write(
+        "content/talks/day-1/broken.md",
+        "---\ntitle: X\nspeakers: [A]\nday: three\n---\n",
+    );
+    let expected = "content/talks/day-1/broken.md:4:6: invalid value for `day`: expected a day number (1, 2, …) or a date (YYYY-MM-DD), found \"three\"";
+    let data = next_event(&events, "build-error");
+    assert!(
+        data.contains("broken.md:4:6: invalid value for `day`"),
+        "{data}"
+    );
+    let page = Html::parse_document(&server.get("/").text());
+    let overlay = page
+        .select(&sel("pre#__summit-gen-error"))
+        .next()
+        .expect("overlay");
+    assert_eq!(overlay.text().collect::<String>(), expected);
+    assert_eq!(overlay.value().attr("hidden"), None);
+    // The last good build is still served underneath.
+    assert_eq!(
+        texts(page.root_element(), "h1"),
+        ["RustConf-ish 2021: my notes"]
+    );
+
+    site.remove("content/talks/day-1/broken.md");
+    next_event(&events, "reload");
+    let page = Html::parse_document(&server.get("/").text());
+    let overlay = page
+        .select(&sel("pre#__summit-gen-error"))
+        .next()
+        .expect("overlay");
+    assert_eq!(overlay.value().attr("hidden"), Some(""));
+    assert_eq!(overlay.text().collect::<String>(), "");
+    assert!(server.is_running());
+}
+
+#[test]
+fn editor_swap_files_do_not_rebuild() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    site.write("content/talks/day-1/.b-keynote.md.swp", "garbage");
+    site.write("content/talks/day-1/b-keynote.md~", "garbage");
+    // A real edit afterwards is the first thing reported.
+    site.write(NOTE, note("After the swap files"));
+    next_event(&events, "reload");
+    let first = eventually("a rebuild line", || {
+        server
+            .output
+            .try_iter()
+            .find(|l| l.starts_with("Rebuilt") || l.starts_with("Build failed"))
+    });
+    assert!(
+        first.ends_with("content/talks/day-1/b-keynote.md changed"),
+        "{first}"
+    );
+}
+
+#[test]
+fn paths_outside_the_build_are_refused() {
+    let site = Site::english();
+    let outside = Site::empty();
+    outside.write("secret.txt", "top secret");
+    site.write("static/ok.txt", "fine");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.txt"),
+        site.path().join("static/leak.txt"),
+    )
+    .expect("symlink");
+    let server = Server::start(&site, &[]);
+    assert_eq!(server.get("/ok.txt").text(), "fine");
+
+    for target in [
+        "/../summit.yaml",
+        "/../../../../../../etc/passwd",
+        "/%2e%2e/summit.yaml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/%2e%2e%2fsummit.yaml",
+        "/..%2fsummit.yaml",
+        "/ok.txt/..%2f..%2fsummit.yaml",
+        "/static\\..\\summit.yaml",
+        "/%5c..%5csummit.yaml",
+        "//etc/passwd",
+        "/%2fetc%2fpasswd",
+        "/./summit.yaml",
+        "/summit.yaml",
+        "/content/intro.md",
+        "/leak.txt",
+        "/ok.txt%00.html",
+        "http://localhost/../summit.yaml",
+        "/%c0%ae%c0%ae/summit.yaml",
+    ] {
+        let reply = server.raw(
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+                .as_bytes(),
+        );
+        assert!(
+            matches!(reply.status, 400 | 404),
+            "{target}: {}",
+            reply.status
+        );
+        let body = reply.text();
+        assert!(
+            !body.contains("top secret") && !body.contains("root:") && !body.contains("event:"),
+            "{target} leaked:\n{body}"
+        );
+    }
+    // Garbage gets an error answer, and the server carries on.
+    let garbage = server.raw(b"\x16\x03\x01\x02\x00 not http at all\r\n\r\n");
+    assert!(
+        garbage.status == 400 || garbage.body.is_empty(),
+        "{garbage:?}"
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn http_basics() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let head = server.request("HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(head.header("content-length").is_some_and(|l| l != "0"));
+    let missing = server.get("/no/such/page/");
+    assert_eq!(missing.status, 404);
+    assert!(missing.text().contains("Not found"));
+    assert_eq!(server.request("POST", "/").status, 405);
+    // The reload stream only answers for localhost names (DNS-rebinding guard).
+    let rebound = server.raw(b"GET /__summit-gen/events HTTP/1.1\r\nHost: attacker.example:80\r\nConnection: close\r\n\r\n");
+    assert_eq!(rebound.status, 403);
+}
+
+#[test]
+fn two_thousand_requests_fifty_at_a_time() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let port = server.port;
+    let handles: Vec<_> = (0..50)
+        .map(|_| {
+            std::thread::spawn(move || {
+                (0..40)
+                    .filter(|i| {
+                        let path = if i % 2 == 0 { "/" } else { "/style.css" };
+                        let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+                        use std::io::{Read, Write};
+                        s.write_all(format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").as_bytes())
+                            .expect("send");
+                        let mut reply = Vec::new();
+                        let _ = s.read_to_end(&mut reply);
+                        reply.starts_with(b"HTTP/1.1 200 OK")
+                    })
+                    .count()
+            })
+        })
+        .collect();
+    let ok: usize = handles.into_iter().map(|h| h.join().expect("thread")).sum();
+    assert_eq!(ok, 2000);
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port();
+    let site = Site::english();
+    let run = site.run(&["serve", "--port", &port.to_string()]);
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: 127.0.0.1:{port}: port {port} is already in use — stop the program using it, or pick another port with `--port`\n"
+        )
+    );
+}
