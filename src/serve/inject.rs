@@ -15,6 +15,7 @@ const SCRIPT: &str = r#"<script>
   events.addEventListener("hello", (e) => {
     const state = JSON.parse(e.data);
     if (String(state.build) !== build) { location.reload(); return; }
+    document.documentElement.dataset.summitGenLive = build;
     if (state.error) { show(state.error); } else { hide(); }
   });
   events.addEventListener("reload", () => location.reload());

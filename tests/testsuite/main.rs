@@ -3,6 +3,7 @@
 
 mod support;
 
+mod browser;
 mod determinism;
 mod errors;
 mod example;
