@@ -101,8 +101,16 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
         .local_addr()
         .map_err(|e| Error::io("could not read the bound address", "serve", e))?;
     let (notices, _) = broadcast::channel(64);
+    // Build numbers start from the clock, so a page that reconnects to a restarted server
+    // sees a different number and reloads.
+    let epoch = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64);
     let shared = Arc::new(Shared {
-        current: RwLock::new(Snapshot::default()),
+        current: RwLock::new(Snapshot {
+            build: epoch,
+            ..Snapshot::default()
+        }),
         notices,
         bound,
     });

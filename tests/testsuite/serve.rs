@@ -270,3 +270,37 @@ fn a_port_in_use_is_a_clear_error() {
         )
     );
 }
+
+/// Ctrl-C (SIGINT) stops the server cleanly, and it leaves nothing behind.
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = Site::english();
+    let before = crate::support::tree(site.path());
+    let mut server = Server::start(&site, &[]);
+    let pid = server.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .expect("kill");
+    assert!(sent.success());
+    let status = eventually("the server to exit", || {
+        server.child.try_wait().ok().flatten()
+    });
+    assert!(status.success(), "{status:?}");
+    assert_eq!(
+        crate::support::tree(site.path()),
+        before,
+        "serve left files behind"
+    );
+}
+
+/// A page that reconnects to a restarted server is told a different build number.
+#[test]
+fn build_numbers_differ_between_server_runs() {
+    let site = Site::english();
+    let hello = |server: &Server| crate::serve_support::next_event(&server.events(), "hello");
+    let first = hello(&Server::start(&site, &[]));
+    let second = hello(&Server::start(&site, &[]));
+    assert_ne!(first, second);
+}

@@ -1,0 +1,212 @@
+//! A deterministic generator of summit-gen sites with N talk notes, shared by the benchmarks.
+//!
+//! Each note is ~600 words with front matter, two `##` headings, a list, a code block and a
+//! quote — the corpus the speed issue describes. Same N, same bytes.
+
+#![allow(dead_code)]
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+
+const WORDS: &[&str] = &[
+    "kafka",
+    "stream",
+    "partition",
+    "broker",
+    "consumer",
+    "producer",
+    "latency",
+    "throughput",
+    "offset",
+    "topic",
+    "replica",
+    "leader",
+    "schema",
+    "event",
+    "table",
+    "join",
+    "window",
+    "state",
+    "store",
+    "cluster",
+    "tiered",
+    "storage",
+    "quorum",
+    "metadata",
+    "connector",
+    "sink",
+    "source",
+    "exactly",
+    "once",
+    "delivery",
+    "the",
+    "a",
+    "of",
+    "and",
+    "to",
+    "in",
+    "is",
+    "with",
+    "we",
+    "that",
+    "for",
+    "on",
+    "it",
+    "as",
+    "this",
+    "how",
+    "talk",
+    "showed",
+    "demo",
+    "great",
+];
+
+/// A tiny deterministic PRNG (xorshift), so the corpus never depends on a crate's version.
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1)
+    }
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    pub fn word(&mut self) -> &'static str {
+        WORDS[self.below(WORDS.len())]
+    }
+}
+
+pub fn sentence(rng: &mut Rng, words: usize) -> String {
+    let mut s = String::new();
+    for i in 0..words {
+        let w = rng.word();
+        if i == 0 {
+            let mut c = w.chars();
+            if let Some(f) = c.next() {
+                s.extend(f.to_uppercase());
+                s.push_str(c.as_str());
+            }
+        } else {
+            s.push(' ');
+            s.push_str(w);
+        }
+    }
+    s.push('.');
+    s
+}
+
+fn paragraph(rng: &mut Rng, sentences: usize) -> String {
+    (0..sentences)
+        .map(|_| {
+            let n = 8 + rng.below(10);
+            sentence(rng, n)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The Markdown body of note `i` (~600 words).
+pub fn body(i: usize) -> String {
+    let mut rng = Rng::new(i as u64 + 1);
+    let mut b = String::new();
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
+    let _ = writeln!(b, "## What was good\n");
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
+    for _ in 0..4 {
+        let _ = writeln!(b, "- {}", sentence(&mut rng, 8));
+    }
+    let _ = writeln!(
+        b,
+        "\n```java\nProperties props = new Properties();\nprops.put(\"bootstrap.servers\", \"localhost:9092\");\nvar producer = new KafkaProducer<String, String>(props);\n```\n"
+    );
+    let _ = writeln!(b, "> {}\n", sentence(&mut rng, 20));
+    let _ = writeln!(b, "## Should you watch it?\n");
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
+    let _ = writeln!(b, "{}", paragraph(&mut rng, 5));
+    b
+}
+
+pub struct Talk {
+    pub index: usize,
+    pub title: String,
+    pub speaker: String,
+    pub day: usize,
+    pub start: String,
+    pub tags: Vec<&'static str>,
+    pub recommended: bool,
+}
+
+pub fn talk(i: usize, days: usize) -> Talk {
+    let mut rng = Rng::new(i as u64 + 1_000_003);
+    let title = format!("{} {} {} ({i})", rng.word(), rng.word(), rng.word());
+    let mut title_chars = title.chars();
+    let title = match title_chars.next() {
+        Some(f) => f.to_uppercase().chain(title_chars).collect(),
+        None => title,
+    };
+    Talk {
+        index: i,
+        title,
+        speaker: format!("Speaker {}", rng.below(500)),
+        day: i % days + 1,
+        start: format!(
+            "{:02}:{:02}",
+            8 + rng.below(10),
+            [0, 15, 30, 45][rng.below(4)]
+        ),
+        tags: vec![rng.word(), rng.word()],
+        recommended: rng.below(3) == 0,
+    }
+}
+
+pub const DAYS: usize = 3;
+
+/// Writes a summit-gen site with `n` notes into `dir`.
+pub fn write_site(dir: &Path, n: usize) -> std::io::Result<()> {
+    let days: String = (0..DAYS)
+        .map(|d| format!("    - date: 2024-05-{:02}\n", 14 + d))
+        .collect();
+    fs::create_dir_all(dir.join("content/talks"))?;
+    fs::write(
+        dir.join("summit.yaml"),
+        format!(
+            "title: \"Benchmark Summit\"\nlanguage: en\nbase_url: \"/\"\npublished: 2024-05-20\nevent:\n  name: Benchmark Summit\n  days:\n{days}"
+        ),
+    )?;
+    fs::write(dir.join("content/intro.md"), format!("{}\n", body(0)))?;
+    for i in 0..n {
+        let t = talk(i, DAYS);
+        let dir = dir.join(format!("content/talks/day-{}", t.day));
+        fs::create_dir_all(&dir)?;
+        fs::write(dir.join(format!("talk-{i:05}.md")), summit_note(&t))?;
+    }
+    Ok(())
+}
+
+pub fn summit_note(t: &Talk) -> String {
+    format!(
+        "---\ntitle: \"{}\"\nspeakers: [\"{}\"]\nday: {}\nstart: \"{}\"\nduration: 40\ntags: [{}]\nrecommended: {}\n---\n{}",
+        t.title,
+        t.speaker,
+        t.day,
+        t.start,
+        t.tags.join(", "),
+        t.recommended,
+        body(t.index)
+    )
+}
+
+/// The path of note `i` in a site written by [`write_site`].
+pub fn note_path(dir: &Path, i: usize) -> std::path::PathBuf {
+    dir.join(format!(
+        "content/talks/day-{}/talk-{i:05}.md",
+        talk(i, DAYS).day
+    ))
+}
