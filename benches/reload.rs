@@ -68,10 +68,10 @@ fn events(port: u16) -> mpsc::Receiver<(Instant, String)> {
         let mut reader = BufReader::new(s);
         let mut line = String::new();
         while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
-            if let Some(name) = line.trim_end().strip_prefix("event: ") {
-                if tx.send((Instant::now(), name.to_string())).is_err() {
-                    break;
-                }
+            if let Some(name) = line.trim_end().strip_prefix("event: ")
+                && tx.send((Instant::now(), name.to_string())).is_err()
+            {
+                break;
             }
             line.clear();
         }
