@@ -28,6 +28,41 @@ pub struct Config {
     pub event: Event,
     #[serde(default)]
     pub labels: Labels,
+    /// A custom domain for GitHub Pages: written to `CNAME`.
+    pub cname: Option<String>,
+    #[serde(default)]
+    pub pages: Pages,
+}
+
+/// Which outputs beyond the post to write; each is on unless switched off.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Pages {
+    /// A page per talk, `talks/<slug>/`.
+    pub talks: bool,
+    /// `speakers/`: every speaker with their talks.
+    pub speakers: bool,
+    /// `tags/` and a page per tag.
+    pub tags: bool,
+    /// `atom.xml` (needs a full `base_url`).
+    pub feed: bool,
+    /// `sitemap.xml` and `robots.txt` (need a full `base_url`).
+    pub sitemap: bool,
+    /// `schedule.ics`: the talks with a start time.
+    pub calendar: bool,
+}
+
+impl Default for Pages {
+    fn default() -> Self {
+        Pages {
+            talks: true,
+            speakers: true,
+            tags: true,
+            feed: true,
+            sitemap: true,
+            calendar: true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -38,7 +73,7 @@ pub struct Event {
     pub location: Option<String>,
     #[serde(rename = "virtual", default)]
     pub is_virtual: bool,
-    pub timezone: Option<String>,
+    pub timezone: Option<Spanned<String>>,
     pub days: Spanned<Vec<DayConfig>>,
 }
 
@@ -79,6 +114,27 @@ impl Config {
                     .help("write \"/\" or a full URL such as \"https://user.github.io/repo/\""),
             );
         }
+        if let Some(tz) = &config.event.timezone
+            && jiff::tz::TimeZone::get(&tz.value).is_err()
+        {
+            let (l, c) = at(&tz.referenced);
+            problems.push(
+                Diagnostic::new(&source.path, format!("unknown time zone `{}`", tz.value))
+                    .at(l, c)
+                    .help("use an IANA name such as \"Europe/Copenhagen\" or \"America/New_York\""),
+            );
+        }
+        if let Some(cname) = &config.cname
+            && (cname.trim().is_empty() || cname.contains(['/', ':', ' ']))
+        {
+            problems.push(
+                Diagnostic::new(
+                    &source.path,
+                    format!("`cname` must be a bare domain, found \"{cname}\""),
+                )
+                .help("write only the host, e.g. `cname: notes.example.org`"),
+            );
+        }
         let days = &config.event.days;
         if days.value.is_empty() {
             let (l, c) = at(&days.referenced);
@@ -113,6 +169,12 @@ impl Config {
 
     pub fn language(&self) -> &str {
         self.language.as_ref().map_or("en", |l| l.value.as_str())
+    }
+
+    /// The event's time zone, if set and known.
+    pub fn timezone(&self) -> Option<jiff::tz::TimeZone> {
+        let name = &self.event.timezone.as_ref()?.value;
+        jiff::tz::TimeZone::get(name).ok()
     }
 
     /// The base URL, with `--base-url` taking precedence, always ending in `/`.

@@ -9,6 +9,7 @@
 //! [`compile`] runs everything but the write and is what `build` (and later `serve` and
 //! `check`) share.
 
+pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod locale;
 pub mod model;
 pub mod parse;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod write;
 mod yaml;
@@ -77,6 +79,8 @@ pub struct Compiled {
     pub site: Site,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
+    /// Every link written in a note, resolved (the note's path, the page, the link).
+    pub note_links: Vec<(PathBuf, String, render::markdown::NoteLink)>,
 }
 
 /// Runs the pipeline, keeping what it can between runs: file contents (by size and mtime),
@@ -163,11 +167,12 @@ impl Builder {
             }
         };
         let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
-        let files = render::render(&site, theme, &mut self.markdown)?;
+        let output = render::render(&site, theme, &mut self.markdown)?;
         Ok(Compiled {
             site,
-            files,
+            files: output.files,
             warnings: inputs.warnings,
+            note_links: output.note_links,
         })
     }
 

@@ -19,10 +19,12 @@ use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error, Result};
 
-/// A text file of the site. `path` is what the user sees in messages.
+/// A text file of the site. `path` is what the user sees in messages; `rel` is the path
+/// relative to the site root (what links between notes are resolved against).
 #[derive(Debug, Clone)]
 pub struct Source {
     pub path: PathBuf,
+    pub rel: PathBuf,
     pub text: String,
 }
 
@@ -211,7 +213,11 @@ impl Loader<'_> {
             .map_err(|e| Error::io("could not read", &full, e))?;
         let path = display_path(self.root, rel);
         match decode(&bytes) {
-            Ok(text) => Ok(Some(Source { path, text })),
+            Ok(text) => Ok(Some(Source {
+                path,
+                rel: rel.to_path_buf(),
+                text,
+            })),
             Err((line, column)) => {
                 self.inputs.problems.push(
                     Diagnostic::new(path, "the file is not valid UTF-8")

@@ -58,6 +58,16 @@ labels! {
     and,
     virtual_event,
     generated_by,
+    back_to_post,
+    previous,
+    next,
+    /// "Emne: {tag}"
+    tag_heading,
+    not_found,
+    not_found_text,
+    feed,
+    calendar,
+    home,
 }
 
 const DA: Builtin = Builtin {
@@ -95,6 +105,15 @@ const DA: Builtin = Builtin {
     and: "og",
     virtual_event: "Virtuel konference",
     generated_by: "Lavet med summit-gen",
+    back_to_post: "Tilbage til indlægget",
+    previous: "Forrige",
+    next: "Næste",
+    tag_heading: "Emne: {tag}",
+    not_found: "Siden findes ikke",
+    not_found_text: "Den side, du leder efter, findes ikke her.",
+    feed: "Feed",
+    calendar: "Kalender",
+    home: "Forside",
 };
 
 const EN: Builtin = Builtin {
@@ -138,6 +157,15 @@ const EN: Builtin = Builtin {
     and: "and",
     virtual_event: "Virtual event",
     generated_by: "Made with summit-gen",
+    back_to_post: "Back to the post",
+    previous: "Previous",
+    next: "Next",
+    tag_heading: "Tag: {tag}",
+    not_found: "Page not found",
+    not_found_text: "The page you are looking for is not here.",
+    feed: "Feed",
+    calendar: "Calendar",
+    home: "Home",
 };
 
 /// The built-in table for a language code.

@@ -49,6 +49,11 @@ pub struct Day {
 pub struct Talk {
     #[serde(skip)]
     pub path: PathBuf,
+    /// Path relative to the site root.
+    #[serde(skip)]
+    pub rel: PathBuf,
+    #[serde(skip)]
+    pub body_line: usize,
     /// Unique across the site; the talk's anchor.
     pub slug: String,
     pub title: String,
@@ -285,6 +290,8 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
     }
     Some(Talk {
         path: p.path,
+        rel: p.rel,
+        body_line: p.body_line,
         slug: String::new(),
         title,
         speakers: m.speakers.value.0,

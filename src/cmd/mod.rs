@@ -3,6 +3,8 @@
 //! This is the edge of the library: it may use anyhow and print; the stages may not.
 
 pub mod build;
+pub mod check;
+pub mod init;
 pub mod serve;
 
 use clap::{Parser, Subcommand};
@@ -27,6 +29,12 @@ pub enum Command {
     Build(build::BuildArgs),
     /// Build, serve on localhost and rebuild on every edit, reloading the browser.
     Serve(serve::ServeArgs),
+    /// Build in memory and check every internal link and anchor; writes nothing.
+    Check(check::CheckArgs),
+    /// Create a new site: summit.yaml, a sample note per day and a GitHub Pages workflow.
+    Init(init::InitArgs),
+    /// Write a new talk note with its front matter filled in.
+    New(init::NewArgs),
 }
 
 /// How much to print.
@@ -52,5 +60,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Build(args) => build::run(args, verbosity),
         Command::Serve(args) => serve::run(args, verbosity),
+        Command::Check(args) => check::run(args, verbosity),
+        Command::Init(args) => init::init(args, verbosity),
+        Command::New(args) => init::new(args, verbosity),
     }
 }

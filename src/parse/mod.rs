@@ -91,6 +91,10 @@ pub struct PageMeta {
 #[derive(Debug, Clone)]
 pub struct ParsedTalk {
     pub path: PathBuf,
+    /// Path relative to the site root.
+    pub rel: PathBuf,
+    /// File line on which the body starts.
+    pub body_line: usize,
     pub meta: TalkMeta,
     /// File line on which the YAML starts: add it to YAML positions (minus one).
     pub yaml_line: usize,
@@ -98,9 +102,13 @@ pub struct ParsedTalk {
 }
 
 /// A parsed page (intro, outro, a day's lead).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ParsedPage {
     pub path: PathBuf,
+    /// Path relative to the site root.
+    pub rel: PathBuf,
+    /// File line on which the body starts.
+    pub body_line: usize,
     pub meta: PageMeta,
     pub body: String,
 }
@@ -115,6 +123,8 @@ pub fn talk(source: &Source) -> Result<ParsedTalk, Diagnostic> {
     let meta: TalkMeta = yaml::from_str(yaml_text, &source.path, split.yaml_line)?;
     Ok(ParsedTalk {
         path: source.path.clone(),
+        rel: source.rel.clone(),
+        body_line: split.body_line,
         meta,
         yaml_line: split.yaml_line,
         body: split.body.to_string(),
@@ -129,6 +139,8 @@ pub fn page(source: &Source) -> Result<ParsedPage, Diagnostic> {
     };
     Ok(ParsedPage {
         path: source.path.clone(),
+        rel: source.rel.clone(),
+        body_line: split.body_line,
         meta,
         body: split.body.to_string(),
     })

@@ -1,13 +1,22 @@
 //! Markdown → HTML with pulldown-cmark.
 //!
-//! All notes end up on one page, so every id a note produces must be unique there. Headings get
-//! `<prefix>--<heading-slug>` (unless the writer gave `{#an-id}`) and footnotes
-//! `<prefix>--fn--<label>`. Prefixes (talk slugs, `day-N`, `intro`) are unique and never contain
-//! `--`, so ids made for different notes cannot collide, and each note can be rendered (and
-//! cached) on its own; it only has to avoid the page's fixed ids. Heading levels are shifted to
-//! nest under the section that holds the note. The word count is taken from the same pass.
+//! **Ids.** All notes end up on one page, so every id a note produces must be unique there.
+//! Headings get `<prefix>--<heading-slug>` (unless the writer gave `{#an-id}`) and footnotes
+//! `<prefix>--fn--<label>`. Prefixes (talk slugs, `day-N`, `intro`) are unique and never
+//! contain `--`, so ids made for different notes cannot collide, and each note can be rendered
+//! (and cached) on its own; it only has to avoid the page's fixed ids.
+//!
+//! **Links.** A note is shown on the post and on its own page, at different depths, so links
+//! are rewritten for the page they appear on: a link to another note (`other.md`,
+//! `../day-2/x.md#heading`, resolved from the note's own folder) points at that talk; any other
+//! relative path (`img/a.png`, `/img/a.png`) is taken from the site root; `#heading` finds the
+//! note's own heading. Every internal link is recorded with its file position for `check`.
+//!
+//! Heading levels are shifted to nest under the section that holds the note; the word count
+//! is taken from the same pass.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -17,6 +26,36 @@ use crate::model::slugify;
 pub struct Rendered {
     pub html: String,
     pub words: usize,
+    /// Internal links, for `check`.
+    pub links: Vec<NoteLink>,
+    /// Whether any link depends on the page the note is shown on.
+    pub page_dependent: bool,
+    /// The first words of the text, for descriptions and feeds.
+    pub summary: String,
+}
+
+/// A link written in a note, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteLink {
+    /// 1-based position in the note's file.
+    pub line: usize,
+    pub column: usize,
+    /// As written.
+    pub written: String,
+    /// As written into the page.
+    pub href: String,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An output file (`index.html`, `talks/x/index.html`, `img/a.png`) and maybe an anchor.
+    Internal {
+        file: String,
+        fragment: Option<String>,
+    },
+    /// A `.md` link to no note of the site, or a path out of the site.
+    Broken(String),
 }
 
 /// How a document is placed on the page.
@@ -30,6 +69,39 @@ pub struct Placement<'a> {
     pub min_level: u8,
 }
 
+/// Where a note that other notes link to is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteTarget {
+    /// A talk: its anchor on the post, and its own page (`talks/<slug>/`) if there are pages.
+    Talk { slug: String, page: Option<String> },
+    /// The intro, outro or a day's text: an anchor on the post.
+    Section { anchor: String },
+}
+
+/// What links are resolved against.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkEnv<'a> {
+    /// The note's path relative to the site root.
+    pub source: &'a Path,
+    /// The file line the body starts on.
+    pub body_line: usize,
+    /// Every note of the site by its path relative to the root.
+    pub notes: &'a HashMap<PathBuf, NoteTarget>,
+    /// The output file the note is rendered into (`index.html`, `talks/x/index.html`).
+    pub page: &'a str,
+}
+
+impl LinkEnv<'_> {
+    fn on_post(&self) -> bool {
+        self.page == "index.html"
+    }
+
+    /// `../` once per folder level of the page.
+    fn root(&self) -> String {
+        "../".repeat(self.page.matches('/').count())
+    }
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
@@ -39,22 +111,44 @@ fn options() -> Options {
 }
 
 /// Renders one document; generated ids avoid `fixed` (the page's own ids) and each other.
-pub fn to_html(markdown: &str, place: &Placement<'_>, fixed: &HashSet<String>) -> Rendered {
-    let mut own: HashSet<String> = HashSet::new();
-    let mut events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).collect();
-    // Inline markup splits words into several events ("*dig*," is two), so the text is
+pub fn to_html(
+    markdown: &str,
+    place: &Placement<'_>,
+    fixed: &HashSet<String>,
+    env: &LinkEnv<'_>,
+) -> Rendered {
+    let parsed: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let (mut events, offsets): (Vec<Event<'_>>, Vec<usize>) =
+        parsed.into_iter().map(|(e, r)| (e, r.start)).unzip();
+
+    // Words: inline markup splits words into several events ("*dig*," is two), so the text is
     // gathered first and counted once; a "word" must hold a letter or digit.
     let mut plain = String::new();
     for e in &events {
         match e {
             Event::Text(t) | Event::Code(t) => plain.push_str(t),
-            Event::SoftBreak | Event::HardBreak | Event::End(_) => plain.push(' '),
+            Event::SoftBreak | Event::HardBreak => plain.push(' '),
+            // Inline markup ends inside a word or sentence; blocks end with a space.
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
+            Event::End(_) => plain.push(' '),
             _ => {}
         }
     }
 
-    let mut i = 0;
-    while i < events.len() {
+    // Headings first: links below may point at them.
+    let mut own: HashSet<String> = HashSet::new();
+    let mut heading_ids: HashMap<String, String> = HashMap::new();
+    for i in 0..events.len() {
         match &events[i] {
             Event::Start(Tag::Heading { .. }) => {
                 let text: String = events[i + 1..]
@@ -66,13 +160,18 @@ pub fn to_html(markdown: &str, place: &Placement<'_>, fixed: &HashSet<String>) -
                     })
                     .collect();
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
-                    let new_level = shift(*level, place);
+                    let slug = slugify(&text);
                     let wanted = match id {
                         Some(given) => given.to_string(),
-                        None => format!("{}--{}", place.id_prefix, slugify(&text)),
+                        None => format!("{}--{slug}", place.id_prefix),
                     };
-                    *id = Some(CowStr::from(unique(wanted, fixed, &mut own)));
-                    *level = new_level;
+                    let final_id = unique(wanted, fixed, &mut own);
+                    heading_ids.entry(slug).or_insert_with(|| final_id.clone());
+                    if let Some(given) = id {
+                        heading_ids.insert(given.to_string(), final_id.clone());
+                    }
+                    *id = Some(CowStr::from(final_id));
+                    *level = shift(*level, place);
                 }
             }
             Event::End(TagEnd::Heading(level)) => {
@@ -80,22 +179,213 @@ pub fn to_html(markdown: &str, place: &Placement<'_>, fixed: &HashSet<String>) -
                 events[i] = Event::End(TagEnd::Heading(new_level));
             }
             Event::FootnoteReference(label) => {
-                events[i] =
-                    Event::FootnoteReference(format!("{}--fn--{label}", place.id_prefix).into());
+                events[i] = Event::FootnoteReference(footnote_id(place, label).into());
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                events[i] = Event::Start(Tag::FootnoteDefinition(
-                    format!("{}--fn--{label}", place.id_prefix).into(),
-                ));
+                events[i] = Event::Start(Tag::FootnoteDefinition(footnote_id(place, label).into()));
             }
             _ => {}
         }
-        i += 1;
     }
+
+    let mut links = Vec::new();
+    let mut page_dependent = false;
+    for (event, offset) in events.iter_mut().zip(&offsets) {
+        let dest = match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
+            _ => continue,
+        };
+        let Some((href, target)) = resolve_link(dest, &heading_ids, env) else {
+            continue;
+        };
+        page_dependent |= href != dest.as_ref();
+        let (line, column) = position(markdown, *offset, env.body_line);
+        links.push(NoteLink {
+            line,
+            column,
+            written: dest.to_string(),
+            href: href.clone(),
+            target,
+        });
+        *dest = CowStr::from(href);
+    }
+
     let words = count_words(&plain);
+    let summary = summarize(&plain, 40);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Rendered { html: out, words }
+    Rendered {
+        html: out,
+        words,
+        links,
+        page_dependent,
+        summary,
+    }
+}
+
+/// The first `n` words, with an ellipsis if there were more.
+fn summarize(text: &str, n: usize) -> String {
+    let mut words = text.split_whitespace();
+    let mut out: Vec<&str> = words.by_ref().take(n).collect();
+    if words.next().is_some() {
+        if let Some(last) = out.last_mut() {
+            *last = last.trim_end_matches([',', '.', ';', ':']);
+        }
+        let mut s = out.join(" ");
+        s.push('…');
+        return s;
+    }
+    out.retain(|w| !w.is_empty());
+    out.join(" ")
+}
+
+fn footnote_id(place: &Placement<'_>, label: &str) -> String {
+    format!("{}--fn--{label}", place.id_prefix)
+}
+
+/// The href to write and what it points at; `None` for external links (left alone).
+fn resolve_link(
+    dest: &str,
+    headings: &HashMap<String, String>,
+    env: &LinkEnv<'_>,
+) -> Option<(String, LinkTarget)> {
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
+    if has_scheme || dest.starts_with("//") || dest.is_empty() {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let root = env.root();
+
+    if path.is_empty() {
+        // `#heading` within the note, or an id of the page.
+        let frag = fragment.unwrap_or("");
+        let id = headings
+            .get(frag)
+            .cloned()
+            .unwrap_or_else(|| frag.to_string());
+        let target = LinkTarget::Internal {
+            file: env.page.to_string(),
+            fragment: Some(id.clone()),
+        };
+        return Some((format!("#{id}"), target));
+    }
+    if path.ends_with(".md") {
+        let base = if path.starts_with('/') {
+            PathBuf::new()
+        } else {
+            env.source
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let Some(target_path) = normalize(&base.join(path.trim_start_matches('/'))) else {
+            return Some((
+                dest.to_string(),
+                LinkTarget::Broken("it leads out of the site".into()),
+            ));
+        };
+        let Some(note) = env.notes.get(&target_path) else {
+            let why = format!("there is no note {}", target_path.display());
+            return Some((dest.to_string(), LinkTarget::Broken(why)));
+        };
+        return Some(match note {
+            NoteTarget::Talk { slug, page } => {
+                let anchor = match fragment {
+                    Some(f) => format!("{slug}--{}", slugify(f)),
+                    None => slug.clone(),
+                };
+                match page {
+                    Some(page) if !env.on_post() => (
+                        format!("{root}{page}#{anchor}"),
+                        LinkTarget::Internal {
+                            file: format!("{page}index.html"),
+                            fragment: Some(anchor),
+                        },
+                    ),
+                    _ => (
+                        if env.on_post() {
+                            format!("#{anchor}")
+                        } else {
+                            format!("{root}#{anchor}")
+                        },
+                        LinkTarget::Internal {
+                            file: "index.html".into(),
+                            fragment: Some(anchor),
+                        },
+                    ),
+                }
+            }
+            NoteTarget::Section { anchor } => (
+                if env.on_post() {
+                    format!("#{anchor}")
+                } else {
+                    format!("{root}#{anchor}")
+                },
+                LinkTarget::Internal {
+                    file: "index.html".into(),
+                    fragment: Some(anchor.clone()),
+                },
+            ),
+        });
+    }
+    // Any other relative path is a file of the site, from its root.
+    let Some(file) = normalize(Path::new(path.trim_start_matches('/'))) else {
+        return Some((
+            dest.to_string(),
+            LinkTarget::Broken("it leads out of the site".into()),
+        ));
+    };
+    let mut file = file.to_string_lossy().replace('\\', "/");
+    let href = format!(
+        "{root}{}{}",
+        path.trim_start_matches('/').trim_start_matches("./"),
+        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+    );
+    if path.ends_with('/') || file.is_empty() {
+        if !file.is_empty() {
+            file.push('/');
+        }
+        file.push_str("index.html");
+    }
+    Some((
+        href,
+        LinkTarget::Internal {
+            file,
+            fragment: fragment.map(String::from),
+        },
+    ))
+}
+
+/// `a/./b/../c` → `a/c`; `None` if it climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    Some(out)
+}
+
+/// Line and column in the file of byte `offset` in the body.
+fn position(body: &str, offset: usize, body_line: usize) -> (usize, usize) {
+    let before = &body[..offset.min(body.len())];
+    let line = before.matches('\n').count();
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (body_line + line, column)
 }
 
 /// `base`, or `base-2`, `base-3` …: the first that is neither fixed nor already used here.
@@ -107,41 +397,111 @@ fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> S
 }
 
 /// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
-/// text, its placement or the page's fixed ids change.
+/// text, its file, its placement, the page's fixed ids or the site's notes change. A note
+/// without page-dependent links is rendered once and shown as is on every page.
 #[derive(Debug, Default)]
 pub struct Cache {
     fixed: HashSet<String>,
-    entries: std::collections::HashMap<String, (String, (u8, u8), Rendered)>,
+    notes: HashMap<PathBuf, NoteTarget>,
+    entries: HashMap<(String, String), Entry>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    body: String,
+    source: PathBuf,
+    body_line: usize,
+    shape: (u8, u8),
+    rendered: Rendered,
 }
 
 impl Cache {
     /// Call once per build, before [`Cache::render`].
-    pub fn begin(&mut self, fixed: HashSet<String>) {
-        if fixed != self.fixed {
+    pub fn begin(&mut self, fixed: HashSet<String>, notes: HashMap<PathBuf, NoteTarget>) {
+        if fixed != self.fixed || notes != self.notes {
             self.entries.clear();
             self.fixed = fixed;
+            self.notes = notes;
         }
     }
 
-    pub fn render(&mut self, markdown: &str, place: &Placement<'_>) -> &Rendered {
-        use std::collections::hash_map::Entry;
-        let key = (place.shift, place.min_level);
-        let fresh = || {
-            (
-                markdown.to_string(),
-                key,
-                to_html(markdown, place, &self.fixed),
-            )
-        };
-        match self.entries.entry(place.id_prefix.to_string()) {
-            Entry::Occupied(e) => {
-                let slot = e.into_mut();
-                if slot.0 != markdown || slot.1 != key {
-                    *slot = fresh();
-                }
-                &slot.2
+    /// A note rendered earlier in this build for `page` (or for every page).
+    pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
+        let key = |p: &str| (id_prefix.to_string(), p.to_string());
+        self.entries
+            .get(&key(page))
+            .or_else(|| self.entries.get(&key("index.html")))
+            .map(|e| &e.rendered)
+    }
+
+    /// The note rendered for `page`, from the cache when possible. The post's rendering is
+    /// reused on another page when it has the same shape and no page-dependent link.
+    pub fn render(
+        &mut self,
+        markdown: &str,
+        place: &Placement<'_>,
+        source: &Path,
+        body_line: usize,
+        page: &str,
+    ) -> &Rendered {
+        let post = "index.html";
+        let shape = (place.shift, place.min_level);
+        let reuse = page == post
+            || self
+                .entries
+                .get(&(place.id_prefix.to_string(), post.to_string()))
+                .is_some_and(|e| {
+                    e.shape == shape
+                        && e.body == markdown
+                        && e.source == source
+                        && e.body_line == body_line
+                        && !e.rendered.page_dependent
+                });
+        let page = if reuse { post } else { page };
+        self.fill(page, markdown, place, source, body_line)
+    }
+
+    fn fill(
+        &mut self,
+        page: &str,
+        markdown: &str,
+        place: &Placement<'_>,
+        source: &Path,
+        body_line: usize,
+    ) -> &Rendered {
+        use std::collections::hash_map::Entry as Slot;
+        let shape = (place.shift, place.min_level);
+        let render = |notes: &HashMap<PathBuf, NoteTarget>, fixed: &HashSet<String>| {
+            let env = LinkEnv {
+                source,
+                body_line,
+                notes,
+                page,
+            };
+            Entry {
+                body: markdown.to_string(),
+                source: source.to_path_buf(),
+                body_line,
+                shape,
+                rendered: to_html(markdown, place, fixed, &env),
             }
-            Entry::Vacant(e) => &e.insert(fresh()).2,
+        };
+        match self
+            .entries
+            .entry((place.id_prefix.to_string(), page.to_string()))
+        {
+            Slot::Occupied(slot) => {
+                let e = slot.into_mut();
+                let fresh = e.body == markdown
+                    && e.source == source
+                    && e.body_line == body_line
+                    && e.shape == shape;
+                if !fresh {
+                    *e = render(&self.notes, &self.fixed);
+                }
+                &e.rendered
+            }
+            Slot::Vacant(slot) => &slot.insert(render(&self.notes, &self.fixed)).rendered,
         }
     }
 }
@@ -161,13 +521,43 @@ fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
 mod tests {
     use super::*;
 
-    fn render(md: &str) -> String {
-        let place = Placement {
-            id_prefix: "talk",
-            shift: 2,
-            min_level: 4,
+    const TALK: Placement<'static> = Placement {
+        id_prefix: "talk",
+        shift: 2,
+        min_level: 4,
+    };
+
+    fn notes() -> HashMap<PathBuf, NoteTarget> {
+        HashMap::from([
+            (
+                PathBuf::from("content/talks/day-2/other.md"),
+                NoteTarget::Talk {
+                    slug: "other".into(),
+                    page: Some("talks/other/".into()),
+                },
+            ),
+            (
+                PathBuf::from("content/intro.md"),
+                NoteTarget::Section {
+                    anchor: "intro".into(),
+                },
+            ),
+        ])
+    }
+
+    fn render_on(md: &str, page: &str) -> Rendered {
+        let notes = notes();
+        let env = LinkEnv {
+            source: Path::new("content/talks/day-1/talk.md"),
+            body_line: 10,
+            notes: &notes,
+            page,
         };
-        to_html(md, &place, &HashSet::new()).html
+        to_html(md, &TALK, &HashSet::new(), &env)
+    }
+
+    fn render(md: &str) -> String {
+        render_on(md, "index.html").html
     }
 
     #[test]
@@ -186,40 +576,18 @@ mod tests {
 
     #[test]
     fn ids_avoid_the_pages_own_ids() {
-        let place = Placement {
-            id_prefix: "talk",
-            shift: 2,
-            min_level: 4,
-        };
         let fixed = HashSet::from(["talk--a".to_string(), "own".to_string()]);
-        let html = to_html("## A\n\n## B {#own}\n", &place, &fixed).html;
+        let notes = notes();
+        let env = LinkEnv {
+            source: Path::new("t.md"),
+            body_line: 1,
+            notes: &notes,
+            page: "index.html",
+        };
+        let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env).html;
         assert_eq!(
             html,
             "<h4 id=\"talk--a-2\">A</h4>\n<h4 id=\"own-2\">B</h4>\n"
-        );
-    }
-
-    #[test]
-    fn cache_renders_again_only_on_change() {
-        let place = Placement {
-            id_prefix: "t",
-            shift: 2,
-            min_level: 4,
-        };
-        let mut cache = Cache::default();
-        cache.begin(HashSet::new());
-        assert_eq!(
-            cache.render("## A", &place).html,
-            "<h4 id=\"t--a\">A</h4>\n"
-        );
-        assert_eq!(
-            cache.render("## B", &place).html,
-            "<h4 id=\"t--b\">B</h4>\n"
-        );
-        cache.begin(HashSet::from(["t--b".to_string()]));
-        assert_eq!(
-            cache.render("## B", &place).html,
-            "<h4 id=\"t--b-2\">B</h4>\n"
         );
     }
 
@@ -232,16 +600,84 @@ mod tests {
 
     #[test]
     fn counts_words() {
-        let place = Placement {
-            id_prefix: "p",
-            shift: 0,
-            min_level: 1,
-        };
-        let r = to_html(
-            "Hej med *dig*, `kode` her.\n\n- et\n- to",
-            &place,
-            &HashSet::new(),
-        );
+        let r = render_on("Hej med *dig*, `kode` her.\n\n- et\n- to", "index.html");
         assert_eq!(r.words, 7);
+    }
+
+    #[test]
+    fn links_between_notes_follow_the_page() {
+        let md = "See [other](../day-2/other.md), [its part](../day-2/other.md#Why-it-works), [intro](/content/intro.md) and [below](#notes).\n\n## Notes\n";
+        let post = render_on(md, "index.html");
+        assert!(post.html.contains("href=\"#other\""), "{}", post.html);
+        assert!(
+            post.html.contains("href=\"#other--why-it-works\""),
+            "{}",
+            post.html
+        );
+        assert!(post.html.contains("href=\"#intro\""), "{}", post.html);
+        assert!(post.html.contains("href=\"#talk--notes\""), "{}", post.html);
+        let page = render_on(md, "talks/talk/index.html");
+        assert!(
+            page.html.contains("href=\"../../talks/other/#other\""),
+            "{}",
+            page.html
+        );
+        assert!(page.html.contains("href=\"../../#intro\""), "{}", page.html);
+        assert!(page.html.contains("href=\"#talk--notes\""), "{}", page.html);
+        assert_eq!(
+            page.links[0].target,
+            LinkTarget::Internal {
+                file: "talks/other/index.html".into(),
+                fragment: Some("other".into())
+            }
+        );
+        assert_eq!((page.links[0].line, page.links[0].column), (10, 5));
+    }
+
+    #[test]
+    fn site_paths_and_broken_links() {
+        let r = render_on(
+            "![d](img/d.png) [x](/files/x.pdf) [web](https://example.org) [gone](gone.md)\n[out](../../../../x.md)",
+            "talks/talk/index.html",
+        );
+        assert!(r.html.contains("src=\"../../img/d.png\""), "{}", r.html);
+        assert!(r.html.contains("href=\"../../files/x.pdf\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"https://example.org\""),
+            "{}",
+            r.html
+        );
+        let targets: Vec<_> = r.links.iter().map(|l| &l.target).collect();
+        assert_eq!(targets.len(), 4, "{targets:?}");
+        assert!(
+            matches!(targets[2], LinkTarget::Broken(why) if why == "there is no note content/talks/day-1/gone.md")
+        );
+        assert!(matches!(targets[3], LinkTarget::Broken(why) if why == "it leads out of the site"));
+        assert_eq!((r.links[3].line, r.links[3].column), (11, 1));
+    }
+
+    #[test]
+    fn cache_renders_again_only_on_change() {
+        let mut cache = Cache::default();
+        cache.begin(HashSet::new(), HashMap::new());
+        let src = Path::new("t.md");
+        let place = Placement {
+            id_prefix: "t",
+            shift: 2,
+            min_level: 4,
+        };
+        assert_eq!(
+            cache.render("## A", &place, src, 1, "index.html").html,
+            "<h4 id=\"t--a\">A</h4>\n"
+        );
+        assert_eq!(
+            cache.render("## B", &place, src, 1, "index.html").html,
+            "<h4 id=\"t--b\">B</h4>\n"
+        );
+        cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new());
+        assert_eq!(
+            cache.render("## B", &place, src, 1, "index.html").html,
+            "<h4 id=\"t--b-2\">B</h4>\n"
+        );
     }
 }

@@ -3,10 +3,20 @@
 //! Markdown is turned into HTML here (anchors depend on slugs, which the model decides), then
 //! Tera renders the theme: the built-in templates and CSS are embedded in the binary and the
 //! site's own `templates/` and `static/` files replace them by name. Never touches the disk.
+//!
+//! Pages link to each other with relative URLs (`root` is `""` or `"../../"`), so a site works
+//! at a domain root, under a project path and opened from disk; only `404.html`, which GitHub
+//! Pages serves at any depth, uses the base URL's path. Absolute URLs (canonical, OpenGraph,
+//! feed, sitemap) need a full `base_url`; without one they are left out.
+//!
+//! Each page gets its own small context: a talk page never carries the whole post.
 
+pub mod ics;
 pub mod markdown;
+mod meta;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use serde::Serialize;
@@ -15,15 +25,28 @@ use tera::{Context, Tera};
 use crate::error::{Error, Result};
 use crate::load::Asset;
 use crate::locale::{Locale, ResolvedLabels};
-use crate::model::{Site, Talk};
+use crate::model::{Site, Talk, slugify, unique};
 use crate::parse::ParsedPage;
-use markdown::Placement;
+use markdown::{NoteLink, NoteTarget, Placement};
 
 /// The default theme, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
     ("index.html", include_str!("../../templates/index.html")),
     ("talk.html", include_str!("../../templates/talk.html")),
+    (
+        "talk_page.html",
+        include_str!("../../templates/talk_page.html"),
+    ),
+    (
+        "speakers.html",
+        include_str!("../../templates/speakers.html"),
+    ),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
 ];
 const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
 
@@ -38,6 +61,14 @@ pub type Bytes = Arc<[u8]>;
 pub struct OutputFile {
     pub path: String,
     pub contents: Bytes,
+}
+
+/// What rendering produced: the files, and every link written in a note (for `check`).
+#[derive(Debug, Default)]
+pub struct Output {
+    pub files: Vec<OutputFile>,
+    /// (the note's display path, the page it is on, the link)
+    pub note_links: Vec<(PathBuf, String, NoteLink)>,
 }
 
 /// Parsed templates plus the static files to copy: built once, and again only when the
@@ -67,6 +98,12 @@ impl Theme {
         }
         Ok(Theme { tera, assets })
     }
+
+    fn render(&self, name: &str, context: &Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e))
+    }
 }
 
 fn template_error(e: &tera::Error) -> Error {
@@ -84,34 +121,66 @@ fn template_error(e: &tera::Error) -> Error {
     Error::Template { name, message }
 }
 
+/// The site's addresses.
+struct Urls {
+    /// The full base URL (`https://…/`), if `base_url` is one.
+    absolute: Option<String>,
+    /// The base URL's path (`/` or `/repo/`).
+    path: String,
+}
+
+impl Urls {
+    fn new(base_url: &str) -> Urls {
+        let absolute = base_url.starts_with("http").then(|| base_url.to_string());
+        let path = match &absolute {
+            Some(a) => {
+                let after_scheme = a.split_once("://").map_or(a.as_str(), |(_, r)| r);
+                match after_scheme.find('/') {
+                    Some(i) => after_scheme[i..].to_string(),
+                    None => "/".into(),
+                }
+            }
+            None => base_url.to_string(),
+        };
+        Urls { absolute, path }
+    }
+
+    /// The absolute URL of a folder page (`""`, `talks/x/`), if the base is absolute.
+    fn of(&self, dir: &str) -> Option<String> {
+        self.absolute.as_ref().map(|a| format!("{a}{dir}"))
+    }
+}
+
+/// What every page's context holds.
 #[derive(Serialize)]
-struct PageContext<'a> {
+struct Common<'a> {
     lang: &'a str,
-    /// Relative path from this page to the site root ("" or "../…/").
+    /// Relative path from this page to the site root.
     root: &'a str,
     base_url: &'a str,
     labels: &'a ResolvedLabels,
-    post: PostContext<'a>,
+    site: &'a SiteInfo<'a>,
+    page: PageMeta,
 }
 
 #[derive(Serialize)]
-struct PostContext<'a> {
+struct SiteInfo<'a> {
     title: &'a str,
     description: Option<&'a str>,
     author: Option<&'a str>,
-    published: Option<String>,
-    published_text: Option<String>,
-    word_count: usize,
-    reading_minutes: usize,
-    reading_time: String,
-    intro: Option<Section>,
-    outro: Option<Section>,
-    days: Vec<DayContext<'a>>,
-    event: EventContext<'a>,
+    url: Option<&'a str>,
+    og_locale: &'a str,
+    event: EventInfo<'a>,
+    /// Which pages exist (links are only shown to pages that exist).
+    talk_pages: bool,
+    speakers_page: bool,
+    tags_page: bool,
+    feed: bool,
+    calendar: bool,
 }
 
 #[derive(Serialize)]
-struct EventContext<'a> {
+struct EventInfo<'a> {
     name: &'a str,
     url: Option<&'a str>,
     location: Option<&'a str>,
@@ -120,10 +189,34 @@ struct EventContext<'a> {
     end: Option<String>,
 }
 
+#[derive(Serialize, Default)]
+struct PageMeta {
+    title: String,
+    description: Option<String>,
+    /// Absolute URL of this page (canonical, og:url), if the base URL is absolute.
+    url: Option<String>,
+    og_type: &'static str,
+    published: Option<String>,
+    /// JSON-LD, already escaped for a `<script>` element.
+    jsonld: Option<String>,
+}
+
 #[derive(Serialize)]
-struct Section {
-    title: Option<String>,
-    html: String,
+struct PostContext<'a> {
+    published: Option<String>,
+    published_text: Option<String>,
+    word_count: usize,
+    reading_minutes: usize,
+    reading_time: String,
+    intro: Option<Section<'a>>,
+    outro: Option<Section<'a>>,
+    days: Vec<DayContext<'a>>,
+}
+
+#[derive(Serialize)]
+struct Section<'a> {
+    title: Option<&'a str>,
+    html: &'a str,
 }
 
 #[derive(Serialize)]
@@ -133,7 +226,7 @@ struct DayContext<'a> {
     date: String,
     date_text: String,
     heading: String,
-    lead: Option<Section>,
+    lead: Option<Section<'a>>,
     talks: Vec<TalkContext<'a>>,
 }
 
@@ -143,93 +236,89 @@ struct TalkContext<'a> {
     talk: &'a Talk,
     start_text: Option<String>,
     end_text: Option<String>,
-    html: String,
+    html: &'a str,
+    /// Where the title links: the talk's own page, or its anchor on the post.
+    href: String,
+    /// The talk's anchor on the post.
+    post_href: String,
+    tag_links: Vec<Link>,
+    day_heading: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Link {
+    title: String,
+    href: String,
+}
+
+/// A folder page's output file (`talks/x/` → `talks/x/index.html`).
+fn index_of(dir: &str) -> String {
+    format!("{dir}index.html")
+}
+
+/// `../` once per folder level of `dir`.
+fn root_of(dir: &str) -> String {
+    "../".repeat(dir.matches('/').count())
 }
 
 /// Renders the whole site. `cache` keeps rendered Markdown between builds.
-pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result<Vec<OutputFile>> {
+pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result<Output> {
     let config = &site.config;
+    let pages = &config.pages;
     let locale = Locale::new(config.language(), &config.labels);
-    cache.begin(site.fixed_ids());
+    let urls = Urls::new(&site.base_url);
+    cache.begin(site.fixed_ids(), note_targets(site));
 
-    // Markdown first (needs the cache mutably), then the contexts borrow the results.
-    let pages = [(&site.intro, "intro"), (&site.outro, "outro")];
-    for (page, prefix) in pages {
-        if let Some(p) = page {
-            cache.render(&p.body, &section_place(prefix, 1, 2));
+    let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
+
+    // Markdown first (needs the cache mutably); everything after borrows the results.
+    let docs = documents(site);
+    for d in &docs {
+        cache.render(d.body, &d.place, d.rel, d.body_line, "index.html");
+    }
+    if pages.talks {
+        for t in &talks {
+            cache.render(
+                &t.body,
+                &talk_page_place(t),
+                &t.rel,
+                t.body_line,
+                &index_of(&talk_dir(t)),
+            );
         }
     }
-    for day in &site.days {
-        if let Some(p) = &day.lead {
-            cache.render(&p.body, &section_place(&day.id, 2, 3));
-        }
-        for t in &day.talks {
-            cache.render(&t.body, &talk_place(t));
-        }
-    }
+    let cache = &*cache;
+    let rendered = |d: &Doc<'_>, page: &str| cache.get(d.place.id_prefix, page);
+
+    let mut out = Output::default();
     let mut words = 0;
-    let mut section = |page: &Option<ParsedPage>, prefix: &str, shift: u8, min_level: u8| {
-        page.as_ref().map(|p| {
-            let r = cache.render(&p.body, &section_place(prefix, shift, min_level));
+    for d in &docs {
+        if let Some(r) = rendered(d, "index.html") {
             words += r.words;
-            Section {
-                title: p.meta.title.clone(),
-                html: r.html.clone(),
-            }
-        })
-    };
-    let intro = section(&site.intro, "intro", 1, 2);
-    let outro = section(&site.outro, "outro", 1, 2);
-    let leads: Vec<Option<Section>> = site
-        .days
-        .iter()
-        .map(|d| section(&d.lead, &d.id, 2, 3))
-        .collect();
-
-    let mut days = Vec::with_capacity(site.days.len());
-    for (day, lead) in site.days.iter().zip(leads) {
-        let talks = day
-            .talks
-            .iter()
-            .map(|t| {
-                let r = cache.render(&t.body, &talk_place(t));
-                words += r.words + t.title.split_whitespace().count();
-                TalkContext {
-                    talk: t,
-                    start_text: t.start.map(|s| s.to_string()),
-                    end_text: t.end.map(|s| s.to_string()),
-                    html: r.html.clone(),
-                }
-            })
-            .collect();
-        days.push(DayContext {
-            number: day.number,
-            id: &day.id,
-            date: day.date.to_string(),
-            date_text: locale.date_with_weekday(day.date),
-            heading: day
-                .title
-                .clone()
-                .unwrap_or_else(|| locale.day_heading(day.number)),
-            lead,
-            talks,
-        });
+            out.note_links.extend(
+                r.links
+                    .iter()
+                    .map(|l| (d.path.clone(), "index.html".to_string(), l.clone())),
+            );
+        }
     }
+    words += talks
+        .iter()
+        .map(|t| t.title.split_whitespace().count())
+        .sum::<usize>();
     let reading_minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
+
     let event = &config.event;
-    let post = PostContext {
+    let site_info = SiteInfo {
         title: &config.title,
         description: config.description.as_deref(),
         author: config.author.as_deref(),
-        published: config.published.map(|d| d.to_string()),
-        published_text: config.published.map(|d| locale.published(d)),
-        word_count: words,
-        reading_minutes,
-        reading_time: locale.reading_time(reading_minutes),
-        intro,
-        outro,
-        days,
-        event: EventContext {
+        url: urls.absolute.as_deref(),
+        og_locale: match config.language() {
+            "da" => "da_DK",
+            _ => "en_US",
+        },
+        event: EventInfo {
             name: &event.name,
             url: event.url.as_deref(),
             location: event.location.as_deref(),
@@ -237,29 +326,554 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             start: site.days.first().map(|d| d.date.to_string()),
             end: site.days.last().map(|d| d.date.to_string()),
         },
+        talk_pages: pages.talks,
+        speakers_page: pages.speakers,
+        tags_page: pages.tags,
+        feed: pages.feed && urls.absolute.is_some(),
+        calendar: pages.calendar,
     };
-    let page = PageContext {
+    let tag_slugs = tag_slugs(&talks);
+    let pager = Pager {
+        cache,
+        talk_pages: pages.talks,
+        tag_pages: pages.tags,
+        tag_slugs: &tag_slugs,
+    };
+    let day_heading = |n: u32| {
+        site.days
+            .get(n as usize - 1)
+            .and_then(|d| d.title.clone())
+            .unwrap_or_else(|| locale.day_heading(n))
+    };
+
+    // The post.
+    let days: Vec<DayContext<'_>> = site
+        .days
+        .iter()
+        .map(|day| DayContext {
+            number: day.number,
+            id: &day.id,
+            date: day.date.to_string(),
+            date_text: locale.date_with_weekday(day.date),
+            heading: day_heading(day.number),
+            lead: pager.section(&day.lead, &day.id),
+            talks: day
+                .talks
+                .iter()
+                .filter_map(|t| pager.talk(t, "", day_heading(day.number)))
+                .collect(),
+        })
+        .collect();
+    let post = PostContext {
+        published: config.published.map(|d| d.to_string()),
+        published_text: config.published.map(|d| locale.published(d)),
+        word_count: words,
+        reading_minutes,
+        reading_time: locale.reading_time(reading_minutes),
+        intro: pager.section(&site.intro, "intro"),
+        outro: pager.section(&site.outro, "outro"),
+        days,
+    };
+    let common = |root: &'static str, page: PageMeta| Common {
         lang: config.language(),
-        root: "",
+        root,
         base_url: &site.base_url,
         labels: &locale.labels,
-        post,
+        site: &site_info,
+        page,
     };
-    let context = Context::from_serialize(&page).map_err(|e| template_error(&e))?;
-    let html = theme
-        .tera
-        .render("index.html", &context)
-        .map_err(|e| template_error(&e))?;
+    let post_meta = PageMeta {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        url: urls.of(""),
+        og_type: "article",
+        published: config.published.map(|d| d.to_string()),
+        jsonld: Some(meta::post_jsonld(site, &urls, words)),
+    };
+    let mut context = context_of(&common("", post_meta))?;
+    context.insert("post", &post);
+    push(
+        &mut out,
+        "index.html",
+        theme.render("index.html", &context)?,
+    );
 
-    let mut files = vec![OutputFile {
-        path: "index.html".into(),
-        contents: Bytes::from(html.into_bytes()),
-    }];
-    files.extend(theme.assets.iter().map(|(path, bytes)| OutputFile {
-        path: path.clone(),
-        contents: bytes.clone(),
-    }));
-    Ok(files)
+    // A page per talk, with the previous and next talk.
+    let mut sitemap: Vec<String> = vec![String::new()];
+    if pages.talks {
+        for (i, t) in talks.iter().enumerate() {
+            let dir = talk_dir(t);
+            let root = root_of(&dir);
+            let Some(talk) = pager.talk(t, &dir, day_heading(t.day)) else {
+                continue;
+            };
+            out.note_links.extend(
+                cache
+                    .get(&t.slug, &index_of(&dir))
+                    .into_iter()
+                    .flat_map(|r| &r.links)
+                    .map(|l| (t.path.clone(), index_of(&dir), l.clone())),
+            );
+            let neighbour = |j: Option<usize>| {
+                j.and_then(|j| talks.get(j)).map(|n| Link {
+                    title: n.title.clone(),
+                    href: format!("{root}{}", talk_dir(n)),
+                })
+            };
+            let meta = PageMeta {
+                title: format!("{} · {}", t.title, config.title),
+                description: Some(meta::talk_description(
+                    t,
+                    cache.get(&t.slug, "index.html").map(|r| r.summary.as_str()),
+                )),
+                url: urls.of(&dir),
+                og_type: "article",
+                published: config.published.map(|d| d.to_string()),
+                jsonld: None,
+            };
+            let mut context = context_of(&Common {
+                root: &root,
+                ..common("", meta)
+            })?;
+            context.insert("talk", &talk);
+            context.insert("previous", &neighbour(i.checked_sub(1)));
+            context.insert("next", &neighbour(Some(i + 1)));
+            push(
+                &mut out,
+                &index_of(&dir),
+                theme.render("talk_page.html", &context)?,
+            );
+            sitemap.push(dir);
+        }
+    }
+
+    // Speakers and tags.
+    let talk_href = |t: &Talk, root: &str| {
+        if pages.talks {
+            format!("{root}{}", talk_dir(t))
+        } else {
+            format!("{root}#{}", t.slug)
+        }
+    };
+    if pages.speakers {
+        let dir = "speakers/";
+        let root = root_of(dir);
+        let speakers = speakers_of(&talks, |t| talk_href(t, &root));
+        let meta = PageMeta {
+            title: format!("{} · {}", locale.labels.speakers, config.title),
+            url: urls.of(dir),
+            og_type: "website",
+            ..PageMeta::default()
+        };
+        let mut context = context_of(&Common {
+            root: &root,
+            ..common("", meta)
+        })?;
+        context.insert("speakers", &speakers);
+        push(
+            &mut out,
+            &index_of(dir),
+            theme.render("speakers.html", &context)?,
+        );
+        sitemap.push(dir.into());
+    }
+    if pages.tags {
+        let mut by_tag: BTreeMap<(String, &str), Vec<&Talk>> = BTreeMap::new();
+        for t in &talks {
+            for tag in &t.tags {
+                by_tag.entry((tag.to_lowercase(), tag)).or_default().push(t);
+            }
+        }
+        let index_root = root_of("tags/");
+        let list: Vec<TagEntry> = by_tag
+            .iter()
+            .map(|((_, tag), ts)| TagEntry {
+                name: tag.to_string(),
+                href: format!("{}/", tag_slugs.get(tag).map_or("", String::as_str)),
+                count: ts.len(),
+            })
+            .collect();
+        let meta = PageMeta {
+            title: format!("{} · {}", locale.labels.tags, config.title),
+            url: urls.of("tags/"),
+            og_type: "website",
+            ..PageMeta::default()
+        };
+        let mut context = context_of(&Common {
+            root: &index_root,
+            ..common("", meta)
+        })?;
+        context.insert("tags", &list);
+        push(
+            &mut out,
+            "tags/index.html",
+            theme.render("tags.html", &context)?,
+        );
+        sitemap.push("tags/".into());
+        for ((_, tag), ts) in &by_tag {
+            let Some(slug) = tag_slugs.get(tag) else {
+                continue;
+            };
+            let dir = format!("tags/{slug}/");
+            let root = root_of(&dir);
+            let entries: Vec<Link> = ts
+                .iter()
+                .map(|t| Link {
+                    title: t.title.clone(),
+                    href: talk_href(t, &root),
+                })
+                .collect();
+            let heading = locale.labels.tag_heading.replace("{tag}", tag);
+            let meta = PageMeta {
+                title: format!("{heading} · {}", config.title),
+                url: urls.of(&dir),
+                og_type: "website",
+                ..PageMeta::default()
+            };
+            let mut context = context_of(&Common {
+                root: &root,
+                ..common("", meta)
+            })?;
+            context.insert(
+                "tag",
+                &TagPage {
+                    name: tag,
+                    heading: &heading,
+                },
+            );
+            context.insert("talks", &entries);
+            push(
+                &mut out,
+                &index_of(&dir),
+                theme.render("tag.html", &context)?,
+            );
+            sitemap.push(dir);
+        }
+    }
+
+    // 404: GitHub Pages serves it at any depth, so it links from the base path.
+    let meta = PageMeta {
+        title: format!("{} · {}", locale.labels.not_found, config.title),
+        og_type: "website",
+        ..PageMeta::default()
+    };
+    let context = context_of(&Common {
+        root: &urls.path,
+        ..common("", meta)
+    })?;
+    push(&mut out, "404.html", theme.render("404.html", &context)?);
+
+    // Feeds.
+    if let Some(abs) = &urls.absolute {
+        let updated = config
+            .published
+            .or_else(|| site.days.last().map(|d| d.date))
+            .map(|d| format!("{d}T00:00:00Z"));
+        if pages.feed {
+            let entries: Vec<FeedEntry> = talks
+                .iter()
+                .map(|t| FeedEntry {
+                    title: t.title.clone(),
+                    url: if pages.talks {
+                        format!("{abs}{}", talk_dir(t))
+                    } else {
+                        format!("{abs}#{}", t.slug)
+                    },
+                    summary: meta::talk_description(
+                        t,
+                        cache.get(&t.slug, "index.html").map(|r| r.summary.as_str()),
+                    ),
+                    tags: t.tags.clone(),
+                })
+                .collect();
+            let mut context = context_of(&common("", PageMeta::default()))?;
+            context.insert("updated", &updated);
+            context.insert("entries", &entries);
+            context.insert("post_summary", &config.description);
+            push(&mut out, "atom.xml", theme.render("atom.xml", &context)?);
+        }
+        if pages.sitemap {
+            let urls_list: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
+            let mut context = context_of(&common("", PageMeta::default()))?;
+            context.insert("urls", &urls_list);
+            context.insert("lastmod", &config.published.map(|d| d.to_string()));
+            push(
+                &mut out,
+                "sitemap.xml",
+                theme.render("sitemap.xml", &context)?,
+            );
+            push(
+                &mut out,
+                "robots.txt",
+                format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
+            );
+        }
+    }
+    if pages.calendar {
+        let summaries: HashMap<&str, &str> = talks
+            .iter()
+            .filter_map(|t| {
+                Some((
+                    t.slug.as_str(),
+                    cache.get(&t.slug, "index.html")?.summary.as_str(),
+                ))
+            })
+            .collect();
+        push(
+            &mut out,
+            "schedule.ics",
+            ics::calendar(site, &urls_for_ics(&urls), &summaries),
+        );
+    }
+
+    // GitHub Pages: no Jekyll processing; an optional custom domain.
+    push(&mut out, ".nojekyll", String::new());
+    if let Some(cname) = &config.cname {
+        push(&mut out, "CNAME", format!("{}\n", cname.trim()));
+    }
+    out.files
+        .extend(theme.assets.iter().map(|(path, bytes)| OutputFile {
+            path: path.clone(),
+            contents: bytes.clone(),
+        }));
+    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(out)
+}
+
+fn talk_dir(t: &Talk) -> String {
+    format!("talks/{}/", t.slug)
+}
+
+/// Builds the contexts that borrow rendered Markdown from the cache.
+struct Pager<'a> {
+    cache: &'a markdown::Cache,
+    talk_pages: bool,
+    tag_pages: bool,
+    tag_slugs: &'a HashMap<&'a str, String>,
+}
+
+impl<'a> Pager<'a> {
+    fn section(&self, page: &'a Option<ParsedPage>, prefix: &str) -> Option<Section<'a>> {
+        let p = page.as_ref()?;
+        let html = self.cache.get(prefix, "index.html")?.html.as_str();
+        Some(Section {
+            title: p.meta.title.as_deref(),
+            html,
+        })
+    }
+
+    /// A talk as shown on the page in folder `page_dir` (`""` is the post).
+    fn talk(&self, t: &'a Talk, page_dir: &str, day_heading: String) -> Option<TalkContext<'a>> {
+        let page = index_of(page_dir);
+        let root = root_of(page_dir);
+        let html = self.cache.get(&t.slug, &page)?.html.as_str();
+        let post_href = if page_dir.is_empty() {
+            format!("#{}", t.slug)
+        } else {
+            format!("{root}#{}", t.slug)
+        };
+        Some(TalkContext {
+            talk: t,
+            start_text: t.start.map(|s| s.to_string()),
+            end_text: t.end.map(|s| s.to_string()),
+            html,
+            href: if self.talk_pages {
+                format!("{root}{}", talk_dir(t))
+            } else {
+                post_href.clone()
+            },
+            post_href,
+            tag_links: t
+                .tags
+                .iter()
+                .map(|tag| Link {
+                    title: tag.clone(),
+                    href: match (self.tag_pages, self.tag_slugs.get(tag.as_str())) {
+                        (true, Some(slug)) => format!("{root}tags/{slug}/"),
+                        _ => String::new(),
+                    },
+                })
+                .collect(),
+            day_heading,
+        })
+    }
+}
+
+fn urls_for_ics(urls: &Urls) -> ics::Urls<'_> {
+    ics::Urls {
+        absolute: urls.absolute.as_deref(),
+    }
+}
+
+fn context_of(common: &Common<'_>) -> Result<Context> {
+    Context::from_serialize(common).map_err(|e| template_error(&e))
+}
+
+fn push(out: &mut Output, path: &str, text: String) {
+    out.files.push(OutputFile {
+        path: path.to_string(),
+        contents: Bytes::from(text.into_bytes()),
+    });
+}
+
+#[derive(Serialize)]
+struct TagEntry {
+    name: String,
+    href: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TagPage<'a> {
+    name: &'a str,
+    heading: &'a str,
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    summary: String,
+    tags: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct SpeakerEntry {
+    name: String,
+    id: String,
+    affiliation: Option<String>,
+    url: Option<String>,
+    talks: Vec<Link>,
+}
+
+/// Every speaker (by name, case-insensitively sorted) with their talks in reading order.
+fn speakers_of(talks: &[&Talk], href: impl Fn(&Talk) -> String) -> Vec<SpeakerEntry> {
+    let mut by_name: BTreeMap<(String, String), SpeakerEntry> = BTreeMap::new();
+    for t in talks {
+        for s in &t.speakers {
+            let e = by_name
+                .entry((s.name.to_lowercase(), s.name.clone()))
+                .or_insert_with(|| SpeakerEntry {
+                    name: s.name.clone(),
+                    id: String::new(),
+                    affiliation: None,
+                    url: None,
+                    talks: Vec::new(),
+                });
+            e.affiliation = e.affiliation.take().or_else(|| s.affiliation.clone());
+            e.url = e.url.take().or_else(|| s.url.clone());
+            e.talks.push(Link {
+                title: t.title.clone(),
+                href: href(t),
+            });
+        }
+    }
+    let mut taken = HashSet::new();
+    by_name
+        .into_values()
+        .map(|mut e| {
+            e.id = unique(format!("speaker-{}", slugify(&e.name)), &mut taken);
+            e
+        })
+        .collect()
+}
+
+/// A unique URL slug per tag, in sorted order (`C++` and `c` cannot share a page).
+fn tag_slugs<'a>(talks: &[&'a Talk]) -> HashMap<&'a str, String> {
+    let mut tags: Vec<&str> = talks
+        .iter()
+        .flat_map(|t| t.tags.iter().map(String::as_str))
+        .collect();
+    tags.sort_by_key(|t| (t.to_lowercase(), t.to_string()));
+    tags.dedup();
+    let mut taken = HashSet::new();
+    tags.into_iter()
+        .map(|t| (t, unique(slugify(t), &mut taken)))
+        .collect()
+}
+
+/// A Markdown document of the post.
+struct Doc<'a> {
+    path: PathBuf,
+    rel: &'a std::path::Path,
+    body: &'a str,
+    body_line: usize,
+    place: Placement<'a>,
+}
+
+fn documents(site: &Site) -> Vec<Doc<'_>> {
+    let mut docs = Vec::new();
+    for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
+        if let Some(p) = page {
+            docs.push(Doc {
+                path: p.path.clone(),
+                rel: &p.rel,
+                body: &p.body,
+                body_line: p.body_line,
+                place: section_place(prefix, 1, 2),
+            });
+        }
+    }
+    for day in &site.days {
+        if let Some(p) = &day.lead {
+            docs.push(Doc {
+                path: p.path.clone(),
+                rel: &p.rel,
+                body: &p.body,
+                body_line: p.body_line,
+                place: section_place(&day.id, 2, 3),
+            });
+        }
+        for t in &day.talks {
+            docs.push(Doc {
+                path: t.path.clone(),
+                rel: &t.rel,
+                body: &t.body,
+                body_line: t.body_line,
+                place: talk_place(t),
+            });
+        }
+    }
+    docs
+}
+
+/// Where each note of the site is shown, for links between notes.
+fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
+    let mut notes = HashMap::new();
+    for (page, anchor) in [(&site.intro, "intro"), (&site.outro, "outro")] {
+        if let Some(p) = page {
+            notes.insert(
+                p.rel.clone(),
+                NoteTarget::Section {
+                    anchor: anchor.into(),
+                },
+            );
+        }
+    }
+    for day in &site.days {
+        if let Some(p) = &day.lead {
+            notes.insert(
+                p.rel.clone(),
+                NoteTarget::Section {
+                    anchor: day.id.clone(),
+                },
+            );
+        }
+        for t in &day.talks {
+            notes.insert(
+                t.rel.clone(),
+                NoteTarget::Talk {
+                    slug: t.slug.clone(),
+                    page: site
+                        .config
+                        .pages
+                        .talks
+                        .then(|| format!("talks/{}/", t.slug)),
+                },
+            );
+        }
+    }
+    notes
 }
 
 fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {
@@ -270,6 +884,12 @@ fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {
     }
 }
 
+/// On the post a talk is an `<h3>`: its headings start at `<h4>`.
 fn talk_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 2, 4)
+}
+
+/// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
+fn talk_page_place(t: &Talk) -> Placement<'_> {
+    section_place(&t.slug, 0, 2)
 }

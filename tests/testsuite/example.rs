@@ -20,9 +20,9 @@ fn builds_the_danish_recap() {
     let site = Site::example();
     let run = site.build();
     run.success();
+    assert!(run.stdout.starts_with("Wrote "), "{}", run.stdout);
     assert!(
-        run.stdout
-            .starts_with("Wrote 2 files (8 talks) to public in "),
+        run.stdout.contains(" files (8 talks) to public in "),
         "{}",
         run.stdout
     );

@@ -1,0 +1,50 @@
+//! `summit-gen check`: build in memory, check every internal link and anchor, write nothing.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Verbosity;
+use crate::{BuildOptions, Error};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The site folder, holding summit.yaml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// Overrides `base_url` from summit.yaml.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Include notes marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+pub fn run(args: CheckArgs, verbosity: Verbosity) -> anyhow::Result<()> {
+    let opts = BuildOptions {
+        root: args.root,
+        output: None,
+        base_url: args.base_url,
+        drafts: args.drafts,
+    };
+    let compiled = crate::compile(&opts)?;
+    for w in &compiled.warnings {
+        eprintln!("warning: {w}");
+    }
+    let problems = crate::check::links(&compiled);
+    if !problems.is_empty() {
+        return Err(Error::from(problems).into());
+    }
+    if verbosity != Verbosity::Quiet {
+        let pages = compiled
+            .files
+            .iter()
+            .filter(|f| f.path.ends_with(".html"))
+            .count();
+        println!(
+            "Checked {pages} pages and {} links in notes: no problems",
+            compiled.note_links.len()
+        );
+    }
+    Ok(())
+}

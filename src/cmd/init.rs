@@ -1,0 +1,61 @@
+//! `summit-gen init` and `summit-gen new`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Verbosity;
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the site (created if missing).
+    #[arg(default_value = ".")]
+    pub dir: PathBuf,
+    /// The post's language: da or en.
+    #[arg(long, default_value = "en")]
+    pub language: String,
+    /// Add the starter files to a folder that is not empty (same-named files are replaced).
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The talk's title.
+    pub title: String,
+    /// The conference day (1, 2, …).
+    #[arg(long)]
+    pub day: u32,
+    /// Who gave the talk.
+    #[arg(long)]
+    pub speaker: Option<String>,
+    /// The site folder, holding summit.yaml.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+}
+
+pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
+    let written = crate::scaffold::init(&args.dir, &args.language, args.force)?;
+    if verbosity != Verbosity::Quiet {
+        for f in &written {
+            println!("  {}", args.dir.join(f).display());
+        }
+        println!(
+            "Created a site in {}. Next: cd there, `summit-gen serve`, and write your notes in content/talks/.",
+            args.dir.display()
+        );
+    }
+    Ok(())
+}
+
+pub fn new(args: NewArgs, verbosity: Verbosity) -> anyhow::Result<()> {
+    let rel =
+        crate::scaffold::new_note(&args.root, &args.title, args.day, args.speaker.as_deref())?;
+    if verbosity != Verbosity::Quiet {
+        println!(
+            "Created {}",
+            crate::load::display_path(&args.root, &rel).display()
+        );
+    }
+    Ok(())
+}
