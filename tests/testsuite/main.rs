@@ -9,6 +9,7 @@ mod errors;
 mod example;
 mod fixture_site;
 mod output;
+mod publishing;
 mod robustness;
 mod serve;
 mod serve_support;
