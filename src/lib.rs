@@ -9,6 +9,8 @@
 //! [`compile`] runs everything but the write and is what `build` (and later `serve` and
 //! `check`) share.
 
+#![forbid(unsafe_code)]
+
 pub mod check;
 pub mod cmd;
 pub mod config;
@@ -71,6 +73,8 @@ pub struct BuildReport {
     pub talks: usize,
     pub warnings: Vec<Diagnostic>,
     pub elapsed: Duration,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// The site in memory: the model, the files to write, and what was skipped.
@@ -81,6 +85,8 @@ pub struct Compiled {
     pub warnings: Vec<Diagnostic>,
     /// Every link written in a note, resolved (the note's path, the page, the link).
     pub note_links: Vec<(PathBuf, String, render::markdown::NoteLink)>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// Runs the pipeline, keeping what it can between runs: file contents (by size and mtime),
@@ -89,6 +95,8 @@ pub struct Compiled {
 /// edit to one note re-parses and re-renders that note only; `build` uses a fresh one.
 #[derive(Default)]
 pub struct Builder {
+    /// Keep parsed notes between runs (`serve`); a one-shot build does not.
+    retain: bool,
     reads: load::ReadCache,
     talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Diagnostic>)>,
     theme: Option<(ThemeKey, Theme)>,
@@ -98,14 +106,46 @@ pub struct Builder {
 type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
 
 impl Builder {
+    /// A builder for many runs (`serve`): it keeps what it can between them.
     pub fn new() -> Self {
+        Builder {
+            retain: true,
+            reads: load::ReadCache::new(true),
+            markdown: render::markdown::Cache::retaining(),
+            ..Self::default()
+        }
+    }
+
+    /// A builder for one run (`build`, `check`): it keeps nothing it does not need.
+    pub fn once() -> Self {
         Self::default()
     }
 
-    /// Loads, parses, models and renders the site, in memory. Every content problem of the
+    /// Loads, parses, models and renders the site into memory. Every content problem of the
     /// site is reported together.
     pub fn compile(&mut self, opts: &BuildOptions) -> Result<Compiled> {
+        let sink = render::Collect::default();
+        let mut compiled = self.compile_into(opts, &sink)?;
+        compiled.files = sink.into_files();
+        Ok(compiled)
+    }
+
+    /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
+    /// (`Compiled::files` stays empty).
+    pub fn compile_into(
+        &mut self,
+        opts: &BuildOptions,
+        sink: &dyn render::Sink,
+    ) -> Result<Compiled> {
+        let mut timings = Vec::new();
+        let mut clock = Instant::now();
+        let mut lap = |name: &'static str| {
+            let now = Instant::now();
+            timings.push((name, now - clock));
+            clock = now;
+        };
         let inputs = load::load(&opts.root, &mut self.reads)?;
+        lap("load");
         let mut problems = inputs.problems;
 
         let config = match inputs.config.as_ref().map(Config::parse) {
@@ -133,6 +173,7 @@ impl Builder {
             })
             .collect();
         let talks = self.parse_talks(inputs.talks, &mut problems);
+        lap("parse");
 
         let base_url = match &opts.base_url {
             Some(url) => match config::check_base_url(url) {
@@ -167,36 +208,49 @@ impl Builder {
             }
         };
         let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
-        let output = render::render(&site, theme, &mut self.markdown)?;
+        lap("model");
+        let output = render::render(&site, theme, &mut self.markdown, sink)?;
+        timings.extend(output.timings.iter().copied());
         Ok(Compiled {
             site,
-            files: output.files,
+            files: Vec::new(),
             warnings: inputs.warnings,
             note_links: output.note_links,
+            timings,
         })
     }
 
-    /// Parses the notes, reusing the result for any note whose text is unchanged.
+    /// Parses the notes in parallel, reusing the result for any note whose text is unchanged.
     fn parse_talks(
         &mut self,
         sources: Vec<load::Source>,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<parse::ParsedTalk> {
-        let mut seen = HashMap::with_capacity(sources.len());
-        let mut talks = Vec::with_capacity(sources.len());
-        for src in sources {
-            let result = match self.talks.remove(&src.path) {
-                Some((text, result)) if text == src.text => result,
-                _ => parse::talk(&src),
-            };
+        use rayon::prelude::*;
+        let cached = &self.talks;
+        let results: Vec<(load::Source, Result<parse::ParsedTalk, Diagnostic>)> = sources
+            .into_par_iter()
+            .map(|src| {
+                let result = match cached.get(&src.path) {
+                    Some((text, result)) if *text == src.text => result.clone(),
+                    _ => parse::talk(&src),
+                };
+                (src, result)
+            })
+            .collect();
+        let mut talks = Vec::with_capacity(results.len());
+        let mut keep = HashMap::new();
+        for (src, result) in results {
             match &result {
                 Ok(t) => talks.push(t.clone()),
                 Err(d) => problems.push(d.clone()),
             }
-            seen.insert(src.path, (src.text, result));
+            if self.retain {
+                keep.insert(src.path, (src.text, result));
+            }
         }
         // Notes that were deleted drop out of the cache here.
-        self.talks = seen;
+        self.talks = keep;
         talks
     }
 }
@@ -206,7 +260,7 @@ fn cached_theme(
     slot: &mut Option<(ThemeKey, Theme)>,
     templates: Vec<(String, load::Source)>,
     assets: Vec<load::Asset>,
-) -> Result<&Theme> {
+) -> Result<&mut Theme> {
     let key: ThemeKey = (
         templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
         assets,
@@ -218,12 +272,12 @@ fn cached_theme(
             (key, theme)
         }
     };
-    Ok(&slot.insert(entry).1)
+    Ok(&mut slot.insert(entry).1)
 }
 
 /// Loads, parses, models and renders the site once, in memory.
 pub fn compile(opts: &BuildOptions) -> Result<Compiled> {
-    Builder::new().compile(opts)
+    Builder::once().compile(opts)
 }
 
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {
@@ -235,15 +289,24 @@ fn sorted(mut problems: Vec<Diagnostic>) -> Error {
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let started = Instant::now();
     let output = opts.output_dir();
-    // Refuse a bad output folder before doing any work.
-    write::check_output(&opts.root, &output)?;
-    let compiled = compile(opts)?;
-    write::write_site(&opts.root, &output, &compiled.files)?;
-    Ok(BuildReport {
+    // Refuse a bad output folder before doing any work; pages go to disk as they are
+    // rendered, and the folder is swapped in only if everything succeeded.
+    let staging = write::Staging::begin(&opts.root, &output)?;
+    let mut builder = Builder::once();
+    let compiled = builder.compile_into(opts, &staging)?;
+    let writing = Instant::now();
+    let files = staging.commit()?;
+    let mut timings = compiled.timings.clone();
+    timings.push(("commit", writing.elapsed()));
+    let report = BuildReport {
         output,
-        files: compiled.files.into_iter().map(|f| f.path).collect(),
+        files,
         talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
-        warnings: compiled.warnings,
+        warnings: compiled.warnings.clone(),
         elapsed: started.elapsed(),
-    })
+        timings,
+    };
+    // Freeing a large site takes a while and nobody waits for it.
+    std::thread::spawn(move || drop((compiled, builder)));
+    Ok(report)
 }

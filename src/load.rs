@@ -36,13 +36,25 @@ pub struct Asset {
 }
 
 /// File contents from earlier loads, keyed by path, valid while size and mtime are unchanged.
+/// A one-shot cache (`keep` false) remembers nothing.
 #[derive(Debug, Default)]
 pub struct ReadCache {
+    keep: bool,
     entries: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
 }
 
 impl ReadCache {
+    pub fn new(keep: bool) -> Self {
+        ReadCache {
+            keep,
+            entries: HashMap::new(),
+        }
+    }
+
     fn read(&mut self, path: &Path) -> std::io::Result<Arc<[u8]>> {
+        if !self.keep {
+            return Ok(std::fs::read(path)?.into());
+        }
         let meta = std::fs::metadata(path)?;
         let stamp = (meta.modified()?, meta.len());
         if let Some((m, l, bytes)) = self.entries.get(path)
@@ -131,13 +143,12 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
             ),
         }
     }
-    for rel in l.walk("content/talks")? {
-        if is_markdown(&rel)
-            && let Some(src) = l.text(&rel)?
-        {
-            l.inputs.talks.push(src);
-        }
-    }
+    let notes: Vec<PathBuf> = l
+        .walk("content/talks")?
+        .into_iter()
+        .filter(|rel| is_markdown(rel))
+        .collect();
+    l.inputs.talks = l.texts(&notes)?;
     for rel in l.walk("templates")? {
         if let Some(src) = l.text(&rel)? {
             let name = slash_path(rel.strip_prefix("templates").unwrap_or(&rel));
@@ -196,6 +207,40 @@ impl Loader<'_> {
         Ok(out)
     }
 
+    /// Many text files: read in parallel when nothing is cached (a one-shot build).
+    fn texts(&mut self, rels: &[PathBuf]) -> Result<Vec<Source>> {
+        use rayon::prelude::*;
+        if self.cache.keep {
+            let mut out = Vec::with_capacity(rels.len());
+            for rel in rels {
+                out.extend(self.text(rel)?);
+            }
+            return Ok(out);
+        }
+        let read: Vec<(&PathBuf, Decoded)> = rels
+            .par_iter()
+            .map(|rel| {
+                let full = self.root.join(rel);
+                let bytes =
+                    std::fs::read(&full).map_err(|e| Error::io("could not read", &full, e))?;
+                Ok((rel, decode(&bytes)))
+            })
+            .collect::<Result<_>>()?;
+        let mut out = Vec::with_capacity(read.len());
+        for (rel, text) in read {
+            let path = display_path(self.root, rel);
+            match text {
+                Ok(text) => out.push(Source {
+                    path,
+                    rel: rel.clone(),
+                    text,
+                }),
+                Err((line, column)) => self.inputs.problems.push(not_utf8(path, line, column)),
+            }
+        }
+        Ok(out)
+    }
+
     fn optional_text(&mut self, rel: &str) -> Result<Option<Source>> {
         if self.root.join(rel).is_file() {
             self.text(Path::new(rel))
@@ -219,11 +264,7 @@ impl Loader<'_> {
                 text,
             })),
             Err((line, column)) => {
-                self.inputs.problems.push(
-                    Diagnostic::new(path, "the file is not valid UTF-8")
-                        .at(line, column)
-                        .help("save it with UTF-8 encoding"),
-                );
+                self.inputs.problems.push(not_utf8(path, line, column));
                 Ok(None)
             }
         }
@@ -260,8 +301,17 @@ pub fn is_ignored(name: &str) -> bool {
             .any(|ext| name.ends_with(ext))
 }
 
+fn not_utf8(path: PathBuf, line: usize, column: usize) -> Diagnostic {
+    Diagnostic::new(path, "the file is not valid UTF-8")
+        .at(line, column)
+        .help("save it with UTF-8 encoding")
+}
+
+/// A file's text, or the line and column of its first byte that is not UTF-8.
+type Decoded = std::result::Result<String, (usize, usize)>;
+
 /// UTF-8 text without BOM, with LF line endings; on failure the position of the first bad byte.
-pub fn decode(bytes: &[u8]) -> Result<String, (usize, usize)> {
+pub fn decode(bytes: &[u8]) -> Decoded {
     let text = match std::str::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {

@@ -1,6 +1,8 @@
 //! The `summit-gen` binary: parse arguments, run, print errors, pick the exit code
 //! (0 ok, 1 build or user error, 2 usage — clap's own).
 
+#![forbid(unsafe_code)]
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -66,74 +66,123 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf> {
     Ok(out_abs)
 }
 
-/// An absolute path without requiring it to exist (its parent must).
+/// An absolute, canonical path without requiring it (or its parents) to exist: the nearest
+/// existing ancestor is canonicalized and the rest appended.
 fn absolute(path: &Path) -> Result<PathBuf> {
-    if let Ok(p) = fs::canonicalize(path) {
-        return Ok(p);
-    }
     let abs = std::path::absolute(path).map_err(|e| Error::io("could not resolve", path, e))?;
-    let (Some(parent), Some(name)) = (abs.parent(), abs.file_name()) else {
-        return Ok(abs);
-    };
-    match fs::canonicalize(parent) {
-        Ok(p) => Ok(p.join(name)),
-        Err(e) => Err(Error::io(
-            "the output folder's parent does not exist",
-            parent,
-            e,
-        )),
+    let mut existing = abs.as_path();
+    let mut rest = Vec::new();
+    loop {
+        if let Ok(p) = fs::canonicalize(existing) {
+            return Ok(rest.iter().rev().fold(p, |acc, part| acc.join(part)));
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return Ok(abs),
+        }
+    }
+}
+
+/// A build being written: a fresh folder beside the output that files are put into as they
+/// are rendered (from any thread), swapped in by [`Staging::commit`]. Dropped without a
+/// commit, it removes itself and the previous output stays as it was.
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    retired: PathBuf,
+    written: std::sync::Mutex<Vec<String>>,
+    committed: bool,
+}
+
+impl Staging {
+    /// Checks `output` (see [`check_output`]) and creates the staging folder beside it.
+    pub fn begin(root: &Path, output: &Path) -> Result<Staging> {
+        let out = check_output(root, output)?;
+        let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
+            return Err(Error::Output {
+                path: output.to_path_buf(),
+                reason: "is not a folder we can write".into(),
+                help: "choose another output folder".into(),
+            });
+        };
+        let name = name.to_string_lossy();
+        fs::create_dir_all(parent).map_err(|e| Error::io("could not create", parent, e))?;
+        let dir = parent.join(format!(".{name}.summit-gen-new"));
+        let retired = parent.join(format!(".{name}.summit-gen-old"));
+        remove_ours(&dir)?;
+        remove_ours(&retired)?;
+        fs::create_dir_all(&dir).map_err(|e| Error::io("could not create", &dir, e))?;
+        let staging = Staging {
+            out,
+            dir,
+            retired,
+            written: std::sync::Mutex::new(Vec::new()),
+            committed: false,
+        };
+        write_file(&staging.dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+        Ok(staging)
+    }
+
+    /// Swaps the new output in; returns the files written, sorted.
+    pub fn commit(mut self) -> Result<Vec<String>> {
+        if self.out.exists() {
+            fs::rename(&self.out, &self.retired)
+                .map_err(|e| Error::io("could not move the old output aside", &self.out, e))?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.out) {
+            // Put the previous output back: nothing lost.
+            if self.retired.exists() {
+                let _ = fs::rename(&self.retired, &self.out);
+            }
+            return Err(Error::io(
+                "could not move the new output into place",
+                &self.out,
+                e,
+            ));
+        }
+        self.committed = true;
+        remove_ours(&self.retired)?;
+        let mut written =
+            std::mem::take(&mut *self.written.lock().unwrap_or_else(|e| e.into_inner()));
+        written.sort();
+        Ok(written)
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        let path = self.dir.join(&file.path);
+        if let Some(p) = path.parent() {
+            fs::create_dir_all(p).map_err(|e| Error::io("could not create", p, e))?;
+        }
+        write_file(&path, &file.contents)?;
+        self.written
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(file.path);
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
     }
 }
 
 /// Writes `files` to `output` (checked with [`check_output`]) atomically.
 pub fn write_site(root: &Path, output: &Path, files: &[OutputFile]) -> Result<()> {
-    let out = check_output(root, output)?;
-    let (Some(parent), Some(name)) = (out.parent(), out.file_name()) else {
-        return Err(Error::Output {
-            path: output.to_path_buf(),
-            reason: "is not a folder we can write".into(),
-            help: "choose another output folder".into(),
-        });
-    };
-    let name = name.to_string_lossy();
-    let staging = parent.join(format!(".{name}.summit-gen-new"));
-    let retired = parent.join(format!(".{name}.summit-gen-old"));
-    remove_ours(&staging)?;
-    remove_ours(&retired)?;
-
-    if let Err(e) = fill(&staging, files) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if out.exists() {
-        fs::rename(&out, &retired)
-            .map_err(|e| Error::io("could not move the old output aside", &out, e))?;
-    }
-    if let Err(e) = fs::rename(&staging, &out) {
-        // Put the previous output back: nothing lost.
-        if retired.exists() {
-            let _ = fs::rename(&retired, &out);
-        }
-        return Err(Error::io(
-            "could not move the new output into place",
-            &out,
-            e,
-        ));
-    }
-    remove_ours(&retired)
-}
-
-fn fill(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))?;
-    write_file(&dir.join(MARKER), MARKER_TEXT.as_bytes())?;
+    use crate::render::Sink as _;
+    let staging = Staging::begin(root, output)?;
     for f in files {
-        let path = dir.join(&f.path);
-        if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(|e| Error::io("could not create", p, e))?;
-        }
-        write_file(&path, &f.contents)?;
+        staging.put(f.clone())?;
     }
-    Ok(())
+    staging.commit().map(|_| ())
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {

@@ -116,9 +116,9 @@ fn paragraph(rng: &mut Rng, sentences: usize) -> String {
 pub fn body(i: usize) -> String {
     let mut rng = Rng::new(i as u64 + 1);
     let mut b = String::new();
-    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 9));
     let _ = writeln!(b, "## What was good\n");
-    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 9));
     for _ in 0..4 {
         let _ = writeln!(b, "- {}", sentence(&mut rng, 8));
     }
@@ -128,8 +128,8 @@ pub fn body(i: usize) -> String {
     );
     let _ = writeln!(b, "> {}\n", sentence(&mut rng, 20));
     let _ = writeln!(b, "## Should you watch it?\n");
-    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 6));
-    let _ = writeln!(b, "{}", paragraph(&mut rng, 5));
+    let _ = writeln!(b, "{}\n", paragraph(&mut rng, 9));
+    let _ = writeln!(b, "{}", paragraph(&mut rng, 8));
     b
 }
 
@@ -209,4 +209,57 @@ pub fn note_path(dir: &Path, i: usize) -> std::path::PathBuf {
         "content/talks/day-{}/talk-{i:05}.md",
         talk(i, DAYS).day
     ))
+}
+
+/// Writes an equivalent Hugo site with the same notes: YAML front matter, one page per talk,
+/// an index grouped by day that shows every note (as summit-gen's post does), highlighting,
+/// taxonomies, feeds and sitemaps off.
+pub fn write_hugo_site(dir: &Path, n: usize) -> std::io::Result<()> {
+    fs::create_dir_all(dir.join("content/talks"))?;
+    fs::create_dir_all(dir.join("layouts/_default"))?;
+    fs::write(
+        dir.join("config.yaml"),
+        "baseURL: \"https://example.org/\"\ntitle: \"Benchmark Summit\"\ndisableKinds: [taxonomy, term, RSS, sitemap, robotsTXT, 404]\nmarkup:\n  highlight:\n    codeFences: false\n",
+    )?;
+    fs::write(
+        dir.join("layouts/index.html"),
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Site.Title }}</title></head><body><main><h1>{{ .Site.Title }}</h1>\n{{ range (where .Site.RegularPages \"Section\" \"talks\").GroupByParam \"day\" }}<section><h2>Day {{ .Key }}</h2>\n{{ range .Pages.ByParam \"start\" }}<article><h3><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a></h3><p>{{ delimit .Params.speakers \", \" }}</p>{{ .Content }}</article>\n{{ end }}</section>{{ end }}</main></body></html>\n",
+    )?;
+    fs::write(
+        dir.join("layouts/_default/single.html"),
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{{ .Title }}</title></head><body><main><article><h1>{{ .Title }}</h1><p>{{ delimit .Params.speakers \", \" }}</p>{{ .Content }}</article><p><a href=\"{{ \"/\" | relURL }}\">Back</a></p></main></body></html>\n",
+    )?;
+    fs::write(
+        dir.join("content/_index.md"),
+        format!("---\ntitle: Benchmark Summit\n---\n{}\n", body(0)),
+    )?;
+    for i in 0..n {
+        let t = talk(i, DAYS);
+        fs::write(
+            dir.join(format!("content/talks/talk-{i:05}.md")),
+            format!(
+                "---\ntitle: \"{}\"\nspeakers: [\"{}\"]\nday: {}\nstart: \"{}\"\ntags: [{}]\nrecommended: {}\n---\n{}",
+                t.title,
+                t.speaker,
+                t.day,
+                t.start,
+                t.tags.join(", "),
+                t.recommended,
+                body(i)
+            ),
+        )?;
+    }
+    Ok(())
+}
+
+/// The summit-gen benchmark site: the same outputs as the Hugo site (a page per talk and the
+/// post), other extras switched off.
+pub fn write_bench_site(dir: &Path, n: usize) -> std::io::Result<()> {
+    write_site(dir, n)?;
+    let config = dir.join("summit.yaml");
+    let text = fs::read_to_string(&config)?;
+    fs::write(
+        config,
+        text + "pages: {speakers: false, tags: false, feed: false, sitemap: false, calendar: false}\n",
+    )
 }

@@ -38,6 +38,12 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
         for f in &report.files {
             println!("  {}", report.output.join(f).display());
         }
+        let stages: Vec<String> = report
+            .timings
+            .iter()
+            .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+            .collect();
+        println!("Stages: {}", stages.join(", "));
     }
     if verbosity != Verbosity::Quiet {
         println!(

@@ -111,22 +111,46 @@ fn options() -> Options {
 }
 
 /// Renders one document; generated ids avoid `fixed` (the page's own ids) and each other.
+/// Words and the summary are counted only when `text` is set (once per note is enough).
 pub fn to_html(
     markdown: &str,
     place: &Placement<'_>,
     fixed: &HashSet<String>,
     env: &LinkEnv<'_>,
+    text: bool,
 ) -> Rendered {
-    let parsed: Vec<(Event<'_>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+    let doc = prepare(markdown, place.id_prefix, fixed, text);
+    emit(&doc, markdown, place, env)
+}
+
+/// A parsed document, ready to be written out for any page: ids are decided, heading levels
+/// and links are not (they depend on where it is shown).
+pub struct Prepared<'a> {
+    events: Vec<Event<'a>>,
+    offsets: Vec<usize>,
+    /// Heading events (start and end) with their level as written.
+    headings: Vec<(usize, HeadingLevel)>,
+    heading_ids: HashMap<String, String>,
+    words: usize,
+    summary: String,
+}
+
+pub fn prepare<'a>(
+    markdown: &'a str,
+    id_prefix: &str,
+    fixed: &HashSet<String>,
+    text: bool,
+) -> Prepared<'a> {
+    let parsed: Vec<(Event<'a>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
-    let (mut events, offsets): (Vec<Event<'_>>, Vec<usize>) =
+    let (mut events, offsets): (Vec<Event<'a>>, Vec<usize>) =
         parsed.into_iter().map(|(e, r)| (e, r.start)).unzip();
 
     // Words: inline markup splits words into several events ("*dig*," is two), so the text is
     // gathered first and counted once; a "word" must hold a letter or digit.
     let mut plain = String::new();
-    for e in &events {
+    for e in events.iter().take_while(|_| text) {
         match e {
             Event::Text(t) | Event::Code(t) => plain.push_str(t),
             Event::SoftBreak | Event::HardBreak => plain.push(' '),
@@ -145,9 +169,9 @@ pub fn to_html(
         }
     }
 
-    // Headings first: links below may point at them.
     let mut own: HashSet<String> = HashSet::new();
     let mut heading_ids: HashMap<String, String> = HashMap::new();
+    let mut headings = Vec::new();
     for i in 0..events.len() {
         match &events[i] {
             Event::Start(Tag::Heading { .. }) => {
@@ -163,7 +187,7 @@ pub fn to_html(
                     let slug = slugify(&text);
                     let wanted = match id {
                         Some(given) => given.to_string(),
-                        None => format!("{}--{slug}", place.id_prefix),
+                        None => format!("{id_prefix}--{slug}"),
                     };
                     let final_id = unique(wanted, fixed, &mut own);
                     heading_ids.entry(slug).or_insert_with(|| final_id.clone());
@@ -171,31 +195,59 @@ pub fn to_html(
                         heading_ids.insert(given.to_string(), final_id.clone());
                     }
                     *id = Some(CowStr::from(final_id));
-                    *level = shift(*level, place);
+                    headings.push((i, *level));
                 }
             }
-            Event::End(TagEnd::Heading(level)) => {
-                let new_level = shift(*level, place);
-                events[i] = Event::End(TagEnd::Heading(new_level));
-            }
+            Event::End(TagEnd::Heading(level)) => headings.push((i, *level)),
             Event::FootnoteReference(label) => {
-                events[i] = Event::FootnoteReference(footnote_id(place, label).into());
+                events[i] = Event::FootnoteReference(footnote_id(id_prefix, label).into());
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                events[i] = Event::Start(Tag::FootnoteDefinition(footnote_id(place, label).into()));
+                events[i] = Event::Start(Tag::FootnoteDefinition(
+                    footnote_id(id_prefix, label).into(),
+                ));
             }
             _ => {}
         }
     }
+    Prepared {
+        events,
+        offsets,
+        headings,
+        heading_ids,
+        words: if text { count_words(&plain) } else { 0 },
+        summary: if text {
+            summarize(&plain, 40)
+        } else {
+            String::new()
+        },
+    }
+}
 
+/// Writes a prepared document out for one page: heading levels for `place`, links for `env`.
+pub fn emit(
+    doc: &Prepared<'_>,
+    markdown: &str,
+    place: &Placement<'_>,
+    env: &LinkEnv<'_>,
+) -> Rendered {
+    let mut events = doc.events.clone();
+    for &(i, level) in &doc.headings {
+        let new_level = shift(level, place);
+        match &mut events[i] {
+            Event::Start(Tag::Heading { level, .. }) => *level = new_level,
+            Event::End(TagEnd::Heading(level)) => *level = new_level,
+            _ => {}
+        }
+    }
     let mut links = Vec::new();
     let mut page_dependent = false;
-    for (event, offset) in events.iter_mut().zip(&offsets) {
+    for (event, offset) in events.iter_mut().zip(&doc.offsets) {
         let dest = match event {
             Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
             _ => continue,
         };
-        let Some((href, target)) = resolve_link(dest, &heading_ids, env) else {
+        let Some((href, target)) = resolve_link(dest, &doc.heading_ids, env) else {
             continue;
         };
         page_dependent |= href != dest.as_ref();
@@ -209,17 +261,14 @@ pub fn to_html(
         });
         *dest = CowStr::from(href);
     }
-
-    let words = count_words(&plain);
-    let summary = summarize(&plain, 40);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
-        words,
+        words: doc.words,
         links,
         page_dependent,
-        summary,
+        summary: doc.summary.clone(),
     }
 }
 
@@ -235,12 +284,11 @@ fn summarize(text: &str, n: usize) -> String {
         s.push('…');
         return s;
     }
-    out.retain(|w| !w.is_empty());
     out.join(" ")
 }
 
-fn footnote_id(place: &Placement<'_>, label: &str) -> String {
-    format!("{}--fn--{label}", place.id_prefix)
+fn footnote_id(id_prefix: &str, label: &str) -> String {
+    format!("{id_prefix}--fn--{label}")
 }
 
 /// The href to write and what it points at; `None` for external links (left alone).
@@ -396,11 +444,26 @@ fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> S
         .unwrap_or(base)
 }
 
+/// One Markdown document to render for one page.
+pub struct Job<'a> {
+    pub markdown: &'a str,
+    pub place: Placement<'a>,
+    /// The note's path relative to the site root.
+    pub source: &'a Path,
+    pub body_line: usize,
+    /// The output file it is shown in.
+    pub page: String,
+}
+
 /// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
 /// text, its file, its placement, the page's fixed ids or the site's notes change. A note
-/// without page-dependent links is rendered once and shown as is on every page.
+/// without page-dependent links is rendered once and shown as is on every page of the same
+/// shape. Stale documents are rendered in parallel.
 #[derive(Debug, Default)]
 pub struct Cache {
+    /// Whether entries must be checked against new text (`serve`); a one-shot build renders
+    /// everything once and need not hash anything.
+    retain: bool,
     fixed: HashSet<String>,
     notes: HashMap<PathBuf, NoteTarget>,
     entries: HashMap<(String, String), Entry>,
@@ -408,15 +471,40 @@ pub struct Cache {
 
 #[derive(Debug)]
 struct Entry {
-    body: String,
+    /// A hash of the text, not the text: the cache stays small.
+    body: u64,
     source: PathBuf,
     body_line: usize,
     shape: (u8, u8),
     rendered: Rendered,
 }
 
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Entry {
+    fn matches(&self, job: &Job<'_>, body: u64) -> bool {
+        self.body == body
+            && self.source == job.source
+            && self.body_line == job.body_line
+            && self.shape == (job.place.shift, job.place.min_level)
+    }
+}
+
 impl Cache {
-    /// Call once per build, before [`Cache::render`].
+    /// A cache for many builds.
+    pub fn retaining() -> Self {
+        Cache {
+            retain: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Call once per build, before [`Cache::render_all`].
     pub fn begin(&mut self, fixed: HashSet<String>, notes: HashMap<PathBuf, NoteTarget>) {
         if fixed != self.fixed || notes != self.notes {
             self.entries.clear();
@@ -425,7 +513,85 @@ impl Cache {
         }
     }
 
-    /// A note rendered earlier in this build for `page` (or for every page).
+    /// Renders what is not fresh, in parallel, note by note: a note is parsed once and
+    /// written out for each page that needs its own rendering (another page shows the post's
+    /// rendering when it has the same shape and no page-dependent link).
+    pub fn render_all(&mut self, jobs: &[Job<'_>]) {
+        use rayon::prelude::*;
+        const POST: &str = "index.html";
+        let mut groups: Vec<Vec<&Job<'_>>> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for j in jobs {
+            let i = *index.entry(j.place.id_prefix).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            // The post's job first: the others may reuse it.
+            if j.page == POST {
+                groups[i].insert(0, j);
+            } else {
+                groups[i].push(j);
+            }
+        }
+        let (fixed, notes, entries, retain) =
+            (&self.fixed, &self.notes, &self.entries, self.retain);
+        let done: Vec<((String, String), Entry)> = groups
+            .par_iter()
+            .flat_map_iter(|group| {
+                let body = if retain { hash(group[0].markdown) } else { 0 };
+                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.clone());
+                let fresh = |j: &Job<'_>| entries.get(&key(j)).is_some_and(|e| e.matches(j, body));
+                let mut prepared: Option<Prepared<'_>> = None;
+                let mut post: Option<(bool, (u8, u8))> = None;
+                let mut out = Vec::new();
+                for j in group {
+                    let shape = (j.place.shift, j.place.min_level);
+                    if j.page == POST {
+                        if let Some(e) = entries.get(&key(j)).filter(|e| e.matches(j, body)) {
+                            post = Some((e.rendered.page_dependent, shape));
+                            continue;
+                        }
+                    } else {
+                        if fresh(j) {
+                            continue;
+                        }
+                        // Reuse the post's rendering where it fits this page.
+                        if post.is_some_and(|(dependent, s)| !dependent && s == shape) {
+                            continue;
+                        }
+                    }
+                    let doc = prepared.get_or_insert_with(|| {
+                        let text = group.iter().any(|g| g.page == POST);
+                        prepare(j.markdown, j.place.id_prefix, fixed, text)
+                    });
+                    let env = LinkEnv {
+                        source: j.source,
+                        body_line: j.body_line,
+                        notes,
+                        page: &j.page,
+                    };
+                    let rendered = emit(doc, j.markdown, &j.place, &env);
+                    if j.page == POST {
+                        post = Some((rendered.page_dependent, shape));
+                    }
+                    out.push((
+                        key(j),
+                        Entry {
+                            body,
+                            source: j.source.to_path_buf(),
+                            body_line: j.body_line,
+                            shape,
+                            rendered,
+                        },
+                    ));
+                }
+                out
+            })
+            .collect();
+        self.entries.extend(done);
+    }
+
+    /// A note rendered for `page` (or the post's rendering, where that fits every page).
     pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
         let key = |p: &str| (id_prefix.to_string(), p.to_string());
         self.entries
@@ -433,83 +599,33 @@ impl Cache {
             .or_else(|| self.entries.get(&key("index.html")))
             .map(|e| &e.rendered)
     }
-
-    /// The note rendered for `page`, from the cache when possible. The post's rendering is
-    /// reused on another page when it has the same shape and no page-dependent link.
-    pub fn render(
-        &mut self,
-        markdown: &str,
-        place: &Placement<'_>,
-        source: &Path,
-        body_line: usize,
-        page: &str,
-    ) -> &Rendered {
-        let post = "index.html";
-        let shape = (place.shift, place.min_level);
-        let reuse = page == post
-            || self
-                .entries
-                .get(&(place.id_prefix.to_string(), post.to_string()))
-                .is_some_and(|e| {
-                    e.shape == shape
-                        && e.body == markdown
-                        && e.source == source
-                        && e.body_line == body_line
-                        && !e.rendered.page_dependent
-                });
-        let page = if reuse { post } else { page };
-        self.fill(page, markdown, place, source, body_line)
-    }
-
-    fn fill(
-        &mut self,
-        page: &str,
-        markdown: &str,
-        place: &Placement<'_>,
-        source: &Path,
-        body_line: usize,
-    ) -> &Rendered {
-        use std::collections::hash_map::Entry as Slot;
-        let shape = (place.shift, place.min_level);
-        let render = |notes: &HashMap<PathBuf, NoteTarget>, fixed: &HashSet<String>| {
-            let env = LinkEnv {
-                source,
-                body_line,
-                notes,
-                page,
-            };
-            Entry {
-                body: markdown.to_string(),
-                source: source.to_path_buf(),
-                body_line,
-                shape,
-                rendered: to_html(markdown, place, fixed, &env),
-            }
-        };
-        match self
-            .entries
-            .entry((place.id_prefix.to_string(), page.to_string()))
-        {
-            Slot::Occupied(slot) => {
-                let e = slot.into_mut();
-                let fresh = e.body == markdown
-                    && e.source == source
-                    && e.body_line == body_line
-                    && e.shape == shape;
-                if !fresh {
-                    *e = render(&self.notes, &self.fixed);
-                }
-                &e.rendered
-            }
-            Slot::Vacant(slot) => &slot.insert(render(&self.notes, &self.fixed)).rendered,
-        }
-    }
 }
 
+/// Words: runs of non-space characters holding at least one letter or digit (any non-ASCII
+/// character counts as a letter). Byte-wise, because it runs over every note.
 pub fn count_words(text: &str) -> usize {
-    text.split_whitespace()
-        .filter(|w| w.chars().any(char::is_alphanumeric))
-        .count()
+    let bytes = text.as_bytes();
+    let (mut n, mut in_word, mut lettered) = (0, false, false);
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b.is_ascii_whitespace() {
+            n += usize::from(in_word && lettered);
+            in_word = false;
+            lettered = false;
+        } else {
+            in_word = true;
+            // U+2000–U+206F (dashes, quotes, bullets) are punctuation, not letters.
+            let punctuation = b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81));
+            if punctuation {
+                i += 3;
+                continue;
+            }
+            lettered |= b.is_ascii_alphanumeric() || b >= 0x80;
+        }
+        i += 1;
+    }
+    n + usize::from(in_word && lettered)
 }
 
 fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
@@ -553,7 +669,7 @@ mod tests {
             notes: &notes,
             page,
         };
-        to_html(md, &TALK, &HashSet::new(), &env)
+        to_html(md, &TALK, &HashSet::new(), &env, true)
     }
 
     fn render(md: &str) -> String {
@@ -584,7 +700,7 @@ mod tests {
             notes: &notes,
             page: "index.html",
         };
-        let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env).html;
+        let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
             html,
             "<h4 id=\"talk--a-2\">A</h4>\n<h4 id=\"own-2\">B</h4>\n"
@@ -658,26 +774,46 @@ mod tests {
 
     #[test]
     fn cache_renders_again_only_on_change() {
-        let mut cache = Cache::default();
+        let mut cache = Cache::retaining();
         cache.begin(HashSet::new(), HashMap::new());
-        let src = Path::new("t.md");
-        let place = Placement {
-            id_prefix: "t",
-            shift: 2,
-            min_level: 4,
+        let job = |md: &'static str, page: &str| Job {
+            markdown: md,
+            place: Placement {
+                id_prefix: "t",
+                shift: 2,
+                min_level: 4,
+            },
+            source: Path::new("t.md"),
+            body_line: 1,
+            page: page.to_string(),
         };
+        cache.render_all(&[job("## A", "index.html")]);
         assert_eq!(
-            cache.render("## A", &place, src, 1, "index.html").html,
+            cache.get("t", "index.html").unwrap().html,
             "<h4 id=\"t--a\">A</h4>\n"
         );
+        cache.render_all(&[job("## B", "index.html"), job("## B", "talks/t/index.html")]);
         assert_eq!(
-            cache.render("## B", &place, src, 1, "index.html").html,
+            cache.get("t", "index.html").unwrap().html,
+            "<h4 id=\"t--b\">B</h4>\n"
+        );
+        // Same shape, no page-dependent link: the talk page shows the post's rendering.
+        assert_eq!(
+            cache.get("t", "talks/t/index.html").unwrap().html,
             "<h4 id=\"t--b\">B</h4>\n"
         );
         cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new());
+        cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
-            cache.render("## B", &place, src, 1, "index.html").html,
+            cache.get("t", "index.html").unwrap().html,
             "<h4 id=\"t--b-2\">B</h4>\n"
         );
+    }
+
+    #[test]
+    fn word_count_ignores_punctuation_and_spans_unicode() {
+        assert_eq!(count_words("Hej med dig , — æble 42 !"), 5);
+        assert_eq!(count_words("  "), 0);
+        assert_eq!(count_words("én"), 1);
     }
 }

@@ -63,12 +63,40 @@ pub struct OutputFile {
     pub contents: Bytes,
 }
 
-/// What rendering produced: the files, and every link written in a note (for `check`).
+/// Where rendered files go, as soon as each is rendered (from any thread): the write stage's
+/// staging folder for `build`, memory for `serve` and `check`. Render itself never touches
+/// the disk, and never holds every page at once.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> Result<()>;
+}
+
+/// A sink that keeps the files in memory.
+#[derive(Default)]
+pub struct Collect(std::sync::Mutex<Vec<OutputFile>>);
+
+impl Sink for Collect {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
+        Ok(())
+    }
+}
+
+impl Collect {
+    /// The files, sorted by path.
+    pub fn into_files(self) -> Vec<OutputFile> {
+        let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+}
+
+/// What rendering reports besides the files: every link written in a note (for `check`).
 #[derive(Debug, Default)]
 pub struct Output {
-    pub files: Vec<OutputFile>,
     /// (the note's display path, the page it is on, the link)
     pub note_links: Vec<(PathBuf, String, NoteLink)>,
+    /// How long each part of rendering took.
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Parsed templates plus the static files to copy: built once, and again only when the
@@ -151,15 +179,21 @@ impl Urls {
     }
 }
 
-/// What every page's context holds.
+/// What every page of a build shares: set once as Tera's global context, so it is not
+/// serialized again for each of thousands of pages.
 #[derive(Serialize)]
-struct Common<'a> {
+struct Globals<'a> {
     lang: &'a str,
-    /// Relative path from this page to the site root.
-    root: &'a str,
     base_url: &'a str,
     labels: &'a ResolvedLabels,
     site: &'a SiteInfo<'a>,
+}
+
+/// What differs from page to page.
+#[derive(Serialize)]
+struct Common<'a> {
+    /// Relative path from this page to the site root.
+    root: &'a str,
     page: PageMeta,
 }
 
@@ -227,7 +261,17 @@ struct DayContext<'a> {
     date_text: String,
     heading: String,
     lead: Option<Section<'a>>,
-    talks: Vec<TalkContext<'a>>,
+    talks: Vec<PostTalk<'a>>,
+}
+
+/// A talk on the post: what the table of contents needs, and its section rendered from
+/// `talk.html` (as a marker that is replaced after the post is rendered).
+#[derive(Serialize)]
+struct PostTalk<'a> {
+    slug: &'a str,
+    title: &'a str,
+    recommended: bool,
+    section: &'a str,
 }
 
 #[derive(Serialize)]
@@ -262,7 +306,12 @@ fn root_of(dir: &str) -> String {
 }
 
 /// Renders the whole site. `cache` keeps rendered Markdown between builds.
-pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result<Output> {
+pub fn render(
+    site: &Site,
+    theme: &mut Theme,
+    cache: &mut markdown::Cache,
+    sink: &dyn Sink,
+) -> Result<Output> {
     let config = &site.config;
     let pages = &config.pages;
     let locale = Locale::new(config.language(), &config.labels);
@@ -273,24 +322,38 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = documents(site);
-    for d in &docs {
-        cache.render(d.body, &d.place, d.rel, d.body_line, "index.html");
-    }
+    let mut jobs: Vec<markdown::Job<'_>> = docs
+        .iter()
+        .map(|d| markdown::Job {
+            markdown: d.body,
+            place: d.place,
+            source: d.rel,
+            body_line: d.body_line,
+            page: "index.html".into(),
+        })
+        .collect();
     if pages.talks {
-        for t in &talks {
-            cache.render(
-                &t.body,
-                &talk_page_place(t),
-                &t.rel,
-                t.body_line,
-                &index_of(&talk_dir(t)),
-            );
-        }
+        jobs.extend(talks.iter().map(|t| markdown::Job {
+            markdown: &t.body,
+            place: talk_page_place(t),
+            source: &t.rel,
+            body_line: t.body_line,
+            page: index_of(&talk_dir(t)),
+        }));
     }
+    let mut clock = std::time::Instant::now();
+    let mut lap = |out: &mut Output, name: &'static str| {
+        let now = std::time::Instant::now();
+        out.timings.push((name, now - clock));
+        clock = now;
+    };
+    let mut out = Output::default();
+    cache.render_all(&jobs);
+    drop(jobs);
+    lap(&mut out, "markdown");
     let cache = &*cache;
     let rendered = |d: &Doc<'_>, page: &str| cache.get(d.place.id_prefix, page);
 
-    let mut out = Output::default();
     let mut words = 0;
     for d in &docs {
         if let Some(r) = rendered(d, "index.html") {
@@ -346,7 +409,38 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             .unwrap_or_else(|| locale.day_heading(n))
     };
 
-    // The post.
+    theme.tera.global_context().extend(
+        Context::from_serialize(&Globals {
+            lang: config.language(),
+            base_url: &site.base_url,
+            labels: &locale.labels,
+            site: &site_info,
+        })
+        .map_err(|e| template_error(&e))?,
+    );
+    let theme = &*theme;
+
+    // The post. Each talk's section is rendered from talk.html in parallel; the post's
+    // template puts the sections together.
+    let section_list: Vec<String> = {
+        use rayon::prelude::*;
+        talks
+            .par_iter()
+            .map(|t| {
+                let mut context = Context::new();
+                context.insert("root", "");
+                context.insert("talk", &pager.talk(t, "", day_heading(t.day)));
+                theme.render("talk.html", &context)
+            })
+            .collect::<Result<_>>()?
+    };
+    // The template gets a marker per talk; the sections are spliced in afterwards, so the
+    // whole post's HTML never has to pass through the template engine's values.
+    let markers: HashMap<&str, String> = talks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), format!("{SECTION_MARK}{i}-->")))
+        .collect();
     let days: Vec<DayContext<'_>> = site
         .days
         .iter()
@@ -360,7 +454,12 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             talks: day
                 .talks
                 .iter()
-                .filter_map(|t| pager.talk(t, "", day_heading(day.number)))
+                .map(|t| PostTalk {
+                    slug: &t.slug,
+                    title: &t.title,
+                    recommended: t.recommended,
+                    section: markers.get(t.slug.as_str()).map_or("", String::as_str),
+                })
                 .collect(),
         })
         .collect();
@@ -374,14 +473,7 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
         outro: pager.section(&site.outro, "outro"),
         days,
     };
-    let common = |root: &'static str, page: PageMeta| Common {
-        lang: config.language(),
-        root,
-        base_url: &site.base_url,
-        labels: &locale.labels,
-        site: &site_info,
-        page,
-    };
+    let common = |root: &'static str, page: PageMeta| Common { root, page };
     let post_meta = PageMeta {
         title: config.title.clone(),
         description: config.description.clone(),
@@ -390,62 +482,75 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
         published: config.published.map(|d| d.to_string()),
         jsonld: Some(meta::post_jsonld(site, &urls, words)),
     };
-    let mut context = context_of(&common("", post_meta))?;
-    context.insert("post", &post);
-    push(
-        &mut out,
-        "index.html",
-        theme.render("index.html", &context)?,
-    );
-
-    // A page per talk, with the previous and next talk.
-    let mut sitemap: Vec<String> = vec![String::new()];
-    if pages.talks {
-        for (i, t) in talks.iter().enumerate() {
-            let dir = talk_dir(t);
-            let root = root_of(&dir);
-            let Some(talk) = pager.talk(t, &dir, day_heading(t.day)) else {
-                continue;
-            };
-            out.note_links.extend(
-                cache
-                    .get(&t.slug, &index_of(&dir))
+    // The post's page (one big page, mostly serial work) is written while the talk pages
+    // (many small ones) are rendered in parallel beside it.
+    let write_post = || -> Result<()> {
+        let mut context = context_of(&common("", post_meta))?;
+        context.insert("post", &post);
+        let index = theme.render("index.html", &context)?;
+        drop(context);
+        put(sink, "index.html", splice(&index, &section_list))
+    };
+    // A page per talk, with the previous and next talk, each put into the sink as soon as it
+    // is ready.
+    let write_talk_pages = || -> Result<Vec<(PathBuf, String, NoteLink)>> {
+        use rayon::prelude::*;
+        if !pages.talks {
+            return Ok(Vec::new());
+        }
+        let links: Vec<Vec<(PathBuf, String, NoteLink)>> = talks
+            .par_iter()
+            .enumerate()
+            .map(|(i, t)| -> Result<Vec<(PathBuf, String, NoteLink)>> {
+                let dir = talk_dir(t);
+                let page = index_of(&dir);
+                let root = root_of(&dir);
+                let Some(talk) = pager.talk(t, &dir, day_heading(t.day)) else {
+                    return Ok(Vec::new());
+                };
+                let neighbour = |j: Option<usize>| {
+                    j.and_then(|j| talks.get(j)).map(|n| Link {
+                        title: n.title.clone(),
+                        href: format!("{root}{}", talk_dir(n)),
+                    })
+                };
+                let summary = cache.get(&t.slug, "index.html").map(|r| r.summary.as_str());
+                let meta = PageMeta {
+                    title: format!("{} · {}", t.title, config.title),
+                    description: Some(meta::talk_description(t, summary)),
+                    url: urls.of(&dir),
+                    og_type: "article",
+                    published: config.published.map(|d| d.to_string()),
+                    jsonld: None,
+                };
+                let mut context = context_of(&Common {
+                    root: &root,
+                    ..common("", meta)
+                })?;
+                context.insert("talk", &talk);
+                context.insert("previous", &neighbour(i.checked_sub(1)));
+                context.insert("next", &neighbour(Some(i + 1)));
+                put(sink, &page, theme.render("talk_page.html", &context)?)?;
+                Ok(cache
+                    .get(&t.slug, &page)
                     .into_iter()
                     .flat_map(|r| &r.links)
-                    .map(|l| (t.path.clone(), index_of(&dir), l.clone())),
-            );
-            let neighbour = |j: Option<usize>| {
-                j.and_then(|j| talks.get(j)).map(|n| Link {
-                    title: n.title.clone(),
-                    href: format!("{root}{}", talk_dir(n)),
-                })
-            };
-            let meta = PageMeta {
-                title: format!("{} · {}", t.title, config.title),
-                description: Some(meta::talk_description(
-                    t,
-                    cache.get(&t.slug, "index.html").map(|r| r.summary.as_str()),
-                )),
-                url: urls.of(&dir),
-                og_type: "article",
-                published: config.published.map(|d| d.to_string()),
-                jsonld: None,
-            };
-            let mut context = context_of(&Common {
-                root: &root,
-                ..common("", meta)
-            })?;
-            context.insert("talk", &talk);
-            context.insert("previous", &neighbour(i.checked_sub(1)));
-            context.insert("next", &neighbour(Some(i + 1)));
-            push(
-                &mut out,
-                &index_of(&dir),
-                theme.render("talk_page.html", &context)?,
-            );
-            sitemap.push(dir);
-        }
+                    .map(|l| (t.path.clone(), page.clone(), l.clone()))
+                    .collect())
+            })
+            .collect::<Result<_>>()?;
+        Ok(links.into_iter().flatten().collect())
+    };
+    let (post_written, talk_links) = rayon::join(write_post, write_talk_pages);
+    post_written?;
+    out.note_links.extend(talk_links?);
+    drop(post);
+    drop(section_list);
+    let mut sitemap: Vec<String> = vec![String::new()];
+    if pages.talks {
+        sitemap.extend(talks.iter().map(|t| talk_dir(t)));
     }
+    lap(&mut out, "post and talk pages");
 
     // Speakers and tags.
     let talk_href = |t: &Talk, root: &str| {
@@ -470,11 +575,11 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             ..common("", meta)
         })?;
         context.insert("speakers", &speakers);
-        push(
-            &mut out,
+        put(
+            sink,
             &index_of(dir),
             theme.render("speakers.html", &context)?,
-        );
+        )?;
         sitemap.push(dir.into());
     }
     if pages.tags {
@@ -504,11 +609,11 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             ..common("", meta)
         })?;
         context.insert("tags", &list);
-        push(
-            &mut out,
+        put(
+            sink,
             "tags/index.html",
             theme.render("tags.html", &context)?,
-        );
+        )?;
         sitemap.push("tags/".into());
         for ((_, tag), ts) in &by_tag {
             let Some(slug) = tag_slugs.get(tag) else {
@@ -542,11 +647,7 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
                 },
             );
             context.insert("talks", &entries);
-            push(
-                &mut out,
-                &index_of(&dir),
-                theme.render("tag.html", &context)?,
-            );
+            put(sink, &index_of(&dir), theme.render("tag.html", &context)?)?;
             sitemap.push(dir);
         }
     }
@@ -561,7 +662,7 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
         root: &urls.path,
         ..common("", meta)
     })?;
-    push(&mut out, "404.html", theme.render("404.html", &context)?);
+    put(sink, "404.html", theme.render("404.html", &context)?)?;
 
     // Feeds.
     if let Some(abs) = &urls.absolute {
@@ -590,23 +691,19 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
             context.insert("updated", &updated);
             context.insert("entries", &entries);
             context.insert("post_summary", &config.description);
-            push(&mut out, "atom.xml", theme.render("atom.xml", &context)?);
+            put(sink, "atom.xml", theme.render("atom.xml", &context)?)?;
         }
         if pages.sitemap {
             let urls_list: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
             let mut context = context_of(&common("", PageMeta::default()))?;
             context.insert("urls", &urls_list);
             context.insert("lastmod", &config.published.map(|d| d.to_string()));
-            push(
-                &mut out,
-                "sitemap.xml",
-                theme.render("sitemap.xml", &context)?,
-            );
-            push(
-                &mut out,
+            put(sink, "sitemap.xml", theme.render("sitemap.xml", &context)?)?;
+            put(
+                sink,
                 "robots.txt",
                 format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
-            );
+            )?;
         }
     }
     if pages.calendar {
@@ -619,25 +716,55 @@ pub fn render(site: &Site, theme: &Theme, cache: &mut markdown::Cache) -> Result
                 ))
             })
             .collect();
-        push(
-            &mut out,
+        put(
+            sink,
             "schedule.ics",
             ics::calendar(site, &urls_for_ics(&urls), &summaries),
-        );
+        )?;
     }
 
     // GitHub Pages: no Jekyll processing; an optional custom domain.
-    push(&mut out, ".nojekyll", String::new());
+    put(sink, ".nojekyll", String::new())?;
     if let Some(cname) = &config.cname {
-        push(&mut out, "CNAME", format!("{}\n", cname.trim()));
+        put(sink, "CNAME", format!("{}\n", cname.trim()))?;
     }
-    out.files
-        .extend(theme.assets.iter().map(|(path, bytes)| OutputFile {
+    for (path, bytes) in &theme.assets {
+        sink.put(OutputFile {
             path: path.clone(),
             contents: bytes.clone(),
-        }));
-    out.files.sort_by(|a, b| a.path.cmp(&b.path));
+        })?;
+    }
+    lap(&mut out, "other pages");
     Ok(out)
+}
+
+const SECTION_MARK: &str = "<!--summit-gen:section:";
+
+/// `html` with each section marker replaced by its section (a marker that names no section
+/// is left as it is).
+fn splice(html: &str, sections: &[String]) -> String {
+    let mut out =
+        String::with_capacity(html.len() + sections.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(SECTION_MARK) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + SECTION_MARK.len()..];
+        let section = after
+            .split_once("-->")
+            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
+        match section {
+            Some((text, tail)) => {
+                out.push_str(text);
+                rest = tail;
+            }
+            None => {
+                out.push_str(SECTION_MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 fn talk_dir(t: &Talk) -> String {
@@ -709,11 +836,11 @@ fn context_of(common: &Common<'_>) -> Result<Context> {
     Context::from_serialize(common).map_err(|e| template_error(&e))
 }
 
-fn push(out: &mut Output, path: &str, text: String) {
-    out.files.push(OutputFile {
+fn put(sink: &dyn Sink, path: &str, text: String) -> Result<()> {
+    sink.put(OutputFile {
         path: path.to_string(),
         contents: Bytes::from(text.into_bytes()),
-    });
+    })
 }
 
 #[derive(Serialize)]

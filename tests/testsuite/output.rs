@@ -154,3 +154,10 @@ fn links_out_of_the_site_are_not_followed() {
     assert!(!site.path().join("public/leak.txt").exists());
     assert_eq!(site.read("public/alias.txt"), "inside");
 }
+
+#[test]
+fn an_output_folder_in_missing_folders_is_created() {
+    let site = Site::english();
+    site.run(&["build", "--output", "deep/er/site"]).success();
+    assert!(site.path().join("deep/er/site/index.html").is_file());
+}
