@@ -25,7 +25,7 @@ pub mod serve;
 pub mod write;
 mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -101,6 +101,12 @@ pub struct Builder {
     talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Diagnostic>)>,
     theme: Option<(ThemeKey, Theme)>,
     markdown: render::markdown::Cache,
+    /// The previous build's pages (`serve`), and what invalidates all of them.
+    previous: render::Previous,
+    generation: u64,
+    last_global: u64,
+    /// Notes whose text changed in this run.
+    changed: HashSet<PathBuf>,
 }
 
 type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
@@ -127,6 +133,13 @@ impl Builder {
         let sink = render::Collect::default();
         let mut compiled = self.compile_into(opts, &sink)?;
         compiled.files = sink.into_files();
+        if self.retain {
+            self.previous.files = compiled
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.contents.clone()))
+                .collect();
+        }
         Ok(compiled)
     }
 
@@ -207,9 +220,36 @@ impl Builder {
                 return Err(sorted(problems));
             }
         };
+        // Anything global changed (summit.yaml, the theme, the options): every page anew.
+        let global = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            inputs.config.as_ref().map(|c| &c.text).hash(&mut h);
+            (&opts.base_url, opts.drafts).hash(&mut h);
+            for (name, src) in &inputs.templates {
+                (name, &src.text).hash(&mut h);
+            }
+            for a in &inputs.assets {
+                (&a.rel, &*a.bytes).hash(&mut h);
+            }
+            h.finish()
+        };
+        if global != self.last_global {
+            self.generation += 1;
+            self.last_global = global;
+        }
         let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
         lap("model");
-        let output = render::render(&site, theme, &mut self.markdown, sink)?;
+        let incremental = self.retain.then(|| render::Incremental {
+            previous: &self.previous,
+            changed: &self.changed,
+            generation: self.generation,
+        });
+        let output = render::render(&site, theme, &mut self.markdown, sink, incremental)?;
+        if self.retain {
+            self.previous.shape = output.shape;
+            self.previous.sections = output.sections.clone();
+        }
         timings.extend(output.timings.iter().copied());
         Ok(Compiled {
             site,
@@ -228,19 +268,24 @@ impl Builder {
     ) -> Vec<parse::ParsedTalk> {
         use rayon::prelude::*;
         let cached = &self.talks;
-        let results: Vec<(load::Source, Result<parse::ParsedTalk, Diagnostic>)> = sources
+        type Parsed = (Result<parse::ParsedTalk, Diagnostic>, bool);
+        let results: Vec<(load::Source, Parsed)> = sources
             .into_par_iter()
             .map(|src| {
                 let result = match cached.get(&src.path) {
-                    Some((text, result)) if *text == src.text => result.clone(),
-                    _ => parse::talk(&src),
+                    Some((text, result)) if *text == src.text => (result.clone(), false),
+                    _ => (parse::talk(&src), true),
                 };
                 (src, result)
             })
             .collect();
         let mut talks = Vec::with_capacity(results.len());
         let mut keep = HashMap::new();
-        for (src, result) in results {
+        self.changed.clear();
+        for (src, (result, fresh)) in results {
+            if fresh {
+                self.changed.insert(src.path.clone());
+            }
             match &result {
                 Ok(t) => talks.push(t.clone()),
                 Err(d) => problems.push(d.clone()),

@@ -80,6 +80,14 @@ impl Reporter for Terminal {
             return;
         }
         let ms = outcome.elapsed.as_millis();
+        if let (Verbosity::Verbose, Ok(stats)) = (self.verbosity, &outcome.result) {
+            let stages: Vec<String> = stats
+                .timings
+                .iter()
+                .map(|(name, d)| format!("{name} {:.1} ms", d.as_secs_f64() * 1000.0))
+                .collect();
+            self.print(format!("  stages: {}", stages.join(", ")));
+        }
         self.print(match &outcome.result {
             Ok(_) => format!("Rebuilt in {ms} ms: {changed} changed"),
             Err(_) => format!(

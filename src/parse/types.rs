@@ -172,7 +172,7 @@ impl<'de> Deserialize<'de> for DayRef {
 }
 
 /// A speaker: a plain name, or a mapping with name, affiliation and url.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Speaker {
     pub name: String,
     pub affiliation: Option<String>,

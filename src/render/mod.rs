@@ -90,9 +90,33 @@ impl Collect {
     }
 }
 
+/// What an earlier build of the same site left behind, for `serve`: a page is reused when
+/// nothing it shows changed — the site's shape (every talk's slug, title, day, time,
+/// speakers, tags; summit.yaml; the theme) is the same and its own note is unchanged.
+#[derive(Debug, Default)]
+pub struct Previous {
+    pub shape: u64,
+    pub files: HashMap<String, Bytes>,
+    /// The post's talk sections, by slug.
+    pub sections: HashMap<String, String>,
+}
+
+/// What `serve` knows between builds.
+pub struct Incremental<'a> {
+    pub previous: &'a Previous,
+    /// Notes (display paths) whose text changed since the previous build.
+    pub changed: &'a HashSet<PathBuf>,
+    /// Changes whenever summit.yaml, the theme or the build options change.
+    pub generation: u64,
+}
+
 /// What rendering reports besides the files: every link written in a note (for `check`).
 #[derive(Debug, Default)]
 pub struct Output {
+    /// The site's shape (see [`Previous`]).
+    pub shape: u64,
+    /// The post's talk sections, by slug, for the next build to reuse.
+    pub sections: HashMap<String, String>,
     /// (the note's display path, the page it is on, the link)
     pub note_links: Vec<(PathBuf, String, NoteLink)>,
     /// How long each part of rendering took.
@@ -311,6 +335,7 @@ pub fn render(
     theme: &mut Theme,
     cache: &mut markdown::Cache,
     sink: &dyn Sink,
+    incremental: Option<Incremental<'_>>,
 ) -> Result<Output> {
     let config = &site.config;
     let pages = &config.pages;
@@ -319,6 +344,14 @@ pub fn render(
     cache.begin(site.fixed_ids(), note_targets(site));
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
+    let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.generation));
+    // What may be taken from the previous build: pages of talks whose note is unchanged.
+    let previous = incremental
+        .as_ref()
+        .filter(|i| i.previous.shape == shape)
+        .map(|i| (i.previous, i.changed));
+    let unchanged = |t: &Talk| previous.is_some_and(|(_, changed)| !changed.contains(&t.path));
+    let reuse = |path: &str| previous.and_then(|(p, _)| p.files.get(path).cloned());
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = documents(site);
@@ -427,6 +460,11 @@ pub fn render(
         talks
             .par_iter()
             .map(|t| {
+                if unchanged(t)
+                    && let Some(old) = previous.and_then(|(p, _)| p.sections.get(&t.slug))
+                {
+                    return Ok(old.clone());
+                }
                 let mut context = Context::new();
                 context.insert("root", "");
                 context.insert("talk", &pager.talk(t, "", day_heading(t.day)));
@@ -505,6 +543,23 @@ pub fn render(
                 let dir = talk_dir(t);
                 let page = index_of(&dir);
                 let root = root_of(&dir);
+                let links = || {
+                    cache
+                        .get(&t.slug, &page)
+                        .into_iter()
+                        .flat_map(|r| &r.links)
+                        .map(|l| (t.path.clone(), page.clone(), l.clone()))
+                        .collect()
+                };
+                if unchanged(t)
+                    && let Some(old) = reuse(&page)
+                {
+                    sink.put(OutputFile {
+                        path: page.clone(),
+                        contents: old,
+                    })?;
+                    return Ok(links());
+                }
                 let Some(talk) = pager.talk(t, &dir, day_heading(t.day)) else {
                     return Ok(Vec::new());
                 };
@@ -531,12 +586,7 @@ pub fn render(
                 context.insert("previous", &neighbour(i.checked_sub(1)));
                 context.insert("next", &neighbour(Some(i + 1)));
                 put(sink, &page, theme.render("talk_page.html", &context)?)?;
-                Ok(cache
-                    .get(&t.slug, &page)
-                    .into_iter()
-                    .flat_map(|r| &r.links)
-                    .map(|l| (t.path.clone(), page.clone(), l.clone()))
-                    .collect())
+                Ok(links())
             })
             .collect::<Result<_>>()?;
         Ok(links.into_iter().flatten().collect())
@@ -545,14 +595,30 @@ pub fn render(
     post_written?;
     out.note_links.extend(talk_links?);
     drop(post);
-    drop(section_list);
+    out.shape = shape;
+    if incremental.is_some() {
+        out.sections = talks
+            .iter()
+            .map(|t| t.slug.clone())
+            .zip(section_list)
+            .collect();
+    }
     let mut sitemap: Vec<String> = vec![String::new()];
     if pages.talks {
         sitemap.extend(talks.iter().map(|t| talk_dir(t)));
     }
     lap(&mut out, "post and talk pages");
 
-    // Speakers and tags.
+    // Speakers and tags: they show only the site's shape, so an unchanged shape reuses them.
+    let shaped = |path: &str, make: &dyn Fn() -> Result<String>| -> Result<()> {
+        match reuse(path) {
+            Some(old) => sink.put(OutputFile {
+                path: path.to_string(),
+                contents: old,
+            }),
+            None => put(sink, path, make()?),
+        }
+    };
     let talk_href = |t: &Talk, root: &str| {
         if pages.talks {
             format!("{root}{}", talk_dir(t))
@@ -563,23 +629,21 @@ pub fn render(
     if pages.speakers {
         let dir = "speakers/";
         let root = root_of(dir);
-        let speakers = speakers_of(&talks, |t| talk_href(t, &root));
-        let meta = PageMeta {
-            title: format!("{} · {}", locale.labels.speakers, config.title),
-            url: urls.of(dir),
-            og_type: "website",
-            ..PageMeta::default()
-        };
-        let mut context = context_of(&Common {
-            root: &root,
-            ..common("", meta)
+        shaped(&index_of(dir), &|| {
+            let speakers = speakers_of(&talks, |t| talk_href(t, &root));
+            let meta = PageMeta {
+                title: format!("{} · {}", locale.labels.speakers, config.title),
+                url: urls.of(dir),
+                og_type: "website",
+                ..PageMeta::default()
+            };
+            let mut context = context_of(&Common {
+                root: &root,
+                ..common("", meta)
+            })?;
+            context.insert("speakers", &speakers);
+            theme.render("speakers.html", &context)
         })?;
-        context.insert("speakers", &speakers);
-        put(
-            sink,
-            &index_of(dir),
-            theme.render("speakers.html", &context)?,
-        )?;
         sitemap.push(dir.into());
     }
     if pages.tags {
@@ -598,22 +662,20 @@ pub fn render(
                 count: ts.len(),
             })
             .collect();
-        let meta = PageMeta {
-            title: format!("{} · {}", locale.labels.tags, config.title),
-            url: urls.of("tags/"),
-            og_type: "website",
-            ..PageMeta::default()
-        };
-        let mut context = context_of(&Common {
-            root: &index_root,
-            ..common("", meta)
+        shaped("tags/index.html", &|| {
+            let meta = PageMeta {
+                title: format!("{} · {}", locale.labels.tags, config.title),
+                url: urls.of("tags/"),
+                og_type: "website",
+                ..PageMeta::default()
+            };
+            let mut context = context_of(&Common {
+                root: &index_root,
+                ..common("", meta)
+            })?;
+            context.insert("tags", &list);
+            theme.render("tags.html", &context)
         })?;
-        context.insert("tags", &list);
-        put(
-            sink,
-            "tags/index.html",
-            theme.render("tags.html", &context)?,
-        )?;
         sitemap.push("tags/".into());
         for ((_, tag), ts) in &by_tag {
             let Some(slug) = tag_slugs.get(tag) else {
@@ -621,33 +683,35 @@ pub fn render(
             };
             let dir = format!("tags/{slug}/");
             let root = root_of(&dir);
-            let entries: Vec<Link> = ts
-                .iter()
-                .map(|t| Link {
-                    title: t.title.clone(),
-                    href: talk_href(t, &root),
-                })
-                .collect();
-            let heading = locale.labels.tag_heading.replace("{tag}", tag);
-            let meta = PageMeta {
-                title: format!("{heading} · {}", config.title),
-                url: urls.of(&dir),
-                og_type: "website",
-                ..PageMeta::default()
-            };
-            let mut context = context_of(&Common {
-                root: &root,
-                ..common("", meta)
+            shaped(&index_of(&dir), &|| {
+                let entries: Vec<Link> = ts
+                    .iter()
+                    .map(|t| Link {
+                        title: t.title.clone(),
+                        href: talk_href(t, &root),
+                    })
+                    .collect();
+                let heading = locale.labels.tag_heading.replace("{tag}", tag);
+                let meta = PageMeta {
+                    title: format!("{heading} · {}", config.title),
+                    url: urls.of(&dir),
+                    og_type: "website",
+                    ..PageMeta::default()
+                };
+                let mut context = context_of(&Common {
+                    root: &root,
+                    ..common("", meta)
+                })?;
+                context.insert(
+                    "tag",
+                    &TagPage {
+                        name: tag,
+                        heading: &heading,
+                    },
+                );
+                context.insert("talks", &entries);
+                theme.render("tag.html", &context)
             })?;
-            context.insert(
-                "tag",
-                &TagPage {
-                    name: tag,
-                    heading: &heading,
-                },
-            );
-            context.insert("talks", &entries);
-            put(sink, &index_of(&dir), theme.render("tag.html", &context)?)?;
             sitemap.push(dir);
         }
     }
@@ -765,6 +829,23 @@ fn splice(html: &str, sections: &[String]) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// Everything but the notes' text that pages other than the post show: when it is the same
+/// as in the previous build, only the pages of edited notes need rendering.
+fn shape_of(site: &Site, generation: u64) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    generation.hash(&mut h);
+    site.base_url.hash(&mut h);
+    for day in &site.days {
+        (day.number, &day.title, day.date.0).hash(&mut h);
+        for t in &day.talks {
+            (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
+            (&t.speakers, &t.tags, t.recommended).hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 fn talk_dir(t: &Talk) -> String {

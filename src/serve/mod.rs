@@ -48,6 +48,8 @@ pub struct BuildStats {
     pub files: usize,
     pub talks: usize,
     pub warnings: Vec<crate::Diagnostic>,
+    /// How long each stage took.
+    pub timings: Vec<(&'static str, Duration)>,
 }
 
 /// What the open pages are told.
@@ -191,6 +193,7 @@ fn rebuild(builder: &mut Builder, opts: &BuildOptions, shared: &Shared) -> Outco
                 files: files.len(),
                 talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
                 warnings: compiled.warnings,
+                timings: compiled.timings,
             };
             if notice.is_some() {
                 current.build += 1;

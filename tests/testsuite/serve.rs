@@ -304,3 +304,63 @@ fn build_numbers_differ_between_server_runs() {
     let second = hello(&Server::start(&site, &[]));
     assert_ne!(first, second);
 }
+
+/// Incremental rebuilds reuse pages whose inputs did not change; what is served must still
+/// be exactly what a fresh build writes — after a body edit, and after a title edit that
+/// changes other pages too (neighbours, speakers, tags).
+#[test]
+fn incremental_rebuilds_serve_what_a_fresh_build_writes() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let edits = [
+        (
+            "content/talks/day-1/b-keynote.md",
+            note("Keynote").replace("The first keynote.", "A new body."),
+        ),
+        ("content/talks/day-1/b-keynote.md", note("Renamed keynote")),
+    ];
+    for (path, text) in edits {
+        site.write(path, text);
+        next_event(&events, "reload");
+        site.build().success();
+        for page in [
+            "index.html",
+            "talks/keynote/index.html",
+            "talks/renamed-keynote/index.html",
+            "talks/keynote-2/index.html",
+            "talks/closing/index.html",
+            "speakers/index.html",
+            "tags/index.html",
+            "schedule.ics",
+        ] {
+            let built = std::fs::read_to_string(site.path().join("public").join(page));
+            let served = server.get(&format!("/{page}"));
+            match built {
+                Ok(built) => {
+                    assert_eq!(served.status, 200, "{page}");
+                    assert_eq!(
+                        without_live_reload(&served.text()),
+                        built,
+                        "{page} is stale"
+                    );
+                }
+                Err(_) => assert_eq!(served.status, 404, "{page} should be gone"),
+            }
+        }
+    }
+}
+
+/// A served page without what `serve` adds to it.
+fn without_live_reload(html: &str) -> String {
+    match (
+        html.find("<pre id=\"__summit-gen-error\""),
+        html.rfind("</script>\n"),
+    ) {
+        (Some(start), Some(end)) if end > start => {
+            format!("{}{}", &html[..start], &html[end + "</script>\n".len()..])
+        }
+        _ => html.to_string(),
+    }
+}
