@@ -240,7 +240,7 @@ impl Builder {
         }
         let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
         lap("model");
-        let incremental = self.retain.then(|| render::Incremental {
+        let incremental = self.retain.then_some(render::Incremental {
             previous: &self.previous,
             changed: &self.changed,
             generation: self.generation,
