@@ -204,13 +204,6 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
             "give the talk its title".into(),
         );
     }
-    if m.speakers.value.0.is_empty() {
-        problem(
-            &m.speakers.referenced,
-            "`speakers` is empty".into(),
-            "name at least one speaker, e.g. `speakers: [Ada Lovelace]`".into(),
-        );
-    }
     let day = match m.day.value {
         DayRef::Number(n) if (n as usize) <= day_dates.len() => Some(n),
         DayRef::Number(n) => {

@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod import;
 pub mod init;
 pub mod serve;
 
@@ -35,6 +36,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Write a new talk note with its front matter filled in.
     New(init::NewArgs),
+    /// Start (or update) notes from the conference's published schedule.
+    Import(import::ImportArgs),
 }
 
 /// How much to print.
@@ -63,5 +66,6 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Check(args) => check::run(args, verbosity),
         Command::Init(args) => init::init(args, verbosity),
         Command::New(args) => init::new(args, verbosity),
+        Command::Import(args) => import::run(args, verbosity),
     }
 }

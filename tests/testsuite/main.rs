@@ -8,6 +8,7 @@ mod determinism;
 mod errors;
 mod example;
 mod fixture_site;
+mod import;
 mod output;
 mod publishing;
 mod robustness;

@@ -1,0 +1,170 @@
+//! pretalx / frab `schedule.json` (version 1: `schedule.conference.days[].rooms{}`) and the
+//! c3voc schedule v2 JSON, which has the same shape with `conference.rooms[]` and where a
+//! day's rooms may also be a list. Talks belong to the day they are listed under.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::{Entry, Schedule, parse_duration, text};
+use crate::error::Diagnostic;
+use crate::parse::types::{ClockTime, Date};
+
+pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
+    let bad = |what: &str| {
+        Diagnostic::new(path, format!("not a pretalx/frab schedule: {what}"))
+            .help(format!("summit-gen reads {}", super::FORMATS))
+    };
+    let conference = value
+        .pointer("/schedule/conference")
+        .ok_or_else(|| bad("no `schedule.conference`"))?;
+    let days = conference
+        .get("days")
+        .and_then(Value::as_array)
+        .ok_or_else(|| bad("no `schedule.conference.days` list"))?;
+    let name = str_of(conference, "title")
+        .or_else(|| str_of(conference, "acronym"))
+        .unwrap_or_else(|| "Conference".into());
+    let mut schedule = Schedule {
+        format: "pretalx/frab schedule.json",
+        name,
+        timezone: str_of(conference, "time_zone_name"),
+        days: Vec::new(),
+        talks: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for (i, day) in days.iter().enumerate() {
+        let date = str_of(day, "date")
+            .and_then(|d| Date::parse(&d))
+            .ok_or_else(|| bad(&format!("day {} has no `date` (YYYY-MM-DD)", i + 1)))?;
+        if !schedule.days.contains(&date) {
+            schedule.days.push(date);
+        }
+        let events: Vec<&Value> = match day.get("rooms") {
+            Some(Value::Object(rooms)) => rooms
+                .values()
+                .filter_map(Value::as_array)
+                .flatten()
+                .collect(),
+            Some(Value::Array(rooms)) => rooms
+                .iter()
+                .filter_map(|r| r.get("events").and_then(Value::as_array))
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        };
+        for event in events {
+            match entry(event, date) {
+                Ok(e) => schedule.talks.push(e),
+                Err(why) => schedule.skipped.push(why),
+            }
+        }
+    }
+    schedule.days.sort();
+    if schedule.days.is_empty() {
+        return Err(bad("it lists no days"));
+    }
+    // Rooms are an object: order talks by day and time, then id, for a stable result.
+    schedule
+        .talks
+        .sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
+    Ok(schedule)
+}
+
+fn entry(event: &Value, date: Date) -> Result<Entry, String> {
+    let id = str_of(event, "guid")
+        .or_else(|| {
+            event.get("id").and_then(|v| {
+                v.as_u64()
+                    .map(|n| n.to_string())
+                    .or_else(|| v.as_str().map(String::from))
+            })
+        })
+        .unwrap_or_default();
+    let title = str_of(event, "title").unwrap_or_default();
+    let name = format!(
+        "talk {} ({})",
+        if id.is_empty() { "without id" } else { &id },
+        if title.is_empty() { "no title" } else { &title }
+    );
+    if title.is_empty() {
+        return Err(format!("{name}: it has no title; skipped"));
+    }
+    if id.is_empty() {
+        return Err(format!("{name}: it has no guid or id; skipped"));
+    }
+    let start = str_of(event, "start")
+        .and_then(|s| ClockTime::parse(&s))
+        .ok_or_else(|| format!("{name}: no start time (HH:MM); skipped"))?;
+    let speakers = event
+        .get("persons")
+        .and_then(Value::as_array)
+        .map(|ps| {
+            ps.iter()
+                .filter_map(|p| {
+                    str_of(p, "public_name")
+                        .or_else(|| str_of(p, "name"))
+                        .or_else(|| p.as_str().map(String::from))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let links = event
+        .get("links")
+        .and_then(Value::as_array)
+        .map(|ls| {
+            ls.iter()
+                .filter_map(|l| {
+                    let url = str_of(l, "url")?;
+                    let title = str_of(l, "title").unwrap_or_else(|| url.clone());
+                    url.starts_with("http").then_some((title, url))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let duration = match event.get("duration") {
+        Some(Value::Number(n)) => n.as_u64().map(|n| n as u32),
+        Some(Value::String(s)) => parse_duration(s),
+        _ => None,
+    };
+    let abstract_text = str_of(event, "abstract").unwrap_or_default();
+    let description = str_of(event, "description").unwrap_or_default();
+    let mut summary = text::plain(if abstract_text.is_empty() {
+        &description
+    } else {
+        &abstract_text
+    });
+    if let Some(sub) = str_of(event, "subtitle") {
+        summary = if summary.is_empty() {
+            sub
+        } else {
+            format!("{sub}\n\n{summary}")
+        };
+    }
+    let recording = event
+        .get("recording")
+        .and_then(|r| str_of(r, "url").or_else(|| str_of(r, "link")))
+        .filter(|u| u.starts_with("http"));
+    Ok(Entry {
+        id,
+        title,
+        speakers,
+        date,
+        start,
+        duration,
+        room: str_of(event, "room"),
+        track: str_of(event, "track"),
+        url: str_of(event, "url").filter(|u| u.starts_with("http")),
+        recording,
+        links,
+        summary,
+        tags: Vec::new(),
+    })
+}
+
+pub(super) fn str_of(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+}

@@ -1,0 +1,177 @@
+//! frab / Pentabarf / pretalx `schedule.xml` (the c3voc schema, and its older 2013 form).
+//! Talks belong to the `<day>` they are listed under, which is how frab applies its day
+//! boundary (a talk at 01:30 after midnight stays on the previous conference day).
+
+use std::path::Path;
+
+use roxmltree::{Document, Node};
+
+use super::{Entry, Schedule, parse_duration, text};
+use crate::error::Diagnostic;
+use crate::parse::types::{ClockTime, Date};
+
+pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = Document::parse_with_options(xml, options).map_err(|e| {
+        let pos = e.pos();
+        Diagnostic::new(path, format!("not valid XML: {e}"))
+            .at(pos.row as usize, pos.col as usize)
+            .help("the file may be cut off; download the schedule again")
+    })?;
+    let root = doc.root_element();
+    if !root.has_tag_name("schedule") {
+        return Err(Diagnostic::new(
+            path,
+            format!(
+                "an XML file whose root is <{}>, not <schedule>",
+                root.tag_name().name()
+            ),
+        )
+        .help(format!("summit-gen reads {}", super::FORMATS)));
+    }
+    let conference = child(root, "conference");
+    let name = conference
+        .and_then(|c| text_of(c, "title"))
+        .or_else(|| conference.and_then(|c| text_of(c, "acronym")))
+        .unwrap_or_else(|| "Conference".into());
+    let timezone = conference.and_then(|c| text_of(c, "time_zone_name"));
+
+    let mut schedule = Schedule {
+        format: "frab schedule.xml",
+        name,
+        timezone,
+        days: Vec::new(),
+        talks: Vec::new(),
+        skipped: Vec::new(),
+    };
+    for day in root.children().filter(|n| n.has_tag_name("day")) {
+        let Some(date) = day.attribute("date").and_then(Date::parse) else {
+            let (line, col) = position(&doc, day);
+            return Err(Diagnostic::new(
+                path,
+                "a <day> without a valid `date` attribute (YYYY-MM-DD)",
+            )
+            .at(line, col));
+        };
+        if !schedule.days.contains(&date) {
+            schedule.days.push(date);
+        }
+        for event in day.descendants().filter(|n| n.has_tag_name("event")) {
+            match entry(event, date) {
+                Ok(e) => schedule.talks.push(e),
+                Err(why) => {
+                    let (line, col) = position(&doc, event);
+                    schedule
+                        .skipped
+                        .push(format!("{}:{line}:{col}: {why}", path.display()));
+                }
+            }
+        }
+    }
+    schedule.days.sort();
+    if schedule.days.is_empty() {
+        return Err(Diagnostic::new(path, "the schedule has no <day>")
+            .help("is this the full schedule export?"));
+    }
+    Ok(schedule)
+}
+
+fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
+    let id = event
+        .attribute("guid")
+        .or_else(|| event.attribute("id"))
+        .map(str::to_string)
+        .unwrap_or_default();
+    let title = text_of(event, "title").unwrap_or_default();
+    let name = format!(
+        "event {} ({})",
+        if id.is_empty() { "without id" } else { &id },
+        if title.is_empty() { "no title" } else { &title }
+    );
+    if title.is_empty() {
+        return Err(format!("{name}: it has no <title>; skipped"));
+    }
+    if id.is_empty() {
+        return Err(format!("{name}: it has no guid or id; skipped"));
+    }
+    let start = text_of(event, "start")
+        .and_then(|s| ClockTime::parse(&s))
+        .ok_or_else(|| format!("{name}: no <start> time (HH:MM); skipped"))?;
+    let subtitle = text_of(event, "subtitle");
+    let speakers = child(event, "persons")
+        .map(|p| {
+            p.children()
+                .filter(|n| n.has_tag_name("person"))
+                .filter_map(|n| n.text().map(|t| t.trim().to_string()))
+                .filter(|t| !t.is_empty())
+                .collect()
+        })
+        .unwrap_or_default();
+    let links = child(event, "links")
+        .map(|l| {
+            l.children()
+                .filter(|n| n.has_tag_name("link"))
+                .filter_map(|n| {
+                    let href = n.attribute("href")?.trim().to_string();
+                    let title = n
+                        .text()
+                        .map(str::trim)
+                        .filter(|t| !t.is_empty())
+                        .unwrap_or(&href)
+                        .to_string();
+                    href.starts_with("http").then_some((title, href))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let recording =
+        child(event, "recording").and_then(|r| text_of(r, "url").or_else(|| text_of(r, "link")));
+    let abstract_text = text_of(event, "abstract").unwrap_or_default();
+    let description = text_of(event, "description").unwrap_or_default();
+    let mut summary = text::plain(if abstract_text.is_empty() {
+        &description
+    } else {
+        &abstract_text
+    });
+    if let Some(sub) = subtitle.filter(|s| !s.is_empty()) {
+        summary = if summary.is_empty() {
+            sub
+        } else {
+            format!("{sub}\n\n{summary}")
+        };
+    }
+    Ok(Entry {
+        id,
+        title,
+        speakers,
+        date,
+        start,
+        duration: text_of(event, "duration").and_then(|d| parse_duration(&d)),
+        room: text_of(event, "room"),
+        track: text_of(event, "track"),
+        url: text_of(event, "url").filter(|u| u.starts_with("http")),
+        recording,
+        links,
+        summary,
+        tags: Vec::new(),
+    })
+}
+
+fn child<'a, 'i>(node: Node<'a, 'i>, name: &str) -> Option<Node<'a, 'i>> {
+    node.children().find(|n| n.has_tag_name(name))
+}
+
+fn text_of(node: Node<'_, '_>, name: &str) -> Option<String> {
+    child(node, name)
+        .and_then(|n| n.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn position(doc: &Document<'_>, node: Node<'_, '_>) -> (usize, usize) {
+    let p = doc.text_pos_at(node.range().start);
+    (p.row as usize, p.col as usize)
+}

@@ -1,0 +1,127 @@
+//! `import`: a conference's published schedule becomes one note per talk.
+//!
+//! Each format has its own module that turns the file into one [`Schedule`] (event, days,
+//! talks); the format is detected from the content, never from the file name. [`merge`] then
+//! compares the schedule with the notes already in the site and decides, per talk, what to
+//! write — never a note's body, never a field the writer set by hand.
+
+pub mod frab_json;
+pub mod frab_xml;
+pub mod merge;
+pub mod sessionize;
+mod text;
+
+use std::path::Path;
+
+use crate::error::Diagnostic;
+use crate::parse::types::{ClockTime, Date};
+
+/// A schedule, whatever format it came in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schedule {
+    pub format: &'static str,
+    pub name: String,
+    /// IANA name, when the schedule says.
+    pub timezone: Option<String>,
+    /// The conference days, in order.
+    pub days: Vec<Date>,
+    pub talks: Vec<Entry>,
+    /// Items skipped, with why (named by id and title).
+    pub skipped: Vec<String>,
+}
+
+/// One talk of a schedule: public programme fields only.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    /// The schedule's stable id (guid, or code, or numeric id).
+    pub id: String,
+    pub title: String,
+    pub speakers: Vec<String>,
+    pub date: Date,
+    pub start: ClockTime,
+    pub duration: Option<u32>,
+    pub room: Option<String>,
+    pub track: Option<String>,
+    /// The talk's page on the conference site.
+    pub url: Option<String>,
+    pub recording: Option<String>,
+    pub links: Vec<(String, String)>,
+    /// The abstract as plain text (HTML removed, e-mail addresses and phone numbers too).
+    pub summary: String,
+    pub tags: Vec<String>,
+}
+
+pub const FORMATS: &str = "frab/pretalx schedule.xml, pretalx/frab schedule.json (v1 or c3voc v2), or a Sessionize \"All data\" JSON export";
+
+/// Reads a schedule from `text`; `path` is used in messages.
+pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.trim_start().chars().next();
+    match first {
+        Some('<') => frab_xml::read(text, path),
+        Some('{') | Some('[') => {
+            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                Diagnostic::new(path, format!("not valid JSON: {e}"))
+                    .at(e.line(), e.column())
+                    .help("the file may be cut off; download the schedule again")
+            })?;
+            if value.get("schedule").is_some() {
+                frab_json::read(&value, path)
+            } else if value.get("sessions").is_some() && value.get("speakers").is_some() {
+                sessionize::read(&value, path)
+            } else {
+                Err(unknown(path))
+            }
+        }
+        _ => Err(unknown(path)),
+    }
+}
+
+fn unknown(path: &Path) -> Diagnostic {
+    Diagnostic::new(path, "this is not a schedule summit-gen can read")
+        .help(format!("summit-gen reads {FORMATS}"))
+}
+
+/// `HH:MM`, `H:MM:SS` or a number of minutes.
+pub fn parse_duration(s: &str) -> Option<u32> {
+    let s = s.trim();
+    if let Ok(m) = s.parse::<u32>() {
+        return Some(m);
+    }
+    let mut parts = s.split(':').map(|p| p.parse::<u32>().ok());
+    let h = parts.next()??;
+    let m = parts.next()??;
+    Some(h * 60 + m)
+}
+
+/// Keeps only talks whose title, track or tags contain one of `terms` (case-insensitive).
+pub fn filter(schedule: &mut Schedule, terms: &[String]) {
+    if terms.is_empty() {
+        return;
+    }
+    let terms: Vec<String> = terms.iter().map(|t| t.to_lowercase()).collect();
+    schedule.talks.retain(|t| {
+        let hay = format!(
+            "{}\n{}\n{}",
+            t.title,
+            t.track.as_deref().unwrap_or(""),
+            t.tags.join("\n")
+        )
+        .to_lowercase();
+        terms.iter().any(|term| hay.contains(term.as_str()))
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("00:30"), Some(30));
+        assert_eq!(parse_duration("01:15"), Some(75));
+        assert_eq!(parse_duration("45"), Some(45));
+        assert_eq!(parse_duration("1:00:00"), Some(60));
+        assert_eq!(parse_duration("soon"), None);
+    }
+}
