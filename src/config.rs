@@ -12,7 +12,7 @@ use serde_saphyr::Spanned;
 use crate::error::Diagnostic;
 use crate::load::Source;
 use crate::locale::{self, Labels};
-use crate::parse::types::Date;
+use crate::parse::types::{ClockTime, Date};
 use crate::yaml;
 
 /// The whole of `summit.yaml`.
@@ -74,6 +74,9 @@ pub struct Event {
     #[serde(rename = "virtual", default)]
     pub is_virtual: bool,
     pub timezone: Option<Spanned<String>>,
+    /// When a conference day ends: talks that start before this time (after midnight)
+    /// belong to the end of the previous day. Off when unset.
+    pub day_change: Option<ClockTime>,
     pub days: Spanned<Vec<DayConfig>>,
 }
 
@@ -169,6 +172,15 @@ impl Config {
 
     pub fn language(&self) -> &str {
         self.language.as_ref().map_or("en", |l| l.value.as_str())
+    }
+
+    /// Minutes since the start of the conference day (so 01:30 sorts after 23:00 when the
+    /// day changes at 04:00), and whether the time falls on the next calendar date.
+    pub fn day_time(&self, t: ClockTime) -> (u32, bool) {
+        match self.event.day_change {
+            Some(change) if t < change => (t.minutes() + 24 * 60, true),
+            _ => (t.minutes(), false),
+        }
     }
 
     /// The event's time zone, if set and known.

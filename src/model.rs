@@ -154,10 +154,12 @@ pub fn assemble(
         return Err(problems);
     }
 
-    // Order: by start (untimed talks last), then by file name.
+    // Order: by start within the conference day (after-midnight talks last when the day
+    // changes later than midnight; untimed talks last), then by file name.
     for day in &mut days {
-        day.talks.sort_by(|a, b| {
-            (a.start.is_none(), a.start, &a.path).cmp(&(b.start.is_none(), b.start, &b.path))
+        day.talks.sort_by_cached_key(|t| {
+            let start = t.start.map(|s| config.day_time(s).0);
+            (start.is_none(), start, t.path.clone())
         });
     }
     // Slugs: unique across the page, in reading order.

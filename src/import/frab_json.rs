@@ -29,6 +29,11 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
         format: "pretalx/frab schedule.json",
         name,
         timezone: str_of(conference, "time_zone_name"),
+        day_change: days
+            .first()
+            .and_then(|d| str_of(d, "day_start"))
+            .and_then(|s| super::time_of(&s))
+            .filter(|t| t.minutes() > 0),
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),

@@ -43,6 +43,12 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         format: "frab schedule.xml",
         name,
         timezone,
+        day_change: root
+            .children()
+            .find(|n| n.has_tag_name("day"))
+            .and_then(|d| d.attribute("start"))
+            .and_then(super::time_of)
+            .filter(|t| t.minutes() > 0),
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),

@@ -453,6 +453,8 @@ struct NewEvent<'a> {
     name: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     timezone: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    day_change: Option<serde_saphyr::DoubleQuoted<String>>,
     days: Vec<HashMap<&'a str, String>>,
 }
 
@@ -469,6 +471,9 @@ fn new_config(s: &Schedule) -> Result<String> {
         event: NewEvent {
             name: &s.name,
             timezone,
+            day_change: s
+                .day_change
+                .map(|t| serde_saphyr::DoubleQuoted(t.to_string())),
             days: s
                 .days
                 .iter()

@@ -23,6 +23,9 @@ pub struct Schedule {
     pub name: String,
     /// IANA name, when the schedule says.
     pub timezone: Option<String>,
+    /// When a conference day ends (talks before it belong to the previous day), when the
+    /// schedule says.
+    pub day_change: Option<ClockTime>,
     /// The conference days, in order.
     pub days: Vec<Date>,
     pub talks: Vec<Entry>,
@@ -80,6 +83,12 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
 fn unknown(path: &Path) -> Diagnostic {
     Diagnostic::new(path, "this is not a schedule summit-gen can read")
         .help(format!("summit-gen reads {FORMATS}"))
+}
+
+/// The time of day of an ISO date-time (`2020-12-14T04:00:00+01:00` → 04:00).
+pub fn time_of(datetime: &str) -> Option<ClockTime> {
+    let (_, time) = datetime.split_once('T')?;
+    ClockTime::parse(time.get(..5)?)
 }
 
 /// `HH:MM`, `H:MM:SS` or a number of minutes.

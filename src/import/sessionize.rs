@@ -51,6 +51,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
         format: "Sessionize",
         name: "Conference".into(),
         timezone: None,
+        day_change: None,
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),

@@ -43,7 +43,13 @@ pub fn calendar(site: &Site, urls: &Urls<'_>, summaries: &HashMap<&str, &str>) -
     for day in &site.days {
         for t in &day.talks {
             let Some(start) = t.start else { continue };
-            let date = day.date.0;
+            // After midnight, on a day that changes later: the next calendar date.
+            let next = config.day_time(start).1;
+            let date = if next {
+                day.date.0.tomorrow().unwrap_or(day.date.0)
+            } else {
+                day.date.0
+            };
             let begin = DateTime::from_parts(
                 date,
                 jiff::civil::time(start.hour as i8, start.minute as i8, 0, 0),

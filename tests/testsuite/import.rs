@@ -391,3 +391,49 @@ fn bad_schedules_are_clear_errors_and_write_nothing() {
     assert_eq!(notes(&site).len(), 122);
     assert!(Path::new(&site.path().join("summit.yaml")).is_file());
 }
+
+/// A talk at 01:30 after midnight, listed under day 1 (whose day runs until 04:00), belongs to
+/// day 1: it is last in that day's section, and the calendar puts it on the next date.
+#[test]
+fn talks_after_midnight_stay_on_their_conference_day() {
+    let original = std::fs::read_to_string(schedule("pretalx-democon.json")).expect("read");
+    let mut json: serde_json::Value = serde_json::from_str(&original).expect("json");
+    let gray = json["schedule"]["conference"]["days"][0]["rooms"]["Gray Room"]
+        .as_array_mut()
+        .expect("gray");
+    let late = gray
+        .iter_mut()
+        .find(|e| e["guid"] == "8079583e-8321-506c-95af-fd2903a5f075")
+        .expect("talk");
+    late["start"] = "01:30".into();
+    late["date"] = "2020-12-15T01:30:00+01:00".into();
+    let site = Site::empty();
+    site.write("schedule.json", serde_json::to_string(&json).expect("json"));
+    site.run(&["import", "schedule.json"]).success();
+    assert!(
+        site.read("summit.yaml").contains("day_change: \"04:00\""),
+        "{}",
+        site.read("summit.yaml")
+    );
+    let all = notes(&site);
+    let (path, n) = by_id(&all, "8079583e-8321-506c-95af-fd2903a5f075");
+    assert!(path.starts_with("day-1/"), "{path}");
+    assert_eq!(
+        (n["day"].as_str(), n["start"].as_str()),
+        (Some("2020-12-14"), Some("01:30"))
+    );
+    site.build().success();
+    let html = site.html("public/index.html");
+    let day1 = texts(html.root_element(), "section#day-1 article.talk h3");
+    assert_eq!(
+        day1.last().map(String::as_str),
+        Some("Focused 5thgeneration hardware"),
+        "{day1:?}"
+    );
+    let ics = site.read("public/schedule.ics");
+    let event = ics
+        .split("BEGIN:VEVENT")
+        .find(|e| e.contains("SUMMARY:Focused 5thgeneration hardware"))
+        .expect("event");
+    assert!(event.contains("DTSTART:20201215T013000\r\n"), "{event}");
+}
