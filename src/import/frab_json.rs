@@ -6,7 +6,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use super::{Entry, Schedule, parse_duration, text};
+use super::{Entry, Schedule, parse_duration};
 use crate::error::Diagnostic;
 use crate::parse::types::{ClockTime, Date};
 
@@ -87,17 +87,8 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         })
         .unwrap_or_default();
     let title = str_of(event, "title").unwrap_or_default();
-    let name = format!(
-        "talk {} ({})",
-        if id.is_empty() { "without id" } else { &id },
-        if title.is_empty() { "no title" } else { &title }
-    );
-    if title.is_empty() {
-        return Err(format!("{name}: it has no title; skipped"));
-    }
-    if id.is_empty() {
-        return Err(format!("{name}: it has no guid or id; skipped"));
-    }
+    let name = super::name("talk", &id, &title);
+    super::require_title_and_id(&name, &title, &id, "title")?;
     let start = str_of(event, "start")
         .and_then(|s| ClockTime::parse(&s))
         .ok_or_else(|| format!("{name}: no start time (HH:MM); skipped"))?;
@@ -132,20 +123,11 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         Some(Value::String(s)) => parse_duration(s),
         _ => None,
     };
-    let abstract_text = str_of(event, "abstract").unwrap_or_default();
-    let description = str_of(event, "description").unwrap_or_default();
-    let mut summary = text::plain(if abstract_text.is_empty() {
-        &description
-    } else {
-        &abstract_text
-    });
-    if let Some(sub) = str_of(event, "subtitle") {
-        summary = if summary.is_empty() {
-            sub
-        } else {
-            format!("{sub}\n\n{summary}")
-        };
-    }
+    let summary = super::summary(
+        str_of(event, "subtitle"),
+        &str_of(event, "abstract").unwrap_or_default(),
+        &str_of(event, "description").unwrap_or_default(),
+    );
     let recording = event
         .get("recording")
         .and_then(|r| str_of(r, "url").or_else(|| str_of(r, "link")))

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use roxmltree::{Document, Node};
 
-use super::{Entry, Schedule, parse_duration, text};
+use super::{Entry, Schedule, parse_duration};
 use crate::error::Diagnostic;
 use crate::parse::types::{ClockTime, Date};
 
@@ -92,17 +92,8 @@ fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
         .map(str::to_string)
         .unwrap_or_default();
     let title = text_of(event, "title").unwrap_or_default();
-    let name = format!(
-        "event {} ({})",
-        if id.is_empty() { "without id" } else { &id },
-        if title.is_empty() { "no title" } else { &title }
-    );
-    if title.is_empty() {
-        return Err(format!("{name}: it has no <title>; skipped"));
-    }
-    if id.is_empty() {
-        return Err(format!("{name}: it has no guid or id; skipped"));
-    }
+    let name = super::name("event", &id, &title);
+    super::require_title_and_id(&name, &title, &id, "<title>")?;
     let start = text_of(event, "start")
         .and_then(|s| ClockTime::parse(&s))
         .ok_or_else(|| format!("{name}: no <start> time (HH:MM); skipped"))?;
@@ -135,20 +126,11 @@ fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
         .unwrap_or_default();
     let recording =
         child(event, "recording").and_then(|r| text_of(r, "url").or_else(|| text_of(r, "link")));
-    let abstract_text = text_of(event, "abstract").unwrap_or_default();
-    let description = text_of(event, "description").unwrap_or_default();
-    let mut summary = text::plain(if abstract_text.is_empty() {
-        &description
-    } else {
-        &abstract_text
-    });
-    if let Some(sub) = subtitle.filter(|s| !s.is_empty()) {
-        summary = if summary.is_empty() {
-            sub
-        } else {
-            format!("{sub}\n\n{summary}")
-        };
-    }
+    let summary = super::summary(
+        subtitle,
+        &text_of(event, "abstract").unwrap_or_default(),
+        &text_of(event, "description").unwrap_or_default(),
+    );
     Ok(Entry {
         id,
         title,

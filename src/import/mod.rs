@@ -85,6 +85,44 @@ fn unknown(path: &Path) -> Diagnostic {
         .help(format!("summit-gen reads {FORMATS}"))
 }
 
+/// How a talk is named in messages: "event 1237 (init)".
+pub(crate) fn name(kind: &str, id: &str, title: &str) -> String {
+    let id = if id.is_empty() { "without id" } else { id };
+    let title = if title.is_empty() { "no title" } else { title };
+    format!("{kind} {id} ({title})")
+}
+
+/// Checks a talk has a title and an id; the reason it is skipped if not.
+pub(crate) fn require_title_and_id(
+    name: &str,
+    title: &str,
+    id: &str,
+    title_field: &str,
+) -> Result<(), String> {
+    if title.is_empty() {
+        return Err(format!("{name}: it has no {title_field}; skipped"));
+    }
+    if id.is_empty() {
+        return Err(format!("{name}: it has no guid or id; skipped"));
+    }
+    Ok(())
+}
+
+/// The text kept for the writer: the subtitle, then the abstract (or else the description),
+/// as plain text.
+pub(crate) fn summary(subtitle: Option<String>, abstract_text: &str, description: &str) -> String {
+    let body = text::plain(if abstract_text.trim().is_empty() {
+        description
+    } else {
+        abstract_text
+    });
+    match subtitle.filter(|s| !s.is_empty()) {
+        Some(sub) if body.is_empty() => sub,
+        Some(sub) => format!("{sub}\n\n{body}"),
+        None => body,
+    }
+}
+
 /// The time of day of an ISO date-time (`2020-12-14T04:00:00+01:00` → 04:00).
 pub fn time_of(datetime: &str) -> Option<ClockTime> {
     let (_, time) = datetime.split_once('T')?;

@@ -342,6 +342,19 @@ fn resolve_link(
             let why = format!("there is no note {}", target_path.display());
             return Some((dest.to_string(), LinkTarget::Broken(why)));
         };
+        // An anchor on the post, from this page.
+        let post_anchor = |anchor: String| {
+            let href = if env.on_post() {
+                format!("#{anchor}")
+            } else {
+                format!("{root}#{anchor}")
+            };
+            let target = LinkTarget::Internal {
+                file: "index.html".into(),
+                fragment: Some(anchor),
+            };
+            (href, target)
+        };
         return Some(match note {
             NoteTarget::Talk { slug, page } => {
                 let anchor = match fragment {
@@ -356,30 +369,10 @@ fn resolve_link(
                             fragment: Some(anchor),
                         },
                     ),
-                    _ => (
-                        if env.on_post() {
-                            format!("#{anchor}")
-                        } else {
-                            format!("{root}#{anchor}")
-                        },
-                        LinkTarget::Internal {
-                            file: "index.html".into(),
-                            fragment: Some(anchor),
-                        },
-                    ),
+                    _ => post_anchor(anchor),
                 }
             }
-            NoteTarget::Section { anchor } => (
-                if env.on_post() {
-                    format!("#{anchor}")
-                } else {
-                    format!("{root}#{anchor}")
-                },
-                LinkTarget::Internal {
-                    file: "index.html".into(),
-                    fragment: Some(anchor.clone()),
-                },
-            ),
+            NoteTarget::Section { anchor } => post_anchor(anchor.clone()),
         });
     }
     // Any other relative path is a file of the site, from its root.

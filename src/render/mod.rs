@@ -619,6 +619,22 @@ pub fn render(
             None => put(sink, path, make()?),
         }
     };
+    // A listing page (speakers, tags, a tag) in folder `dir`, with `fill` adding its data.
+    let listing_page = |dir: &str, title: String, template: &str, fill: &dyn Fn(&mut Context)| {
+        let root = root_of(dir);
+        let meta = PageMeta {
+            title: format!("{title} · {}", config.title),
+            url: urls.of(dir),
+            og_type: "website",
+            ..PageMeta::default()
+        };
+        let mut context = context_of(&Common {
+            root: &root,
+            ..common("", meta)
+        })?;
+        fill(&mut context);
+        theme.render(template, &context)
+    };
     let talk_href = |t: &Talk, root: &str| {
         if pages.talks {
             format!("{root}{}", talk_dir(t))
@@ -631,18 +647,10 @@ pub fn render(
         let root = root_of(dir);
         shaped(&index_of(dir), &|| {
             let speakers = speakers_of(&talks, |t| talk_href(t, &root));
-            let meta = PageMeta {
-                title: format!("{} · {}", locale.labels.speakers, config.title),
-                url: urls.of(dir),
-                og_type: "website",
-                ..PageMeta::default()
-            };
-            let mut context = context_of(&Common {
-                root: &root,
-                ..common("", meta)
-            })?;
-            context.insert("speakers", &speakers);
-            theme.render("speakers.html", &context)
+            let title = locale.labels.speakers.clone();
+            listing_page(dir, title, "speakers.html", &|c| {
+                c.insert("speakers", &speakers)
+            })
         })?;
         sitemap.push(dir.into());
     }
@@ -653,7 +661,6 @@ pub fn render(
                 by_tag.entry((tag.to_lowercase(), tag)).or_default().push(t);
             }
         }
-        let index_root = root_of("tags/");
         let list: Vec<TagEntry> = by_tag
             .iter()
             .map(|((_, tag), ts)| TagEntry {
@@ -663,18 +670,8 @@ pub fn render(
             })
             .collect();
         shaped("tags/index.html", &|| {
-            let meta = PageMeta {
-                title: format!("{} · {}", locale.labels.tags, config.title),
-                url: urls.of("tags/"),
-                og_type: "website",
-                ..PageMeta::default()
-            };
-            let mut context = context_of(&Common {
-                root: &index_root,
-                ..common("", meta)
-            })?;
-            context.insert("tags", &list);
-            theme.render("tags.html", &context)
+            let title = locale.labels.tags.clone();
+            listing_page("tags/", title, "tags.html", &|c| c.insert("tags", &list))
         })?;
         sitemap.push("tags/".into());
         for ((_, tag), ts) in &by_tag {
@@ -692,25 +689,14 @@ pub fn render(
                     })
                     .collect();
                 let heading = locale.labels.tag_heading.replace("{tag}", tag);
-                let meta = PageMeta {
-                    title: format!("{heading} · {}", config.title),
-                    url: urls.of(&dir),
-                    og_type: "website",
-                    ..PageMeta::default()
+                let page = TagPage {
+                    name: tag,
+                    heading: &heading,
                 };
-                let mut context = context_of(&Common {
-                    root: &root,
-                    ..common("", meta)
-                })?;
-                context.insert(
-                    "tag",
-                    &TagPage {
-                        name: tag,
-                        heading: &heading,
-                    },
-                );
-                context.insert("talks", &entries);
-                theme.render("tag.html", &context)
+                listing_page(&dir, heading.clone(), "tag.html", &|c| {
+                    c.insert("tag", &page);
+                    c.insert("talks", &entries);
+                })
             })?;
             sitemap.push(dir);
         }
