@@ -32,6 +32,13 @@ pub struct Config {
     pub cname: Option<String>,
     #[serde(default)]
     pub pages: Pages,
+    /// Highlight fenced code blocks (on unless `false`).
+    #[serde(default = "yes")]
+    pub highlight: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Which outputs beyond the post to write; each is on unless switched off.

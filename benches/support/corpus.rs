@@ -253,13 +253,13 @@ pub fn write_hugo_site(dir: &Path, n: usize) -> std::io::Result<()> {
 }
 
 /// The summit-gen benchmark site: the same outputs as the Hugo site (a page per talk and the
-/// post), other extras switched off.
+/// post), other extras and highlighting switched off (as in the Hugo site).
 pub fn write_bench_site(dir: &Path, n: usize) -> std::io::Result<()> {
     write_site(dir, n)?;
     let config = dir.join("summit.yaml");
     let text = fs::read_to_string(&config)?;
     fs::write(
         config,
-        text + "pages: {speakers: false, tags: false, feed: false, sitemap: false, calendar: false}\n",
+        text + "highlight: false\npages: {speakers: false, tags: false, feed: false, sitemap: false, calendar: false}\n",
     )
 }

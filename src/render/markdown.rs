@@ -14,6 +14,9 @@
 //!
 //! Heading levels are shifted to nest under the section that holds the note; the word count
 //! is taken from the same pass.
+//!
+//! **Code and tables** are written by [`super::blocks`] (highlighting with CSS classes,
+//! scroll containers), once per note, in [`prepare`].
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -119,7 +122,7 @@ pub fn to_html(
     env: &LinkEnv<'_>,
     text: bool,
 ) -> Rendered {
-    let doc = prepare(markdown, place.id_prefix, fixed, text);
+    let doc = prepare(markdown, place.id_prefix, fixed, text, true);
     emit(&doc, markdown, place, env)
 }
 
@@ -140,11 +143,12 @@ pub fn prepare<'a>(
     id_prefix: &str,
     fixed: &HashSet<String>,
     text: bool,
+    highlight: bool,
 ) -> Prepared<'a> {
     let parsed: Vec<(Event<'a>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
         .into_offset_iter()
         .collect();
-    let (mut events, offsets): (Vec<Event<'a>>, Vec<usize>) =
+    let (events, offsets): (Vec<Event<'a>>, Vec<usize>) =
         parsed.into_iter().map(|(e, r)| (e, r.start)).unzip();
 
     // Words: inline markup splits words into several events ("*dig*," is two), so the text is
@@ -169,6 +173,7 @@ pub fn prepare<'a>(
         }
     }
 
+    let (mut events, offsets) = super::blocks::rewrite(events, offsets, highlight);
     let mut own: HashSet<String> = HashSet::new();
     let mut heading_ids: HashMap<String, String> = HashMap::new();
     let mut headings = Vec::new();
@@ -457,6 +462,8 @@ pub struct Cache {
     /// Whether entries must be checked against new text (`serve`); a one-shot build renders
     /// everything once and need not hash anything.
     retain: bool,
+    /// Highlight fenced code (summit.yaml's `highlight`).
+    highlight: bool,
     fixed: HashSet<String>,
     notes: HashMap<PathBuf, NoteTarget>,
     entries: HashMap<(String, String), Entry>,
@@ -498,11 +505,17 @@ impl Cache {
     }
 
     /// Call once per build, before [`Cache::render_all`].
-    pub fn begin(&mut self, fixed: HashSet<String>, notes: HashMap<PathBuf, NoteTarget>) {
-        if fixed != self.fixed || notes != self.notes {
+    pub fn begin(
+        &mut self,
+        fixed: HashSet<String>,
+        notes: HashMap<PathBuf, NoteTarget>,
+        highlight: bool,
+    ) {
+        if fixed != self.fixed || notes != self.notes || highlight != self.highlight {
             self.entries.clear();
             self.fixed = fixed;
             self.notes = notes;
+            self.highlight = highlight;
         }
     }
 
@@ -526,8 +539,8 @@ impl Cache {
                 groups[i].push(j);
             }
         }
-        let (fixed, notes, entries, retain) =
-            (&self.fixed, &self.notes, &self.entries, self.retain);
+        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
+        let (retain, highlight) = (self.retain, self.highlight);
         let done: Vec<((String, String), Entry)> = groups
             .par_iter()
             .flat_map_iter(|group| {
@@ -555,7 +568,7 @@ impl Cache {
                     }
                     let doc = prepared.get_or_insert_with(|| {
                         let text = group.iter().any(|g| g.page == POST);
-                        prepare(j.markdown, j.place.id_prefix, fixed, text)
+                        prepare(j.markdown, j.place.id_prefix, fixed, text, highlight)
                     });
                     let env = LinkEnv {
                         source: j.source,
@@ -768,7 +781,7 @@ mod tests {
     #[test]
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
-        cache.begin(HashSet::new(), HashMap::new());
+        cache.begin(HashSet::new(), HashMap::new(), true);
         let job = |md: &'static str, page: &str| Job {
             markdown: md,
             place: Placement {
@@ -795,12 +808,77 @@ mod tests {
             cache.get("t", "talks/t/index.html").unwrap().html,
             "<h4 id=\"t--b\">B</h4>\n"
         );
-        cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new());
+        cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new(), true);
         cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
             cache.get("t", "index.html").unwrap().html,
             "<h4 id=\"t--b-2\">B</h4>\n"
         );
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_with_classes() {
+        let html = render("```rust\nfn main() { let s = \"<b>\"; }\n```\n");
+        assert!(
+            html.starts_with("<pre tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-"),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>\n"), "{html}");
+        assert!(
+            html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
+            "{html}"
+        );
+        assert!(html.contains("hl-string"), "{html}");
+        assert!(html.contains("&lt;b&gt;"), "{html}");
+        assert!(!html.contains("style="), "{html}");
+        // The same note gives the same bytes.
+        assert_eq!(
+            html,
+            render("```rust\nfn main() { let s = \"<b>\"; }\n```\n")
+        );
+    }
+
+    #[test]
+    fn unknown_languages_and_plain_blocks_stay_plain() {
+        assert_eq!(
+            render("```nosuchlang\nif a < b && c {}\n```\n"),
+            "<pre tabindex=\"0\"><code class=\"language-nosuchlang\">if a &lt; b &amp;&amp; c {}\n</code></pre>\n"
+        );
+        assert_eq!(
+            render("```\n<x>\n```\n\n    indented\n"),
+            "<pre tabindex=\"0\"><code>&lt;x&gt;\n</code></pre>\n<pre tabindex=\"0\"><code>indented\n</code></pre>\n"
+        );
+        assert_eq!(
+            render("```\"x\" title=a\nq\n```\n"),
+            "<pre tabindex=\"0\"><code class=\"language-&quot;x&quot;\">q\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn tables_scroll_on_their_own() {
+        let html = render("| a |\n|---|\n| 1 |\n\nafter\n");
+        assert!(
+            html.starts_with("<div class=\"table-scroll\" tabindex=\"0\">\n<table>"),
+            "{html}"
+        );
+        assert!(html.contains("</table>\n</div>\n<p>after</p>"), "{html}");
+    }
+
+    #[test]
+    fn code_blocks_keep_links_and_headings_in_place() {
+        // Rewriting blocks shifts event indices; headings and link positions must follow.
+        let r = render_on(
+            "```rust\nlet x = 1;\n```\n\n## After\n\n[a](#after)\n",
+            "index.html",
+        );
+        assert!(
+            r.html.contains("<h4 id=\"talk--after\">After</h4>"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"#talk--after\""), "{}", r.html);
+        assert_eq!((r.links[0].line, r.links[0].column), (16, 1));
+        assert_eq!(r.words, 5);
     }
 
     #[test]

@@ -11,6 +11,7 @@
 //!
 //! Each page gets its own small context: a talk page never carries the whole post.
 
+mod blocks;
 pub mod ics;
 pub mod markdown;
 mod meta;
@@ -341,7 +342,7 @@ pub fn render(
     let pages = &config.pages;
     let locale = Locale::new(config.language(), &config.labels);
     let urls = Urls::new(&site.base_url);
-    cache.begin(site.fixed_ids(), note_targets(site));
+    cache.begin(site.fixed_ids(), note_targets(site), config.highlight);
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
     let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.generation));

@@ -11,6 +11,7 @@ mod fixture_site;
 mod import;
 mod output;
 mod publishing;
+mod quality;
 mod robustness;
 mod serve;
 mod serve_support;
