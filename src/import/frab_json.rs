@@ -69,6 +69,34 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     if schedule.days.is_empty() {
         return Err(bad("it lists no days"));
     }
+    // Some exports name UTC while every time carries another offset: trust the times.
+    let offset = days
+        .iter()
+        .filter_map(|d| d.get("rooms"))
+        .flat_map(|r| match r {
+            Value::Object(rooms) => rooms
+                .values()
+                .filter_map(Value::as_array)
+                .flatten()
+                .collect::<Vec<_>>(),
+            Value::Array(rooms) => rooms
+                .iter()
+                .filter_map(|r| r.get("events").and_then(Value::as_array))
+                .flatten()
+                .collect(),
+            _ => Vec::new(),
+        })
+        .find_map(|e| str_of(e, "date"))
+        .and_then(|d| d.get(19..).map(String::from));
+    if schedule.timezone.as_deref() == Some("UTC")
+        && let Some(offset) =
+            offset.filter(|o| !matches!(o.as_str(), "Z" | "+00:00" | "-00:00" | ""))
+    {
+        schedule.skipped.push(format!(
+            "the schedule names the time zone UTC, but its times are at {offset}; the time zone is left out — set event.timezone in summit.yaml"
+        ));
+        schedule.timezone = None;
+    }
     // Rooms are an object: order talks by day and time, then id, for a stable result.
     schedule
         .talks

@@ -463,7 +463,7 @@ fn new_config(s: &Schedule) -> Result<String> {
     let timezone = s
         .timezone
         .as_deref()
-        .filter(|tz| jiff::tz::TimeZone::get(tz).is_ok() && *tz != "UTC");
+        .filter(|tz| jiff::tz::TimeZone::get(tz).is_ok());
     yaml(&NewConfig {
         title: format!("{}: my notes", s.name),
         language: "en",

@@ -437,3 +437,49 @@ fn talks_after_midnight_stay_on_their_conference_day() {
         .expect("event");
     assert!(event.contains("DTSTART:20201215T013000\r\n"), "{event}");
 }
+
+/// The c3voc schedule v2 JSON: `conference.rooms[]` with guids, and (in some exports) a day's
+/// rooms as a list of rooms with their events. Its time zone is written to summit.yaml.
+#[test]
+fn c3voc_v2_json_with_room_lists() {
+    let original = std::fs::read_to_string(schedule("pretalx-democon.json")).expect("read");
+    let mut json: serde_json::Value = serde_json::from_str(&original).expect("json");
+    json["schedule"]["version"] = "2.0".into();
+    json["schedule"]["conference"]["time_zone_name"] = "Europe/Berlin".into();
+    for day in json["schedule"]["conference"]["days"]
+        .as_array_mut()
+        .expect("days")
+    {
+        let rooms = day["rooms"].as_object().expect("rooms").clone();
+        day["rooms"] = rooms
+            .into_iter()
+            .map(|(name, events)| serde_json::json!({"name": name, "guid": format!("room-{name}"), "events": events}))
+            .collect();
+    }
+    let site = Site::empty();
+    site.write("schedule.json", serde_json::to_string(&json).expect("json"));
+    site.run(&["import", "schedule.json"]).success();
+    assert_eq!(notes(&site).len(), 36);
+    assert!(
+        site.read("summit.yaml").contains("timezone: Europe/Berlin"),
+        "{}",
+        site.read("summit.yaml")
+    );
+    site.build().success();
+    let ics = site.read("public/schedule.ics");
+    // 09:00 in Berlin in December is 08:00 UTC.
+    assert!(ics.contains("DTSTART:20201214T080000Z\r\n"), "{ics}");
+}
+
+/// The pretalx fixture names UTC but every time is at +01:00: the zone is left out, and said.
+#[test]
+fn a_time_zone_that_contradicts_the_times_is_left_out() {
+    let site = Site::empty();
+    let run = site.run(&["import", &schedule("pretalx-democon.json")]);
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: the schedule names the time zone UTC, but its times are at +01:00; the time zone is left out — set event.timezone in summit.yaml\n"
+    );
+    assert!(!site.read("summit.yaml").contains("timezone"));
+}
