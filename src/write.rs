@@ -156,7 +156,7 @@ impl crate::render::Sink for Staging {
     fn put(&self, file: OutputFile) -> Result<()> {
         let path = self.dir.join(&file.path);
         if let Some(p) = path.parent() {
-            fs::create_dir_all(p).map_err(|e| Error::io("could not create", p, e))?;
+            make_dir(p)?;
         }
         write_file(&path, &file.contents)?;
         self.written
@@ -183,6 +183,19 @@ pub fn write_site(root: &Path, output: &Path, files: &[OutputFile]) -> Result<()
         staging.put(f.clone())?;
     }
     staging.commit().map(|_| ())
+}
+
+/// Creates `dir` (and its parents if needed); fine if it exists. One call in the common case,
+/// where the parent is already there, instead of a check and a call for each page.
+fn make_dir(dir: &Path) -> Result<()> {
+    match fs::create_dir(dir) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))
+        }
+        Err(e) => Err(Error::io("could not create", dir, e)),
+    }
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
