@@ -175,16 +175,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` to `output` (checked with [`check_output`]) atomically.
-pub fn write_site(root: &Path, output: &Path, files: &[OutputFile]) -> Result<()> {
-    use crate::render::Sink as _;
-    let staging = Staging::begin(root, output)?;
-    for f in files {
-        staging.put(f.clone())?;
-    }
-    staging.commit().map(|_| ())
-}
-
 /// Creates `dir` (and its parents if needed); fine if it exists. One call in the common case,
 /// where the parent is already there, instead of a check and a call for each page.
 fn make_dir(dir: &Path) -> Result<()> {

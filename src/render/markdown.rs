@@ -113,9 +113,9 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
-/// Renders one document; generated ids avoid `fixed` (the page's own ids) and each other.
-/// Words and the summary are counted only when `text` is set (once per note is enough).
-pub fn to_html(
+/// Renders one document in one call (the build goes through [`Cache::render_all`]).
+#[cfg(test)]
+fn to_html(
     markdown: &str,
     place: &Placement<'_>,
     fixed: &HashSet<String>,
