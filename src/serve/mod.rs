@@ -117,6 +117,10 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
         bound,
     });
 
+    // Ctrl-C (and SIGTERM) must stop the server cleanly from the moment it says it is ready:
+    // register the handlers now, not when the main loop first waits on them.
+    let stop = Stop::register()?;
+
     // The first build happens before the server answers.
     let mut builder = Builder::new();
     let first = rebuild(&mut builder, &opts.build, &shared);
@@ -146,7 +150,46 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
         served = axum::serve(listener, app) => {
             served.map_err(|e| Error::io("the server stopped", "serve", e))
         }
-        _ = tokio::signal::ctrl_c() => Ok(()),
+        () = stop.wait() => Ok(()),
+    }
+}
+
+/// The signals that stop the server, registered before it reports ready.
+struct Stop {
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn register() -> Result<Stop> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            let listen = |kind| {
+                signal(kind).map_err(|e| Error::io("could not listen for Ctrl-C", "serve", e))
+            };
+            Ok(Stop {
+                interrupt: listen(SignalKind::interrupt())?,
+                terminate: listen(SignalKind::terminate())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Stop {})
+    }
+
+    async fn wait(mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.interrupt.recv() => {}
+            _ = self.terminate.recv() => {}
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = &mut self;
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }
 

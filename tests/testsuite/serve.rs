@@ -271,16 +271,25 @@ fn a_port_in_use_is_a_clear_error() {
     );
 }
 
-/// Ctrl-C (SIGINT) stops the server cleanly, and it leaves nothing behind.
+/// Ctrl-C (SIGINT) and SIGTERM stop the server cleanly — even right after it says it is
+/// ready (regression: the handler used to be installed only later, so an early Ctrl-C killed
+/// the process) — and it leaves nothing behind.
 #[cfg(unix)]
 #[test]
 fn ctrl_c_stops_cleanly() {
+    for signal in ["-INT", "-TERM"] {
+        stops_cleanly_on(signal);
+    }
+}
+
+#[cfg(unix)]
+fn stops_cleanly_on(signal: &str) {
     let site = Site::english();
     let before = crate::support::tree(site.path());
     let mut server = Server::start(&site, &[]);
     let pid = server.child.id().to_string();
     let sent = std::process::Command::new("kill")
-        .args(["-INT", &pid])
+        .args([signal, &pid])
         .status()
         .expect("kill");
     assert!(sent.success());
