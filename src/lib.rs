@@ -287,12 +287,18 @@ impl Builder {
             if fresh {
                 self.changed.insert(src.path.clone());
             }
-            match &result {
-                Ok(t) => talks.push(t.clone()),
-                Err(d) => problems.push(d.clone()),
-            }
             if self.retain {
+                match &result {
+                    Ok(t) => talks.push(t.clone()),
+                    Err(d) => problems.push(d.clone()),
+                }
                 keep.insert(src.path, (src.text, result));
+            } else {
+                // A one-shot build needs no copy.
+                match result {
+                    Ok(t) => talks.push(t),
+                    Err(d) => problems.push(d),
+                }
             }
         }
         // Notes that were deleted drop out of the cache here.

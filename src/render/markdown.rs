@@ -466,7 +466,8 @@ pub struct Cache {
     highlight: bool,
     fixed: HashSet<String>,
     notes: HashMap<PathBuf, NoteTarget>,
-    entries: HashMap<(String, String), Entry>,
+    /// By note (id prefix), then page: looked up with borrowed strings.
+    entries: HashMap<String, HashMap<String, Entry>>,
 }
 
 #[derive(Debug)]
@@ -546,14 +547,16 @@ impl Cache {
             .flat_map_iter(|group| {
                 let body = if retain { hash(group[0].markdown) } else { 0 };
                 let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.clone());
-                let fresh = |j: &Job<'_>| entries.get(&key(j)).is_some_and(|e| e.matches(j, body));
+                let cached =
+                    |j: &Job<'_>| entries.get(j.place.id_prefix).and_then(|m| m.get(&j.page));
+                let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
                 let mut prepared: Option<Prepared<'_>> = None;
                 let mut post: Option<(bool, (u8, u8))> = None;
                 let mut out = Vec::new();
                 for j in group {
                     let shape = (j.place.shift, j.place.min_level);
                     if j.page == POST {
-                        if let Some(e) = entries.get(&key(j)).filter(|e| e.matches(j, body)) {
+                        if let Some(e) = cached(j).filter(|e| e.matches(j, body)) {
                             post = Some((e.rendered.page_dependent, shape));
                             continue;
                         }
@@ -594,15 +597,17 @@ impl Cache {
                 out
             })
             .collect();
-        self.entries.extend(done);
+        for ((prefix, page), entry) in done {
+            self.entries.entry(prefix).or_default().insert(page, entry);
+        }
     }
 
     /// A note rendered for `page` (or the post's rendering, where that fits every page).
     pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
-        let key = |p: &str| (id_prefix.to_string(), p.to_string());
-        self.entries
-            .get(&key(page))
-            .or_else(|| self.entries.get(&key("index.html")))
+        let pages = self.entries.get(id_prefix)?;
+        pages
+            .get(page)
+            .or_else(|| pages.get("index.html"))
             .map(|e| &e.rendered)
     }
 }
