@@ -3,7 +3,8 @@
 //!
 //! `cargo bench --bench build` — sizes from SUMMIT_GEN_BENCH_SIZES (default "100,1000,10000"),
 //! runs from SUMMIT_GEN_BENCH_RUNS (default 5, after one warm-up). Output goes to tmpfs
-//! (/dev/shm) when it exists, and to disk (target/), timed separately. Runs alternate between
+//! (/dev/shm) when it exists, and to disk (target/), timed separately; SUMMIT_GEN_BENCH_OUTPUTS
+//! ("tmpfs", "disk" or both, the default) picks them. Runs alternate between
 //! the tools; the table gives medians and the peak resident memory.
 
 // wait4 is the one way to read a child's peak memory; it needs libc and `unsafe`.
@@ -156,6 +157,11 @@ fn main() {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(5);
+    let kinds: Vec<String> = std::env::var("SUMMIT_GEN_BENCH_OUTPUTS")
+        .unwrap_or_else(|_| "tmpfs,disk".into())
+        .split(',')
+        .map(|k| k.trim().to_string())
+        .collect();
     let have_hugo = Command::new("hugo")
         .arg("version")
         .output()
@@ -186,6 +192,7 @@ fn main() {
         if let Some(t) = &tmpfs {
             outputs.insert(0, ("tmpfs", t.join(format!("out-{n}"))));
         }
+        outputs.retain(|(kind, _)| kinds.iter().any(|k| k == kind));
         for (kind, out) in outputs {
             let s_out = out.join("summit");
             let h_out = out.join("hugo");

@@ -8,6 +8,9 @@ use std::process::ExitCode;
 use clap::Parser;
 use summit_gen::cmd::{self, Cli};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cmd::run(cli) {

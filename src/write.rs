@@ -152,18 +152,39 @@ impl Staging {
     }
 }
 
-impl crate::render::Sink for Staging {
-    fn put(&self, file: OutputFile) -> Result<()> {
-        let path = self.dir.join(&file.path);
+impl Staging {
+    /// Creates `rel`'s folder and writes it with `write`, then records it.
+    fn write(&self, rel: &str, write: impl FnOnce(&Path) -> Result<()>) -> Result<()> {
+        let path = self.dir.join(rel);
         if let Some(p) = path.parent() {
             make_dir(p)?;
         }
-        write_file(&path, &file.contents)?;
+        write(&path)?;
         self.written
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(file.path);
+            .push(rel.to_string());
         Ok(())
+    }
+}
+
+impl crate::render::Sink for Staging {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.write(&file.path, |path| write_file(path, &file.contents))
+    }
+
+    fn put_parts(&self, rel: &str, parts: &[&str]) -> Result<()> {
+        self.write(rel, |path| {
+            let file =
+                fs::File::create(path).map_err(|e| Error::io("could not create", path, e))?;
+            let mut out = std::io::BufWriter::with_capacity(1 << 16, file);
+            for p in parts {
+                out.write_all(p.as_bytes())
+                    .map_err(|e| Error::io("could not write", path, e))?;
+            }
+            out.flush()
+                .map_err(|e| Error::io("could not write", path, e))
+        })
     }
 }
 

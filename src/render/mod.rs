@@ -28,6 +28,7 @@ use crate::load::Asset;
 use crate::locale::{Locale, ResolvedLabels};
 use crate::model::{Site, Talk, slugify, unique};
 use crate::parse::ParsedPage;
+use crate::parse::types::{ClockTime, Link as TalkLink, Speaker};
 use markdown::{NoteLink, NoteTarget, Placement};
 
 /// The default theme, compiled into the binary.
@@ -69,6 +70,19 @@ pub struct OutputFile {
 /// the disk, and never holds every page at once.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> Result<()>;
+
+    /// A file made of `parts`, in order. The post is tens of megabytes on a large site; a
+    /// sink that writes to disk streams the parts instead of joining them first.
+    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {
+        let mut joined = Vec::with_capacity(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            joined.extend_from_slice(p.as_bytes());
+        }
+        self.put(OutputFile {
+            path: path.to_string(),
+            contents: Bytes::from(joined),
+        })
+    }
 }
 
 /// A sink that keeps the files in memory.
@@ -301,8 +315,26 @@ struct PostTalk<'a> {
 
 #[derive(Serialize)]
 struct TalkContext<'a> {
-    #[serde(flatten)]
-    talk: &'a Talk,
+    // Talk's own fields, borrowed one by one: `#[serde(flatten)]` would buffer every talk
+    // through serde's generic content twice per build (a tenth of a 10,000-talk build).
+    // `talk_context_has_every_field_of_talk` keeps this list complete.
+    slug: &'a str,
+    title: &'a str,
+    speakers: &'a [Speaker],
+    day: u32,
+    start: Option<ClockTime>,
+    end: Option<ClockTime>,
+    duration: Option<u32>,
+    room: Option<&'a str>,
+    track: Option<&'a str>,
+    tags: &'a [String],
+    recommended: bool,
+    video: Option<&'a str>,
+    slides: Option<&'a str>,
+    links: &'a [TalkLink],
+    id: Option<&'a str>,
+    extra: Option<&'a serde_json::Value>,
+    draft: bool,
     start_text: Option<String>,
     end_text: Option<String>,
     html: &'a str,
@@ -528,7 +560,7 @@ pub fn render(
         context.insert("post", &post);
         let index = theme.render("index.html", &context)?;
         drop(context);
-        put(sink, "index.html", splice(&index, &section_list))
+        sink.put_parts("index.html", &splice(&index, &section_list))
     };
     // A page per talk, with the previous and next talk, each put into the sink as soon as it
     // is ready.
@@ -792,29 +824,28 @@ pub fn render(
 const SECTION_MARK: &str = "<!--summit-gen:section:";
 
 /// `html` with each section marker replaced by its section (a marker that names no section
-/// is left as it is).
-fn splice(html: &str, sections: &[String]) -> String {
-    let mut out =
-        String::with_capacity(html.len() + sections.iter().map(String::len).sum::<usize>());
+/// is left as it is), as the pieces of the page in order.
+fn splice<'a>(html: &'a str, sections: &'a [String]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(2 * sections.len() + 1);
     let mut rest = html;
     while let Some(at) = rest.find(SECTION_MARK) {
-        out.push_str(&rest[..at]);
+        out.push(&rest[..at]);
         let after = &rest[at + SECTION_MARK.len()..];
         let section = after
             .split_once("-->")
             .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
         match section {
             Some((text, tail)) => {
-                out.push_str(text);
+                out.push(text);
                 rest = tail;
             }
             None => {
-                out.push_str(SECTION_MARK);
+                out.push(SECTION_MARK);
                 rest = after;
             }
         }
     }
-    out.push_str(rest);
+    out.push(rest);
     out
 }
 
@@ -859,16 +890,42 @@ impl<'a> Pager<'a> {
 
     /// A talk as shown on the page in folder `page_dir` (`""` is the post).
     fn talk(&self, t: &'a Talk, page_dir: &str, day_heading: String) -> Option<TalkContext<'a>> {
-        let page = index_of(page_dir);
+        let html = self.cache.get(&t.slug, &index_of(page_dir))?.html.as_str();
+        Some(self.view(t, page_dir, day_heading, html))
+    }
+
+    /// A talk with its rendered notes `html`, as shown on the page in folder `page_dir`.
+    fn view(
+        &self,
+        t: &'a Talk,
+        page_dir: &str,
+        day_heading: String,
+        html: &'a str,
+    ) -> TalkContext<'a> {
         let root = root_of(page_dir);
-        let html = self.cache.get(&t.slug, &page)?.html.as_str();
         let post_href = if page_dir.is_empty() {
             format!("#{}", t.slug)
         } else {
             format!("{root}#{}", t.slug)
         };
-        Some(TalkContext {
-            talk: t,
+        TalkContext {
+            slug: &t.slug,
+            title: &t.title,
+            speakers: &t.speakers,
+            day: t.day,
+            start: t.start,
+            end: t.end,
+            duration: t.duration,
+            room: t.room.as_deref(),
+            track: t.track.as_deref(),
+            tags: &t.tags,
+            recommended: t.recommended,
+            video: t.video.as_deref(),
+            slides: t.slides.as_deref(),
+            links: &t.links,
+            id: t.id.as_deref(),
+            extra: t.extra.as_ref(),
+            draft: t.draft,
             start_text: t.start.map(|s| s.to_string()),
             end_text: t.end.map(|s| s.to_string()),
             html,
@@ -890,7 +947,7 @@ impl<'a> Pager<'a> {
                 })
                 .collect(),
             day_heading,
-        })
+        }
     }
 }
 
@@ -1087,4 +1144,57 @@ fn talk_place(t: &Talk) -> Placement<'_> {
 /// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
 fn talk_page_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 0, 2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Templates see every field of a talk: the borrowed copy in `TalkContext` must not miss
+    /// one that `Talk` gains.
+    #[test]
+    fn talk_context_has_every_field_of_talk() {
+        let talk = Talk {
+            path: PathBuf::from("content/talks/a.md"),
+            rel: PathBuf::from("talks/a.md"),
+            body_line: 7,
+            slug: "a".into(),
+            title: "A".into(),
+            speakers: Vec::new(),
+            day: 1,
+            start: ClockTime::parse("09:00"),
+            end: ClockTime::parse("09:30"),
+            duration: Some(30),
+            room: Some("R".into()),
+            track: Some("T".into()),
+            tags: vec!["x".into()],
+            recommended: true,
+            video: Some("https://v".into()),
+            slides: Some("https://s".into()),
+            links: Vec::new(),
+            id: Some("42".into()),
+            extra: Some(serde_json::json!({"k": 1})),
+            draft: false,
+            body: String::new(),
+        };
+        let slugs = HashMap::new();
+        let cache = markdown::Cache::default();
+        let pager = Pager {
+            cache: &cache,
+            talk_pages: true,
+            tag_pages: true,
+            tag_slugs: &slugs,
+        };
+        let context = pager.view(&talk, "", String::new(), "");
+        let keys = |v: serde_json::Value| -> Vec<String> {
+            v.as_object().expect("a map").keys().cloned().collect()
+        };
+        let shown = keys(serde_json::to_value(&context).expect("serializes"));
+        for key in keys(serde_json::to_value(&talk).expect("serializes")) {
+            assert!(
+                shown.contains(&key),
+                "talk.{key} is missing from TalkContext"
+            );
+        }
+    }
 }
