@@ -145,11 +145,10 @@ pub fn prepare<'a>(
     text: bool,
     highlight: bool,
 ) -> Prepared<'a> {
-    let parsed: Vec<(Event<'a>, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+    let (events, offsets): (Vec<Event<'a>>, Vec<usize>) = Parser::new_ext(markdown, options())
         .into_offset_iter()
-        .collect();
-    let (events, offsets): (Vec<Event<'a>>, Vec<usize>) =
-        parsed.into_iter().map(|(e, r)| (e, r.start)).unzip();
+        .map(|(e, r)| (e, r.start))
+        .unzip();
 
     // Words: inline markup splits words into several events ("*dig*," is two), so the text is
     // gathered first and counted once; a "word" must hold a letter or digit.
@@ -236,38 +235,47 @@ pub fn emit(
     place: &Placement<'_>,
     env: &LinkEnv<'_>,
 ) -> Rendered {
-    let mut events = doc.events.clone();
-    for &(i, level) in &doc.headings {
-        let new_level = shift(level, place);
-        match &mut events[i] {
-            Event::Start(Tag::Heading { level, .. }) => *level = new_level,
-            Event::End(TagEnd::Heading(level)) => *level = new_level,
-            _ => {}
-        }
-    }
+    // Events are adjusted as they stream into the writer; the prepared ones stay as they are
+    // for the next page.
     let mut links = Vec::new();
     let mut page_dependent = false;
-    for (event, offset) in events.iter_mut().zip(&doc.offsets) {
-        let dest = match event {
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => dest_url,
-            _ => continue,
-        };
-        let Some((href, target)) = resolve_link(dest, &doc.heading_ids, env) else {
-            continue;
-        };
-        page_dependent |= href != dest.as_ref();
-        let (line, column) = position(markdown, *offset, env.body_line);
-        links.push(NoteLink {
-            line,
-            column,
-            written: dest.to_string(),
-            href: href.clone(),
-            target,
+    let mut headings = doc.headings.iter().peekable();
+    let events = doc
+        .events
+        .iter()
+        .zip(&doc.offsets)
+        .enumerate()
+        .map(|(i, (event, offset))| {
+            let mut event = event.clone();
+            if headings.next_if(|(at, _)| *at == i).is_some() {
+                match &mut event {
+                    Event::Start(Tag::Heading { level, .. })
+                    | Event::End(TagEnd::Heading(level)) => {
+                        *level = shift(*level, place);
+                    }
+                    _ => {}
+                }
+            }
+            if let Event::Start(
+                Tag::Link { dest_url: dest, .. } | Tag::Image { dest_url: dest, .. },
+            ) = &mut event
+                && let Some((href, target)) = resolve_link(dest, &doc.heading_ids, env)
+            {
+                page_dependent |= href != dest.as_ref();
+                let (line, column) = position(markdown, *offset, env.body_line);
+                links.push(NoteLink {
+                    line,
+                    column,
+                    written: dest.to_string(),
+                    href: href.clone(),
+                    target,
+                });
+                *dest = CowStr::from(href);
+            }
+            event
         });
-        *dest = CowStr::from(href);
-    }
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
+    html::push_html(&mut out, events);
     Rendered {
         html: out,
         words: doc.words,
@@ -613,26 +621,47 @@ impl Cache {
 }
 
 /// Words: runs of non-space characters holding at least one letter or digit (any non-ASCII
-/// character counts as a letter). Byte-wise, because it runs over every note.
+/// character counts as a letter). Byte-wise through a class table, because it runs over every
+/// note.
 pub fn count_words(text: &str) -> usize {
+    const SPACE: u8 = 0;
+    const LETTER: u8 = 1;
+    const OTHER: u8 = 2;
+    const CLASS: [u8; 256] = {
+        let mut t = [OTHER; 256];
+        let mut b = 0;
+        while b < 256 {
+            let c = b as u8;
+            if c.is_ascii_whitespace() {
+                t[b] = SPACE;
+            } else if c.is_ascii_alphanumeric() || c >= 0x80 {
+                t[b] = LETTER;
+            }
+            b += 1;
+        }
+        t
+    };
     let bytes = text.as_bytes();
     let (mut n, mut in_word, mut lettered) = (0, false, false);
     let mut i = 0;
     while i < bytes.len() {
         let b = bytes[i];
-        if b.is_ascii_whitespace() {
-            n += usize::from(in_word && lettered);
-            in_word = false;
-            lettered = false;
-        } else {
-            in_word = true;
-            // U+2000–U+206F (dashes, quotes, bullets) are punctuation, not letters.
-            let punctuation = b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81));
-            if punctuation {
-                i += 3;
-                continue;
+        match CLASS[b as usize] {
+            SPACE => {
+                n += usize::from(in_word && lettered);
+                in_word = false;
+                lettered = false;
             }
-            lettered |= b.is_ascii_alphanumeric() || b >= 0x80;
+            LETTER => {
+                in_word = true;
+                // U+2000–U+206F (dashes, quotes, bullets) are punctuation, not letters.
+                if b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
+                    i += 3;
+                    continue;
+                }
+                lettered = true;
+            }
+            _ => in_word = true,
         }
         i += 1;
     }
