@@ -621,51 +621,29 @@ impl Cache {
 }
 
 /// Words: runs of non-space characters holding at least one letter or digit (any non-ASCII
-/// character counts as a letter). Byte-wise through a class table, because it runs over every
-/// note.
+/// character counts as a letter, except the punctuation block U+2000–U+206F: dashes, quotes,
+/// bullets). Byte-wise, because it runs over every note; most words start with a letter, so
+/// the check usually ends at their first byte.
 pub fn count_words(text: &str) -> usize {
-    const SPACE: u8 = 0;
-    const LETTER: u8 = 1;
-    const OTHER: u8 = 2;
-    const CLASS: [u8; 256] = {
-        let mut t = [OTHER; 256];
-        let mut b = 0;
-        while b < 256 {
-            let c = b as u8;
-            if c.is_ascii_whitespace() {
-                t[b] = SPACE;
-            } else if c.is_ascii_alphanumeric() || c >= 0x80 {
-                t[b] = LETTER;
+    fn lettered(word: &[u8]) -> bool {
+        let mut i = 0;
+        while i < word.len() {
+            let b = word[i];
+            if b == 0xE2 && matches!(word.get(i + 1), Some(0x80 | 0x81)) {
+                i += 3;
+                continue;
             }
-            b += 1;
+            if b.is_ascii_alphanumeric() || b >= 0x80 {
+                return true;
+            }
+            i += 1;
         }
-        t
-    };
-    let bytes = text.as_bytes();
-    let (mut n, mut in_word, mut lettered) = (0, false, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match CLASS[b as usize] {
-            SPACE => {
-                n += usize::from(in_word && lettered);
-                in_word = false;
-                lettered = false;
-            }
-            LETTER => {
-                in_word = true;
-                // U+2000–U+206F (dashes, quotes, bullets) are punctuation, not letters.
-                if b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
-                    i += 3;
-                    continue;
-                }
-                lettered = true;
-            }
-            _ => in_word = true,
-        }
-        i += 1;
+        false
     }
-    n + usize::from(in_word && lettered)
+    text.as_bytes()
+        .split(u8::is_ascii_whitespace)
+        .filter(|w| lettered(w))
+        .count()
 }
 
 fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
@@ -920,5 +898,6 @@ mod tests {
         assert_eq!(count_words("Hej med dig , — æble 42 !"), 5);
         assert_eq!(count_words("  "), 0);
         assert_eq!(count_words("én"), 1);
+        assert_eq!(count_words("a—b — … 3\t\n"), 2);
     }
 }
