@@ -18,12 +18,17 @@
 //! **Code and tables** are written by [`super::blocks`] (highlighting with CSS classes,
 //! scroll containers), once per note, in [`prepare`].
 
+mod cache;
+mod links;
+
 use std::collections::{HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 use crate::model::slugify;
+pub use cache::{Cache, Job};
+pub use links::{LinkEnv, LinkTarget, NoteLink, NoteTarget};
+use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -37,30 +42,6 @@ pub struct Rendered {
     pub summary: String,
 }
 
-/// A link written in a note, resolved.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NoteLink {
-    /// 1-based position in the note's file.
-    pub line: usize,
-    pub column: usize,
-    /// As written.
-    pub written: String,
-    /// As written into the page.
-    pub href: String,
-    pub target: LinkTarget,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget {
-    /// An output file (`index.html`, `talks/x/index.html`, `img/a.png`) and maybe an anchor.
-    Internal {
-        file: String,
-        fragment: Option<String>,
-    },
-    /// A `.md` link to no note of the site, or a path out of the site.
-    Broken(String),
-}
-
 /// How a document is placed on the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Placement<'a> {
@@ -70,39 +51,6 @@ pub struct Placement<'a> {
     pub shift: u8,
     /// …and no heading is higher than this.
     pub min_level: u8,
-}
-
-/// Where a note that other notes link to is shown.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoteTarget {
-    /// A talk: its anchor on the post, and its own page (`talks/<slug>/`) if there are pages.
-    Talk { slug: String, page: Option<String> },
-    /// The intro, outro or a day's text: an anchor on the post.
-    Section { anchor: String },
-}
-
-/// What links are resolved against.
-#[derive(Debug, Clone, Copy)]
-pub struct LinkEnv<'a> {
-    /// The note's path relative to the site root.
-    pub source: &'a Path,
-    /// The file line the body starts on.
-    pub body_line: usize,
-    /// Every note of the site by its path relative to the root.
-    pub notes: &'a HashMap<PathBuf, NoteTarget>,
-    /// The output file the note is rendered into (`index.html`, `talks/x/index.html`).
-    pub page: &'a str,
-}
-
-impl LinkEnv<'_> {
-    fn on_post(&self) -> bool {
-        self.page == "index.html"
-    }
-
-    /// `../` once per folder level of the page.
-    fn root(&self) -> String {
-        "../".repeat(self.page.matches('/').count())
-    }
 }
 
 fn options() -> Options {
@@ -304,320 +252,12 @@ fn footnote_id(id_prefix: &str, label: &str) -> String {
     format!("{id_prefix}--fn--{label}")
 }
 
-/// The href to write and what it points at; `None` for external links (left alone).
-fn resolve_link(
-    dest: &str,
-    headings: &HashMap<String, String>,
-    env: &LinkEnv<'_>,
-) -> Option<(String, LinkTarget)> {
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
-    if has_scheme || dest.starts_with("//") || dest.is_empty() {
-        return None;
-    }
-    let (path, fragment) = match dest.split_once('#') {
-        Some((p, f)) => (p, Some(f)),
-        None => (dest, None),
-    };
-    let path = path.split('?').next().unwrap_or(path);
-    let root = env.root();
-
-    if path.is_empty() {
-        // `#heading` within the note, or an id of the page.
-        let frag = fragment.unwrap_or("");
-        let id = headings
-            .get(frag)
-            .cloned()
-            .unwrap_or_else(|| frag.to_string());
-        let target = LinkTarget::Internal {
-            file: env.page.to_string(),
-            fragment: Some(id.clone()),
-        };
-        return Some((format!("#{id}"), target));
-    }
-    if path.ends_with(".md") {
-        let base = if path.starts_with('/') {
-            PathBuf::new()
-        } else {
-            env.source
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default()
-        };
-        let Some(target_path) = normalize(&base.join(path.trim_start_matches('/'))) else {
-            return Some((
-                dest.to_string(),
-                LinkTarget::Broken("it leads out of the site".into()),
-            ));
-        };
-        let Some(note) = env.notes.get(&target_path) else {
-            let why = format!("there is no note {}", target_path.display());
-            return Some((dest.to_string(), LinkTarget::Broken(why)));
-        };
-        // An anchor on the post, from this page.
-        let post_anchor = |anchor: String| {
-            let href = if env.on_post() {
-                format!("#{anchor}")
-            } else {
-                format!("{root}#{anchor}")
-            };
-            let target = LinkTarget::Internal {
-                file: "index.html".into(),
-                fragment: Some(anchor),
-            };
-            (href, target)
-        };
-        return Some(match note {
-            NoteTarget::Talk { slug, page } => {
-                let anchor = match fragment {
-                    Some(f) => format!("{slug}--{}", slugify(f)),
-                    None => slug.clone(),
-                };
-                match page {
-                    Some(page) if !env.on_post() => (
-                        format!("{root}{page}#{anchor}"),
-                        LinkTarget::Internal {
-                            file: format!("{page}index.html"),
-                            fragment: Some(anchor),
-                        },
-                    ),
-                    _ => post_anchor(anchor),
-                }
-            }
-            NoteTarget::Section { anchor } => post_anchor(anchor.clone()),
-        });
-    }
-    // Any other relative path is a file of the site, from its root.
-    let Some(file) = normalize(Path::new(path.trim_start_matches('/'))) else {
-        return Some((
-            dest.to_string(),
-            LinkTarget::Broken("it leads out of the site".into()),
-        ));
-    };
-    let mut file = file.to_string_lossy().replace('\\', "/");
-    let href = format!(
-        "{root}{}{}",
-        path.trim_start_matches('/').trim_start_matches("./"),
-        fragment.map(|f| format!("#{f}")).unwrap_or_default()
-    );
-    if path.ends_with('/') || file.is_empty() {
-        if !file.is_empty() {
-            file.push('/');
-        }
-        file.push_str("index.html");
-    }
-    Some((
-        href,
-        LinkTarget::Internal {
-            file,
-            fragment: fragment.map(String::from),
-        },
-    ))
-}
-
-/// `a/./b/../c` → `a/c`; `None` if it climbs above the start.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::Normal(p) => out.push(p),
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::RootDir | Component::Prefix(_) => {}
-        }
-    }
-    Some(out)
-}
-
-/// Line and column in the file of byte `offset` in the body.
-fn position(body: &str, offset: usize, body_line: usize) -> (usize, usize) {
-    let before = &body[..offset.min(body.len())];
-    let line = before.matches('\n').count();
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (body_line + line, column)
-}
-
 /// `base`, or `base-2`, `base-3` …: the first that is neither fixed nor already used here.
 fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> String {
     std::iter::once(base.clone())
         .chain((2..).map(|n| format!("{base}-{n}")))
         .find(|id| !fixed.contains(id) && own.insert(id.clone()))
         .unwrap_or(base)
-}
-
-/// One Markdown document to render for one page.
-pub struct Job<'a> {
-    pub markdown: &'a str,
-    pub place: Placement<'a>,
-    /// The note's path relative to the site root.
-    pub source: &'a Path,
-    pub body_line: usize,
-    /// The output file it is shown in.
-    pub page: String,
-}
-
-/// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
-/// text, its file, its placement, the page's fixed ids or the site's notes change. A note
-/// without page-dependent links is rendered once and shown as is on every page of the same
-/// shape. Stale documents are rendered in parallel.
-#[derive(Debug, Default)]
-pub struct Cache {
-    /// Whether entries must be checked against new text (`serve`); a one-shot build renders
-    /// everything once and need not hash anything.
-    retain: bool,
-    /// Highlight fenced code (summit.yaml's `highlight`).
-    highlight: bool,
-    fixed: HashSet<String>,
-    notes: HashMap<PathBuf, NoteTarget>,
-    /// By note (id prefix), then page: looked up with borrowed strings.
-    entries: HashMap<String, HashMap<String, Entry>>,
-}
-
-#[derive(Debug)]
-struct Entry {
-    /// A hash of the text, not the text: the cache stays small.
-    body: u64,
-    source: PathBuf,
-    body_line: usize,
-    shape: (u8, u8),
-    rendered: Rendered,
-}
-
-fn hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
-impl Entry {
-    fn matches(&self, job: &Job<'_>, body: u64) -> bool {
-        self.body == body
-            && self.source == job.source
-            && self.body_line == job.body_line
-            && self.shape == (job.place.shift, job.place.min_level)
-    }
-}
-
-impl Cache {
-    /// A cache for many builds.
-    pub fn retaining() -> Self {
-        Cache {
-            retain: true,
-            ..Cache::default()
-        }
-    }
-
-    /// Call once per build, before [`Cache::render_all`].
-    pub fn begin(
-        &mut self,
-        fixed: HashSet<String>,
-        notes: HashMap<PathBuf, NoteTarget>,
-        highlight: bool,
-    ) {
-        if fixed != self.fixed || notes != self.notes || highlight != self.highlight {
-            self.entries.clear();
-            self.fixed = fixed;
-            self.notes = notes;
-            self.highlight = highlight;
-        }
-    }
-
-    /// Renders what is not fresh, in parallel, note by note: a note is parsed once and
-    /// written out for each page that needs its own rendering (another page shows the post's
-    /// rendering when it has the same shape and no page-dependent link).
-    pub fn render_all(&mut self, jobs: &[Job<'_>]) {
-        use rayon::prelude::*;
-        const POST: &str = "index.html";
-        let mut groups: Vec<Vec<&Job<'_>>> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
-        for j in jobs {
-            let i = *index.entry(j.place.id_prefix).or_insert_with(|| {
-                groups.push(Vec::new());
-                groups.len() - 1
-            });
-            // The post's job first: the others may reuse it.
-            if j.page == POST {
-                groups[i].insert(0, j);
-            } else {
-                groups[i].push(j);
-            }
-        }
-        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
-        let (retain, highlight) = (self.retain, self.highlight);
-        let done: Vec<((String, String), Entry)> = groups
-            .par_iter()
-            .flat_map_iter(|group| {
-                let body = if retain { hash(group[0].markdown) } else { 0 };
-                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.clone());
-                let cached =
-                    |j: &Job<'_>| entries.get(j.place.id_prefix).and_then(|m| m.get(&j.page));
-                let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
-                let mut prepared: Option<Prepared<'_>> = None;
-                let mut post: Option<(bool, (u8, u8))> = None;
-                let mut out = Vec::new();
-                for j in group {
-                    let shape = (j.place.shift, j.place.min_level);
-                    if j.page == POST {
-                        if let Some(e) = cached(j).filter(|e| e.matches(j, body)) {
-                            post = Some((e.rendered.page_dependent, shape));
-                            continue;
-                        }
-                    } else {
-                        if fresh(j) {
-                            continue;
-                        }
-                        // Reuse the post's rendering where it fits this page.
-                        if post.is_some_and(|(dependent, s)| !dependent && s == shape) {
-                            continue;
-                        }
-                    }
-                    let doc = prepared.get_or_insert_with(|| {
-                        let text = group.iter().any(|g| g.page == POST);
-                        prepare(j.markdown, j.place.id_prefix, fixed, text, highlight)
-                    });
-                    let env = LinkEnv {
-                        source: j.source,
-                        body_line: j.body_line,
-                        notes,
-                        page: &j.page,
-                    };
-                    let rendered = emit(doc, j.markdown, &j.place, &env);
-                    if j.page == POST {
-                        post = Some((rendered.page_dependent, shape));
-                    }
-                    out.push((
-                        key(j),
-                        Entry {
-                            body,
-                            source: j.source.to_path_buf(),
-                            body_line: j.body_line,
-                            shape,
-                            rendered,
-                        },
-                    ));
-                }
-                out
-            })
-            .collect();
-        for ((prefix, page), entry) in done {
-            self.entries.entry(prefix).or_default().insert(page, entry);
-        }
-    }
-
-    /// A note rendered for `page` (or the post's rendering, where that fits every page).
-    pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
-        let pages = self.entries.get(id_prefix)?;
-        pages
-            .get(page)
-            .or_else(|| pages.get("index.html"))
-            .map(|e| &e.rendered)
-    }
 }
 
 /// Words: runs of non-space characters holding at least one letter or digit (any non-ASCII
@@ -653,6 +293,8 @@ fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
 
 #[cfg(test)]
 mod tests {
+    use std::path::{Path, PathBuf};
+
     use super::*;
 
     const TALK: Placement<'static> = Placement {

@@ -1,0 +1,185 @@
+//! The listing pages: speakers (each with their talks) and tags (an index and a page per
+//! tag). They show only the site's shape, so when it is unchanged (`serve`) the previous
+//! build's pages are reused as they are.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use serde::Serialize;
+use tera::Context;
+
+use super::{Env, Link, OutputFile, PageMeta, index_of, root_of, talk_dir};
+use crate::error::Result;
+use crate::model::{Talk, slugify, unique};
+
+/// Writes the pages the site has (summit.yaml `pages:`) and adds their folders to `sitemap`.
+pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
+    let pages = &env.site.config.pages;
+    let labels = &env.locale.labels;
+    if pages.speakers {
+        let dir = "speakers/";
+        let root = root_of(dir);
+        shaped(env, &index_of(dir), &|| {
+            let speakers = speakers_of(env.talks, |t| talk_href(env, t, &root));
+            listing_page(env, dir, labels.speakers.clone(), "speakers.html", &|c| {
+                c.insert("speakers", &speakers)
+            })
+        })?;
+        sitemap.push(dir.into());
+    }
+    if pages.tags {
+        let mut by_tag: BTreeMap<(String, &str), Vec<&Talk>> = BTreeMap::new();
+        for t in env.talks {
+            for tag in &t.tags {
+                by_tag.entry((tag.to_lowercase(), tag)).or_default().push(t);
+            }
+        }
+        let list: Vec<TagEntry> = by_tag
+            .iter()
+            .map(|((_, tag), ts)| TagEntry {
+                name: tag.to_string(),
+                href: format!("{}/", env.tag_slugs.get(tag).map_or("", String::as_str)),
+                count: ts.len(),
+            })
+            .collect();
+        shaped(env, "tags/index.html", &|| {
+            listing_page(env, "tags/", labels.tags.clone(), "tags.html", &|c| {
+                c.insert("tags", &list)
+            })
+        })?;
+        sitemap.push("tags/".into());
+        for ((_, tag), ts) in &by_tag {
+            let Some(slug) = env.tag_slugs.get(tag) else {
+                continue;
+            };
+            let dir = format!("tags/{slug}/");
+            let root = root_of(&dir);
+            shaped(env, &index_of(&dir), &|| {
+                let entries: Vec<Link> = ts
+                    .iter()
+                    .map(|t| Link {
+                        title: t.title.clone(),
+                        href: talk_href(env, t, &root),
+                    })
+                    .collect();
+                let heading = labels.tag_heading.replace("{tag}", tag);
+                let page = TagPage {
+                    name: tag,
+                    heading: &heading,
+                };
+                listing_page(env, &dir, heading.clone(), "tag.html", &|c| {
+                    c.insert("tag", &page);
+                    c.insert("talks", &entries);
+                })
+            })?;
+            sitemap.push(dir);
+        }
+    }
+    Ok(())
+}
+
+/// The previous build's page at `path` if it may be reused, else `make`'s.
+fn shaped(env: &Env<'_>, path: &str, make: &dyn Fn() -> Result<String>) -> Result<()> {
+    match env.reuse(path) {
+        Some(old) => env.sink.put(OutputFile {
+            path: path.to_string(),
+            contents: old,
+        }),
+        None => env.put(path, make()?),
+    }
+}
+
+/// A listing page in folder `dir`, with `fill` adding its data.
+fn listing_page(
+    env: &Env<'_>,
+    dir: &str,
+    title: String,
+    template: &str,
+    fill: &dyn Fn(&mut Context),
+) -> Result<String> {
+    let meta = PageMeta {
+        title: format!("{title} · {}", env.site.config.title),
+        url: env.urls.of(dir),
+        og_type: "website",
+        ..PageMeta::default()
+    };
+    let mut context = env.context(&root_of(dir), meta)?;
+    fill(&mut context);
+    env.render(template, &context)
+}
+
+/// Where a listing links a talk: its own page, or its anchor on the post.
+fn talk_href(env: &Env<'_>, t: &Talk, root: &str) -> String {
+    if env.site.config.pages.talks {
+        format!("{root}{}", talk_dir(t))
+    } else {
+        format!("{root}#{}", t.slug)
+    }
+}
+
+#[derive(Serialize)]
+struct TagEntry {
+    name: String,
+    href: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct TagPage<'a> {
+    name: &'a str,
+    heading: &'a str,
+}
+
+#[derive(Serialize)]
+struct SpeakerEntry {
+    name: String,
+    id: String,
+    affiliation: Option<String>,
+    url: Option<String>,
+    talks: Vec<Link>,
+}
+
+/// Every speaker (by name, case-insensitively sorted) with their talks in reading order.
+fn speakers_of(talks: &[&Talk], href: impl Fn(&Talk) -> String) -> Vec<SpeakerEntry> {
+    let mut by_name: BTreeMap<(String, String), SpeakerEntry> = BTreeMap::new();
+    for t in talks {
+        for s in &t.speakers {
+            let e = by_name
+                .entry((s.name.to_lowercase(), s.name.clone()))
+                .or_insert_with(|| SpeakerEntry {
+                    name: s.name.clone(),
+                    id: String::new(),
+                    affiliation: None,
+                    url: None,
+                    talks: Vec::new(),
+                });
+            e.affiliation = e.affiliation.take().or_else(|| s.affiliation.clone());
+            e.url = e.url.take().or_else(|| s.url.clone());
+            e.talks.push(Link {
+                title: t.title.clone(),
+                href: href(t),
+            });
+        }
+    }
+    let mut taken = HashSet::new();
+    by_name
+        .into_values()
+        .map(|mut e| {
+            e.id = unique(format!("speaker-{}", slugify(&e.name)), &mut taken);
+            e
+        })
+        .collect()
+}
+
+/// A unique URL slug per tag, in sorted order (`C++` and `c` cannot share a page).
+pub(super) fn tag_slugs<'a>(talks: &[&'a Talk]) -> HashMap<&'a str, String> {
+    let mut tags: Vec<&str> = talks
+        .iter()
+        .flat_map(|t| t.tags.iter().map(String::as_str))
+        .collect();
+    tags.sort_by_key(|t| (t.to_lowercase(), t.to_string()));
+    tags.dedup();
+    let mut taken = HashSet::new();
+    tags.into_iter()
+        .map(|t| (t, unique(slugify(t), &mut taken)))
+        .collect()
+}

@@ -1,0 +1,177 @@
+//! The Markdown cache: every document rendered for the pages that show it, kept between
+//! builds by `serve`.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use super::{LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
+
+/// One Markdown document to render for one page.
+pub struct Job<'a> {
+    pub markdown: &'a str,
+    pub place: Placement<'a>,
+    /// The note's path relative to the site root.
+    pub source: &'a Path,
+    pub body_line: usize,
+    /// The output file it is shown in.
+    pub page: String,
+}
+
+/// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
+/// text, its file, its placement, the page's fixed ids or the site's notes change. A note
+/// without page-dependent links is rendered once and shown as is on every page of the same
+/// shape. Stale documents are rendered in parallel.
+#[derive(Debug, Default)]
+pub struct Cache {
+    /// Whether entries must be checked against new text (`serve`); a one-shot build renders
+    /// everything once and need not hash anything.
+    retain: bool,
+    /// Highlight fenced code (summit.yaml's `highlight`).
+    highlight: bool,
+    fixed: HashSet<String>,
+    notes: HashMap<PathBuf, NoteTarget>,
+    /// By note (id prefix), then page: looked up with borrowed strings.
+    entries: HashMap<String, HashMap<String, Entry>>,
+}
+
+#[derive(Debug)]
+struct Entry {
+    /// A hash of the text, not the text: the cache stays small.
+    body: u64,
+    source: PathBuf,
+    body_line: usize,
+    shape: (u8, u8),
+    rendered: Rendered,
+}
+
+fn hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+impl Entry {
+    fn matches(&self, job: &Job<'_>, body: u64) -> bool {
+        self.body == body
+            && self.source == job.source
+            && self.body_line == job.body_line
+            && self.shape == (job.place.shift, job.place.min_level)
+    }
+}
+
+impl Cache {
+    /// A cache for many builds.
+    pub fn retaining() -> Self {
+        Cache {
+            retain: true,
+            ..Cache::default()
+        }
+    }
+
+    /// Call once per build, before [`Cache::render_all`].
+    pub fn begin(
+        &mut self,
+        fixed: HashSet<String>,
+        notes: HashMap<PathBuf, NoteTarget>,
+        highlight: bool,
+    ) {
+        if fixed != self.fixed || notes != self.notes || highlight != self.highlight {
+            self.entries.clear();
+            self.fixed = fixed;
+            self.notes = notes;
+            self.highlight = highlight;
+        }
+    }
+
+    /// Renders what is not fresh, in parallel, note by note: a note is parsed once and
+    /// written out for each page that needs its own rendering (another page shows the post's
+    /// rendering when it has the same shape and no page-dependent link).
+    pub fn render_all(&mut self, jobs: &[Job<'_>]) {
+        use rayon::prelude::*;
+        const POST: &str = "index.html";
+        let mut groups: Vec<Vec<&Job<'_>>> = Vec::new();
+        let mut index: HashMap<&str, usize> = HashMap::new();
+        for j in jobs {
+            let i = *index.entry(j.place.id_prefix).or_insert_with(|| {
+                groups.push(Vec::new());
+                groups.len() - 1
+            });
+            // The post's job first: the others may reuse it.
+            if j.page == POST {
+                groups[i].insert(0, j);
+            } else {
+                groups[i].push(j);
+            }
+        }
+        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
+        let (retain, highlight) = (self.retain, self.highlight);
+        let done: Vec<((String, String), Entry)> = groups
+            .par_iter()
+            .flat_map_iter(|group| {
+                let body = if retain { hash(group[0].markdown) } else { 0 };
+                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.clone());
+                let cached =
+                    |j: &Job<'_>| entries.get(j.place.id_prefix).and_then(|m| m.get(&j.page));
+                let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
+                let mut prepared: Option<Prepared<'_>> = None;
+                let mut post: Option<(bool, (u8, u8))> = None;
+                let mut out = Vec::new();
+                for j in group {
+                    let shape = (j.place.shift, j.place.min_level);
+                    if j.page == POST {
+                        if let Some(e) = cached(j).filter(|e| e.matches(j, body)) {
+                            post = Some((e.rendered.page_dependent, shape));
+                            continue;
+                        }
+                    } else {
+                        if fresh(j) {
+                            continue;
+                        }
+                        // Reuse the post's rendering where it fits this page.
+                        if post.is_some_and(|(dependent, s)| !dependent && s == shape) {
+                            continue;
+                        }
+                    }
+                    let doc = prepared.get_or_insert_with(|| {
+                        let text = group.iter().any(|g| g.page == POST);
+                        prepare(j.markdown, j.place.id_prefix, fixed, text, highlight)
+                    });
+                    let env = LinkEnv {
+                        source: j.source,
+                        body_line: j.body_line,
+                        notes,
+                        page: &j.page,
+                    };
+                    let rendered = emit(doc, j.markdown, &j.place, &env);
+                    if j.page == POST {
+                        post = Some((rendered.page_dependent, shape));
+                    }
+                    out.push((
+                        key(j),
+                        Entry {
+                            body,
+                            source: j.source.to_path_buf(),
+                            body_line: j.body_line,
+                            shape,
+                            rendered,
+                        },
+                    ));
+                }
+                out
+            })
+            .collect();
+        for ((prefix, page), entry) in done {
+            self.entries.entry(prefix).or_default().insert(page, entry);
+        }
+    }
+
+    /// A note rendered for `page` (or the post's rendering, where that fits every page).
+    pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
+        let pages = self.entries.get(id_prefix)?;
+        pages
+            .get(page)
+            .or_else(|| pages.get("index.html"))
+            .map(|e| &e.rendered)
+    }
+}

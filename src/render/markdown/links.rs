@@ -1,0 +1,202 @@
+//! Links written in notes: resolved for the page the note is shown on, and recorded with
+//! their file positions for `check`. See the parent module for the rules.
+
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
+
+use crate::model::slugify;
+
+/// A link written in a note, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NoteLink {
+    /// 1-based position in the note's file.
+    pub line: usize,
+    pub column: usize,
+    /// As written.
+    pub written: String,
+    /// As written into the page.
+    pub href: String,
+    pub target: LinkTarget,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// An output file (`index.html`, `talks/x/index.html`, `img/a.png`) and maybe an anchor.
+    Internal {
+        file: String,
+        fragment: Option<String>,
+    },
+    /// A `.md` link to no note of the site, or a path out of the site.
+    Broken(String),
+}
+
+/// Where a note that other notes link to is shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoteTarget {
+    /// A talk: its anchor on the post, and its own page (`talks/<slug>/`) if there are pages.
+    Talk { slug: String, page: Option<String> },
+    /// The intro, outro or a day's text: an anchor on the post.
+    Section { anchor: String },
+}
+
+/// What links are resolved against.
+#[derive(Debug, Clone, Copy)]
+pub struct LinkEnv<'a> {
+    /// The note's path relative to the site root.
+    pub source: &'a Path,
+    /// The file line the body starts on.
+    pub body_line: usize,
+    /// Every note of the site by its path relative to the root.
+    pub notes: &'a HashMap<PathBuf, NoteTarget>,
+    /// The output file the note is rendered into (`index.html`, `talks/x/index.html`).
+    pub page: &'a str,
+}
+
+impl LinkEnv<'_> {
+    fn on_post(&self) -> bool {
+        self.page == "index.html"
+    }
+
+    /// `../` once per folder level of the page.
+    fn root(&self) -> String {
+        "../".repeat(self.page.matches('/').count())
+    }
+}
+
+/// The href to write and what it points at; `None` for external links (left alone).
+pub(super) fn resolve_link(
+    dest: &str,
+    headings: &HashMap<String, String>,
+    env: &LinkEnv<'_>,
+) -> Option<(String, LinkTarget)> {
+    let has_scheme = dest
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
+    if has_scheme || dest.starts_with("//") || dest.is_empty() {
+        return None;
+    }
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let path = path.split('?').next().unwrap_or(path);
+    let root = env.root();
+
+    if path.is_empty() {
+        // `#heading` within the note, or an id of the page.
+        let frag = fragment.unwrap_or("");
+        let id = headings
+            .get(frag)
+            .cloned()
+            .unwrap_or_else(|| frag.to_string());
+        let target = LinkTarget::Internal {
+            file: env.page.to_string(),
+            fragment: Some(id.clone()),
+        };
+        return Some((format!("#{id}"), target));
+    }
+    if path.ends_with(".md") {
+        let base = if path.starts_with('/') {
+            PathBuf::new()
+        } else {
+            env.source
+                .parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_default()
+        };
+        let Some(target_path) = normalize(&base.join(path.trim_start_matches('/'))) else {
+            return Some((
+                dest.to_string(),
+                LinkTarget::Broken("it leads out of the site".into()),
+            ));
+        };
+        let Some(note) = env.notes.get(&target_path) else {
+            let why = format!("there is no note {}", target_path.display());
+            return Some((dest.to_string(), LinkTarget::Broken(why)));
+        };
+        // An anchor on the post, from this page.
+        let post_anchor = |anchor: String| {
+            let href = if env.on_post() {
+                format!("#{anchor}")
+            } else {
+                format!("{root}#{anchor}")
+            };
+            let target = LinkTarget::Internal {
+                file: "index.html".into(),
+                fragment: Some(anchor),
+            };
+            (href, target)
+        };
+        return Some(match note {
+            NoteTarget::Talk { slug, page } => {
+                let anchor = match fragment {
+                    Some(f) => format!("{slug}--{}", slugify(f)),
+                    None => slug.clone(),
+                };
+                match page {
+                    Some(page) if !env.on_post() => (
+                        format!("{root}{page}#{anchor}"),
+                        LinkTarget::Internal {
+                            file: format!("{page}index.html"),
+                            fragment: Some(anchor),
+                        },
+                    ),
+                    _ => post_anchor(anchor),
+                }
+            }
+            NoteTarget::Section { anchor } => post_anchor(anchor.clone()),
+        });
+    }
+    // Any other relative path is a file of the site, from its root.
+    let Some(file) = normalize(Path::new(path.trim_start_matches('/'))) else {
+        return Some((
+            dest.to_string(),
+            LinkTarget::Broken("it leads out of the site".into()),
+        ));
+    };
+    let mut file = file.to_string_lossy().replace('\\', "/");
+    let href = format!(
+        "{root}{}{}",
+        path.trim_start_matches('/').trim_start_matches("./"),
+        fragment.map(|f| format!("#{f}")).unwrap_or_default()
+    );
+    if path.ends_with('/') || file.is_empty() {
+        if !file.is_empty() {
+            file.push('/');
+        }
+        file.push_str("index.html");
+    }
+    Some((
+        href,
+        LinkTarget::Internal {
+            file,
+            fragment: fragment.map(String::from),
+        },
+    ))
+}
+
+/// `a/./b/../c` → `a/c`; `None` if it climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(p) => out.push(p),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => {}
+        }
+    }
+    Some(out)
+}
+
+/// Line and column in the file of byte `offset` in the body.
+pub(super) fn position(body: &str, offset: usize, body_line: usize) -> (usize, usize) {
+    let before = &body[..offset.min(body.len())];
+    let line = before.matches('\n').count();
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (body_line + line, column)
+}

@@ -1,0 +1,111 @@
+//! The notes as Markdown documents: which documents the post shows, where each sits in the
+//! heading outline (its placement), and where each note is shown, for links between notes.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::markdown::{NoteTarget, Placement};
+use crate::model::{Site, Talk};
+
+/// A Markdown document of the post.
+pub(super) struct Doc<'a> {
+    pub(super) path: PathBuf,
+    pub(super) rel: &'a Path,
+    pub(super) body: &'a str,
+    pub(super) body_line: usize,
+    pub(super) place: Placement<'a>,
+}
+
+/// Every Markdown document shown on the post: intro, outro, day leads and talks, in order.
+pub(super) fn documents(site: &Site) -> Vec<Doc<'_>> {
+    let mut docs = Vec::new();
+    for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
+        if let Some(p) = page {
+            docs.push(Doc {
+                path: p.path.clone(),
+                rel: &p.rel,
+                body: &p.body,
+                body_line: p.body_line,
+                place: section_place(prefix, 1, 2),
+            });
+        }
+    }
+    for day in &site.days {
+        if let Some(p) = &day.lead {
+            docs.push(Doc {
+                path: p.path.clone(),
+                rel: &p.rel,
+                body: &p.body,
+                body_line: p.body_line,
+                place: section_place(&day.id, 2, 3),
+            });
+        }
+        for t in &day.talks {
+            docs.push(Doc {
+                path: t.path.clone(),
+                rel: &t.rel,
+                body: &t.body,
+                body_line: t.body_line,
+                place: talk_place(t),
+            });
+        }
+    }
+    docs
+}
+
+/// Where each note of the site is shown, for links between notes.
+pub(super) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
+    let mut notes = HashMap::new();
+    for (page, anchor) in [(&site.intro, "intro"), (&site.outro, "outro")] {
+        if let Some(p) = page {
+            notes.insert(
+                p.rel.clone(),
+                NoteTarget::Section {
+                    anchor: anchor.into(),
+                },
+            );
+        }
+    }
+    for day in &site.days {
+        if let Some(p) = &day.lead {
+            notes.insert(
+                p.rel.clone(),
+                NoteTarget::Section {
+                    anchor: day.id.clone(),
+                },
+            );
+        }
+        for t in &day.talks {
+            notes.insert(
+                t.rel.clone(),
+                NoteTarget::Talk {
+                    slug: t.slug.clone(),
+                    page: site
+                        .config
+                        .pages
+                        .talks
+                        .then(|| format!("talks/{}/", t.slug)),
+                },
+            );
+        }
+    }
+    notes
+}
+
+fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {
+    Placement {
+        id_prefix: prefix,
+        shift,
+        min_level,
+    }
+}
+
+/// On the post a talk is an `<h3>`: its headings start at `<h4>`.
+pub(super) fn talk_place(t: &Talk) -> Placement<'_> {
+    section_place(&t.slug, 2, 4)
+}
+
+/// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
+pub(super) fn talk_page_place(t: &Talk) -> Placement<'_> {
+    section_place(&t.slug, 0, 2)
+}

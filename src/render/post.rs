@@ -1,0 +1,203 @@
+//! The post and the talk pages.
+//!
+//! Each talk's section of the post is rendered from `talk.html`, in parallel. The post's
+//! template gets a marker per talk and the sections are spliced in afterwards, so the whole
+//! post's HTML never passes through the template engine's values; the post goes to the sink
+//! as its pieces. The post (one big page, mostly serial work) is written while the talk pages
+//! (many small ones) are rendered in parallel beside it.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::markdown::NoteLink;
+use super::{
+    DayContext, Env, Link, OutputFile, PageMeta, PostContext, PostTalk, WORDS_PER_MINUTE, index_of,
+    meta, root_of, talk_dir,
+};
+use crate::error::Result;
+
+const SECTION_MARK: &str = "<!--summit-gen:section:";
+
+/// Each talk's section of the post, in reading order: rendered anew, or taken from the
+/// previous build when the talk's note is unchanged.
+pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
+    env.talks
+        .par_iter()
+        .map(|t| {
+            if env.unchanged(t)
+                && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
+            {
+                return Ok(old.clone());
+            }
+            let mut context = Context::new();
+            context.insert("root", "");
+            context.insert("talk", &env.pager.talk(t, "", env.day_heading(t.day)));
+            env.render("talk.html", &context)
+        })
+        .collect()
+}
+
+/// Writes the post (with `sections`, and `words` for its reading time) and the talk pages.
+/// Returns the links written in the talk pages' notes.
+pub(super) fn write(
+    env: &Env<'_>,
+    sections: &[String],
+    words: usize,
+) -> Result<Vec<(PathBuf, String, NoteLink)>> {
+    let (post, talk_links) = rayon::join(
+        || write_post(env, sections, words),
+        || write_talk_pages(env),
+    );
+    post?;
+    talk_links
+}
+
+fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
+    let (site, locale) = (env.site, env.locale);
+    let config = &site.config;
+    let markers: HashMap<&str, String> = env
+        .talks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| (t.slug.as_str(), format!("{SECTION_MARK}{i}-->")))
+        .collect();
+    let days: Vec<DayContext<'_>> = site
+        .days
+        .iter()
+        .map(|day| DayContext {
+            number: day.number,
+            id: &day.id,
+            date: day.date.to_string(),
+            date_text: locale.date_with_weekday(day.date),
+            heading: env.day_heading(day.number),
+            lead: env.pager.section(&day.lead, &day.id),
+            talks: day
+                .talks
+                .iter()
+                .map(|t| PostTalk {
+                    slug: &t.slug,
+                    title: &t.title,
+                    recommended: t.recommended,
+                    section: markers.get(t.slug.as_str()).map_or("", String::as_str),
+                })
+                .collect(),
+        })
+        .collect();
+    let reading_minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
+    let post = PostContext {
+        published: config.published.map(|d| d.to_string()),
+        published_text: config.published.map(|d| locale.published(d)),
+        word_count: words,
+        reading_minutes,
+        reading_time: locale.reading_time(reading_minutes),
+        intro: env.pager.section(&site.intro, "intro"),
+        outro: env.pager.section(&site.outro, "outro"),
+        days,
+    };
+    let page = PageMeta {
+        title: config.title.clone(),
+        description: config.description.clone(),
+        url: env.urls.of(""),
+        og_type: "article",
+        published: config.published.map(|d| d.to_string()),
+        jsonld: Some(meta::post_jsonld(site, env.urls, words)),
+    };
+    let mut context = env.context("", page)?;
+    context.insert("post", &post);
+    let index = env.render("index.html", &context)?;
+    drop(context);
+    env.sink.put_parts("index.html", &splice(&index, sections))
+}
+
+/// A page per talk, with the previous and next talk, each put into the sink as soon as it is
+/// ready.
+fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
+    let config = &env.site.config;
+    if !config.pages.talks {
+        return Ok(Vec::new());
+    }
+    let talks = env.talks;
+    let links: Vec<Vec<(PathBuf, String, NoteLink)>> = talks
+        .par_iter()
+        .enumerate()
+        .map(|(i, t)| -> Result<Vec<(PathBuf, String, NoteLink)>> {
+            let dir = talk_dir(t);
+            let page = index_of(&dir);
+            let root = root_of(&dir);
+            let links = || {
+                env.cache
+                    .get(&t.slug, &page)
+                    .into_iter()
+                    .flat_map(|r| &r.links)
+                    .map(|l| (t.path.clone(), page.clone(), l.clone()))
+                    .collect()
+            };
+            if env.unchanged(t)
+                && let Some(old) = env.reuse(&page)
+            {
+                env.sink.put(OutputFile {
+                    path: page.clone(),
+                    contents: old,
+                })?;
+                return Ok(links());
+            }
+            let Some(talk) = env.pager.talk(t, &dir, env.day_heading(t.day)) else {
+                return Ok(Vec::new());
+            };
+            let neighbour = |j: Option<usize>| {
+                j.and_then(|j| talks.get(j)).map(|n| Link {
+                    title: n.title.clone(),
+                    href: format!("{root}{}", talk_dir(n)),
+                })
+            };
+            let summary = env
+                .cache
+                .get(&t.slug, "index.html")
+                .map(|r| r.summary.as_str());
+            let meta = PageMeta {
+                title: format!("{} · {}", t.title, config.title),
+                description: Some(meta::talk_description(t, summary)),
+                url: env.urls.of(&dir),
+                og_type: "article",
+                published: config.published.map(|d| d.to_string()),
+                jsonld: None,
+            };
+            let mut context = env.context(&root, meta)?;
+            context.insert("talk", &talk);
+            context.insert("previous", &neighbour(i.checked_sub(1)));
+            context.insert("next", &neighbour(Some(i + 1)));
+            env.put(&page, env.render("talk_page.html", &context)?)?;
+            Ok(links())
+        })
+        .collect::<Result<_>>()?;
+    Ok(links.into_iter().flatten().collect())
+}
+
+/// `html` with each section marker replaced by its section (a marker that names no section
+/// is left as it is), as the pieces of the page in order.
+fn splice<'a>(html: &'a str, sections: &'a [String]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(2 * sections.len() + 1);
+    let mut rest = html;
+    while let Some(at) = rest.find(SECTION_MARK) {
+        out.push(&rest[..at]);
+        let after = &rest[at + SECTION_MARK.len()..];
+        let section = after
+            .split_once("-->")
+            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
+        match section {
+            Some((text, tail)) => {
+                out.push(text);
+                rest = tail;
+            }
+            None => {
+                out.push(SECTION_MARK);
+                rest = after;
+            }
+        }
+    }
+    out.push(rest);
+    out
+}

@@ -1,0 +1,102 @@
+//! The files around the pages: `404.html`, the Atom feed, the sitemap and `robots.txt` (both
+//! need a full `base_url`), `schedule.ics`, GitHub Pages' `.nojekyll` and `CNAME`, and the
+//! theme's static files.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{Env, OutputFile, PageMeta, ics, meta, talk_dir};
+use crate::error::Result;
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    summary: String,
+    tags: Vec<String>,
+}
+
+/// Writes every file but the pages; `sitemap` lists the folders of the pages written.
+pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
+    let site = env.site;
+    let config = &site.config;
+    let pages = &config.pages;
+    let summary = |slug: &str| {
+        env.cache
+            .get(slug, "index.html")
+            .map(|r| r.summary.as_str())
+    };
+
+    // 404: GitHub Pages serves it at any depth, so it links from the base path.
+    let meta = PageMeta {
+        title: format!("{} · {}", env.locale.labels.not_found, config.title),
+        og_type: "website",
+        ..PageMeta::default()
+    };
+    let context = env.context(&env.urls.path, meta)?;
+    env.put("404.html", env.render("404.html", &context)?)?;
+
+    if let Some(abs) = &env.urls.absolute {
+        let updated = config
+            .published
+            .or_else(|| site.days.last().map(|d| d.date))
+            .map(|d| format!("{d}T00:00:00Z"));
+        if pages.feed {
+            let entries: Vec<FeedEntry> = env
+                .talks
+                .iter()
+                .map(|t| FeedEntry {
+                    title: t.title.clone(),
+                    url: if pages.talks {
+                        format!("{abs}{}", talk_dir(t))
+                    } else {
+                        format!("{abs}#{}", t.slug)
+                    },
+                    summary: meta::talk_description(t, summary(&t.slug)),
+                    tags: t.tags.clone(),
+                })
+                .collect();
+            let mut context = env.context("", PageMeta::default())?;
+            context.insert("updated", &updated);
+            context.insert("entries", &entries);
+            context.insert("post_summary", &config.description);
+            env.put("atom.xml", env.render("atom.xml", &context)?)?;
+        }
+        if pages.sitemap {
+            let urls: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
+            let mut context = env.context("", PageMeta::default())?;
+            context.insert("urls", &urls);
+            context.insert("lastmod", &config.published.map(|d| d.to_string()));
+            env.put("sitemap.xml", env.render("sitemap.xml", &context)?)?;
+            env.put(
+                "robots.txt",
+                format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
+            )?;
+        }
+    }
+    if pages.calendar {
+        let summaries: HashMap<&str, &str> = env
+            .talks
+            .iter()
+            .filter_map(|t| Some((t.slug.as_str(), summary(&t.slug)?)))
+            .collect();
+        let urls = ics::Urls {
+            absolute: env.urls.absolute.as_deref(),
+        };
+        env.put("schedule.ics", ics::calendar(site, &urls, &summaries))?;
+    }
+
+    // GitHub Pages: no Jekyll processing; an optional custom domain.
+    env.put(".nojekyll", String::new())?;
+    if let Some(cname) = &config.cname {
+        env.put("CNAME", format!("{}\n", cname.trim()))?;
+    }
+    for (path, bytes) in &env.theme.assets {
+        env.sink.put(OutputFile {
+            path: path.clone(),
+            contents: bytes.clone(),
+        })?;
+    }
+    Ok(())
+}

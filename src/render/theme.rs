@@ -1,0 +1,82 @@
+//! The theme: the built-in templates and stylesheet (embedded in the binary) with the site's
+//! own `templates/` and `static/` files on top, by name. Tera compiles the templates once per
+//! theme; a template error names the template.
+
+use std::collections::BTreeMap;
+
+use tera::{Context, Tera};
+
+use super::Bytes;
+use crate::error::{Error, Result};
+use crate::load::Asset;
+
+/// The default theme, compiled into the binary.
+const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("talk.html", include_str!("../../templates/talk.html")),
+    (
+        "talk_page.html",
+        include_str!("../../templates/talk_page.html"),
+    ),
+    (
+        "speakers.html",
+        include_str!("../../templates/speakers.html"),
+    ),
+    ("tags.html", include_str!("../../templates/tags.html")),
+    ("tag.html", include_str!("../../templates/tag.html")),
+    ("404.html", include_str!("../../templates/404.html")),
+    ("atom.xml", include_str!("../../templates/atom.xml")),
+    ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+];
+const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+
+/// Parsed templates plus the static files to copy: built once, and again only when the
+/// site's templates or static files change.
+pub struct Theme {
+    pub(super) tera: Tera,
+    pub(super) assets: BTreeMap<String, Bytes>,
+}
+
+impl Theme {
+    /// The built-in theme with the site's templates and static files on top.
+    pub fn new(site_templates: &[(String, String)], site_assets: &[Asset]) -> Result<Theme> {
+        let mut templates: BTreeMap<&str, &str> = BUILTIN_TEMPLATES.iter().copied().collect();
+        for (name, text) in site_templates {
+            templates.insert(name, text);
+        }
+        let mut tera = Tera::new();
+        tera.add_raw_templates(templates)
+            .map_err(|e| template_error(&e))?;
+
+        let mut assets: BTreeMap<String, Bytes> = BUILTIN_ASSETS
+            .iter()
+            .map(|(p, b)| (p.to_string(), Bytes::from(*b)))
+            .collect();
+        for a in site_assets {
+            assets.insert(a.rel.clone(), a.bytes.clone());
+        }
+        Ok(Theme { tera, assets })
+    }
+
+    pub(super) fn render(&self, name: &str, context: &Context) -> Result<String> {
+        self.tera
+            .render(name, context)
+            .map_err(|e| template_error(&e))
+    }
+}
+
+pub(super) fn template_error(e: &tera::Error) -> Error {
+    use std::error::Error as _;
+    let mut message = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        message.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    let name = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => r.filename().to_string(),
+        _ => "(theme)".into(),
+    };
+    Error::Template { name, message }
+}
