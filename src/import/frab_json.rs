@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{Entry, Schedule, parse_duration};
 use crate::error::Diagnostic;
-use crate::parse::types::{ClockTime, Date};
+use crate::parse::types::Date;
 
 pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     let bad = |what: &str| {
@@ -117,9 +117,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
     let title = str_of(event, "title").unwrap_or_default();
     let name = super::name("talk", &id, &title);
     super::require_title_and_id(&name, &title, &id, "title")?;
-    let start = str_of(event, "start")
-        .and_then(|s| ClockTime::parse(&s))
-        .ok_or_else(|| format!("{name}: no start time (HH:MM); skipped"))?;
+    let start = super::require_start(&name, str_of(event, "start"), "start")?;
     let speakers = event
         .get("persons")
         .and_then(Value::as_array)

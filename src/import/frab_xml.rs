@@ -8,7 +8,7 @@ use roxmltree::{Document, Node};
 
 use super::{Entry, Schedule, parse_duration};
 use crate::error::Diagnostic;
-use crate::parse::types::{ClockTime, Date};
+use crate::parse::types::Date;
 
 pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
     let options = roxmltree::ParsingOptions {
@@ -94,9 +94,7 @@ fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
     let title = text_of(event, "title").unwrap_or_default();
     let name = super::name("event", &id, &title);
     super::require_title_and_id(&name, &title, &id, "<title>")?;
-    let start = text_of(event, "start")
-        .and_then(|s| ClockTime::parse(&s))
-        .ok_or_else(|| format!("{name}: no <start> time (HH:MM); skipped"))?;
+    let start = super::require_start(&name, text_of(event, "start"), "<start>")?;
     let subtitle = text_of(event, "subtitle");
     let speakers = child(event, "persons")
         .map(|p| {

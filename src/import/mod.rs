@@ -108,6 +108,17 @@ pub(crate) fn require_title_and_id(
     Ok(())
 }
 
+/// A talk's start time (`HH:MM`, from `field`); the reason it is skipped if there is none.
+pub(crate) fn require_start(
+    name: &str,
+    start: Option<String>,
+    field: &str,
+) -> Result<ClockTime, String> {
+    start
+        .and_then(|s| ClockTime::parse(&s))
+        .ok_or_else(|| format!("{name}: no {field} time (HH:MM); skipped"))
+}
+
 /// The text kept for the writer: the subtitle, then the abstract (or else the description),
 /// as plain text.
 pub(crate) fn summary(subtitle: Option<String>, abstract_text: &str, description: &str) -> String {
