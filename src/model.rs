@@ -255,28 +255,28 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
     };
     for (name, url) in [("video", &m.video), ("slides", &m.slides)] {
         if let Some(u) = url
-            && let Err(why) = check_url(&u.value)
+            && let Err(bad) = check_url(&u.value)
         {
-            problem(&u.referenced, format!("`{name}` {why}"), URL_HELP.into());
+            problem(&u.referenced, format!("`{name}` {}", bad.why), bad.help);
         }
     }
     for link in &m.links {
-        if let Err(why) = check_url(&link.value.url) {
+        if let Err(bad) = check_url(&link.value.url) {
             problem(
                 &link.referenced,
-                format!("link `{}` {why}", link.value.title),
-                URL_HELP.into(),
+                format!("link `{}` {}", link.value.title, bad.why),
+                bad.help,
             );
         }
     }
     for s in &m.speakers.value.0 {
         if let Some(u) = &s.url
-            && let Err(why) = check_url(u)
+            && let Err(bad) = check_url(u)
         {
             problem(
                 &m.speakers.referenced,
-                format!("speaker {}'s url {why}", s.name),
-                URL_HELP.into(),
+                format!("speaker {}'s url {}", s.name, bad.why),
+                bad.help,
             );
         }
     }
@@ -310,11 +310,25 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
 
 const URL_HELP: &str = "use an http:// or https:// address, or a path on this site";
 
+/// A front-matter link that cannot be used, and how to fix it.
+pub struct BadUrl {
+    pub why: String,
+    pub help: String,
+}
+
 /// Links in front matter must be http(s), mailto, or relative: never `javascript:` and the like.
-pub fn check_url(url: &str) -> Result<(), String> {
+/// A web address written without its scheme (`www.youtube.com/…`, `youtu.be/…`) would be a
+/// path on this site, so it is refused too, with the address to write instead.
+pub fn check_url(url: &str) -> Result<(), BadUrl> {
     let url = url.trim();
+    let bad = |why: String| {
+        Err(BadUrl {
+            why,
+            help: URL_HELP.into(),
+        })
+    };
     if url.is_empty() {
-        return Err("is empty".into());
+        return bad("is empty".into());
     }
     let scheme_end = url.find(':');
     let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
@@ -324,10 +338,31 @@ pub fn check_url(url: &str) -> Result<(), String> {
             if matches!(scheme.as_str(), "http" | "https" | "mailto") {
                 Ok(())
             } else {
-                Err(format!("uses the scheme `{scheme}:`, which is not allowed"))
+                bad(format!("uses the scheme `{scheme}:`, which is not allowed"))
             }
         }
+        _ if looks_like_a_host(&url[..path_start]) => Err(BadUrl {
+            why: format!("`{url}` has no `https://`, so it would be a path on this site"),
+            help: format!("write `https://{url}`"),
+        }),
         _ => Ok(()),
+    }
+}
+
+/// `www.example.org`, `youtu.be`, `vimeo.com`: a host name, not a file of the site (files
+/// end in `.pdf`, `.png`, …; host names in a top-level domain).
+fn looks_like_a_host(first_segment: &str) -> bool {
+    const DOMAINS: &[&str] = &[
+        "com", "org", "net", "io", "dev", "be", "tv", "co", "app", "info", "me", "ly", "gg", "eu",
+        "uk", "de", "dk", "se", "no", "nl", "fr",
+    ];
+    let lower = first_segment.to_ascii_lowercase();
+    if lower.starts_with("www.") {
+        return true;
+    }
+    match lower.rsplit_once('.') {
+        Some((name, tld)) => !name.is_empty() && DOMAINS.contains(&tld),
+        None => false,
     }
 }
 
@@ -424,6 +459,9 @@ mod tests {
             "../x.md",
             "#a",
             "a/b:c",
+            "slides.pdf",
+            "img/a.png",
+            "talks/a.b/",
         ] {
             assert!(check_url(ok).is_ok(), "{ok}");
         }
@@ -433,6 +471,10 @@ mod tests {
             "data:text/html,x",
             " ",
             "vbscript:x",
+            "www.youtube.com/watch?v=1",
+            "youtu.be/abc",
+            "vimeo.com/123",
+            "WWW.example.org",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use tera::Context;
 
-use super::{Env, Link, OutputFile, PageMeta, index_of, root_of, talk_dir};
+use super::{Env, Link, OutputFile, PageMeta, index_of, page_url, root_of, talk_dir};
 use crate::error::Result;
 use crate::model::{Talk, slugify, unique};
 
@@ -19,7 +19,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
         let dir = "speakers/";
         let root = root_of(dir);
         shaped(env, &index_of(dir), &|| {
-            let speakers = speakers_of(env.talks, |t| talk_href(env, t, &root));
+            let speakers = speakers_of(env.talks, &root, |t| talk_href(env, t, &root));
             listing_page(env, dir, labels.speakers.clone(), "speakers.html", &|c| {
                 c.insert("speakers", &speakers)
             })
@@ -138,8 +138,9 @@ struct SpeakerEntry {
     talks: Vec<Link>,
 }
 
-/// Every speaker (by name, case-insensitively sorted) with their talks in reading order.
-fn speakers_of(talks: &[&Talk], href: impl Fn(&Talk) -> String) -> Vec<SpeakerEntry> {
+/// Every speaker (by name, case-insensitively sorted) with their talks in reading order, for
+/// a page `root` away from the site root.
+fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> Vec<SpeakerEntry> {
     let mut by_name: BTreeMap<(String, String), SpeakerEntry> = BTreeMap::new();
     for t in talks {
         for s in &t.speakers {
@@ -153,7 +154,10 @@ fn speakers_of(talks: &[&Talk], href: impl Fn(&Talk) -> String) -> Vec<SpeakerEn
                     talks: Vec::new(),
                 });
             e.affiliation = e.affiliation.take().or_else(|| s.affiliation.clone());
-            e.url = e.url.take().or_else(|| s.url.clone());
+            e.url = e
+                .url
+                .take()
+                .or_else(|| s.url.as_deref().map(|u| page_url(u, root).into_owned()));
             e.talks.push(Link {
                 title: t.title.clone(),
                 href: href(t),

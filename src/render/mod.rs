@@ -27,6 +27,7 @@ mod post;
 mod site_files;
 mod theme;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
@@ -37,7 +38,7 @@ use crate::error::Result;
 use crate::locale::{Locale, ResolvedLabels};
 use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
-use crate::parse::types::{ClockTime, Link as TalkLink, Speaker};
+use crate::parse::types::ClockTime;
 pub use output::{Bytes, Collect, Incremental, Output, OutputFile, Previous, Sink};
 pub use theme::Theme;
 use theme::template_error;
@@ -177,7 +178,7 @@ struct TalkContext<'a> {
     // `talk_context_has_every_field_of_talk` keeps this list complete.
     slug: &'a str,
     title: &'a str,
-    speakers: &'a [Speaker],
+    speakers: Vec<SpeakerView<'a>>,
     day: u32,
     start: Option<ClockTime>,
     end: Option<ClockTime>,
@@ -186,9 +187,9 @@ struct TalkContext<'a> {
     track: Option<&'a str>,
     tags: &'a [String],
     recommended: bool,
-    video: Option<&'a str>,
-    slides: Option<&'a str>,
-    links: &'a [TalkLink],
+    video: Option<Cow<'a, str>>,
+    slides: Option<Cow<'a, str>>,
+    links: Vec<LinkView<'a>>,
     id: Option<&'a str>,
     extra: Option<&'a serde_json::Value>,
     draft: bool,
@@ -201,6 +202,37 @@ struct TalkContext<'a> {
     post_href: String,
     tag_links: Vec<Link>,
     day_heading: String,
+}
+
+/// A speaker as a page shows them: a relative `url` is made relative to that page.
+#[derive(Serialize)]
+struct SpeakerView<'a> {
+    name: &'a str,
+    affiliation: Option<&'a str>,
+    url: Option<Cow<'a, str>>,
+}
+
+/// A front-matter link as a page shows it (see [`SpeakerView`]).
+#[derive(Serialize)]
+struct LinkView<'a> {
+    title: &'a str,
+    url: Cow<'a, str>,
+}
+
+/// A front-matter `url` for a page `root` away from the site root: a path on the site
+/// (`slides/a.pdf`, `/slides/a.pdf`) is taken from the site root, as in notes; addresses
+/// with a scheme, `//host/…` and `#anchors` stay as written.
+fn page_url<'a>(url: &'a str, root: &str) -> Cow<'a, str> {
+    let has_scheme = url
+        .split_once(':')
+        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
+    if has_scheme || url.starts_with("//") || url.starts_with('#') {
+        return Cow::Borrowed(url);
+    }
+    match (root, url.strip_prefix('/')) {
+        ("", None) => Cow::Borrowed(url),
+        (_, rest) => Cow::Owned(format!("{root}{}", rest.unwrap_or(url))),
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -481,7 +513,15 @@ impl<'a> Pager<'a> {
         TalkContext {
             slug: &t.slug,
             title: &t.title,
-            speakers: &t.speakers,
+            speakers: t
+                .speakers
+                .iter()
+                .map(|s| SpeakerView {
+                    name: &s.name,
+                    affiliation: s.affiliation.as_deref(),
+                    url: s.url.as_deref().map(|u| page_url(u, &root)),
+                })
+                .collect(),
             day: t.day,
             start: t.start,
             end: t.end,
@@ -490,9 +530,16 @@ impl<'a> Pager<'a> {
             track: t.track.as_deref(),
             tags: &t.tags,
             recommended: t.recommended,
-            video: t.video.as_deref(),
-            slides: t.slides.as_deref(),
-            links: &t.links,
+            video: t.video.as_deref().map(|u| page_url(u, &root)),
+            slides: t.slides.as_deref().map(|u| page_url(u, &root)),
+            links: t
+                .links
+                .iter()
+                .map(|l| LinkView {
+                    title: &l.title,
+                    url: page_url(&l.url, &root),
+                })
+                .collect(),
             id: t.id.as_deref(),
             extra: t.extra.as_ref(),
             draft: t.draft,

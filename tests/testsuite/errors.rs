@@ -154,6 +154,15 @@ fn script_urls_are_refused() {
 }
 
 #[test]
+fn a_web_address_without_https_is_refused_with_the_fix() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nvideo: www.youtube.com/watch?v=1\n---\nx\n",
+        "content/talks/day-1/bad.md:5:8: `video` `www.youtube.com/watch?v=1` has no `https://`, so it would be a path on this site — write `https://www.youtube.com/watch?v=1`",
+    );
+}
+
+#[test]
 fn alias_bomb_and_deep_nesting_end_in_an_error() {
     let mut bomb = String::from(
         "---\ntitle: X\nspeakers: [A]\nday: 1\nextra:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n",

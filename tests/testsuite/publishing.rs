@@ -436,6 +436,60 @@ fn links_between_notes_are_rewritten_for_each_page() {
     site.run(&["check"]).success();
 }
 
+/// Regression: relative `slides`, `links` and speaker `url`s in front matter were written
+/// as is, so they pointed into `talks/<slug>/` on the talk pages.
+#[test]
+fn front_matter_paths_work_on_every_page() {
+    let site = Site::english();
+    site.write(
+        "content/talks/day-2/paths.md",
+        "---\ntitle: Paths\nspeakers:\n  - name: P\n    url: /people/p/\nday: 2\nstart: \"12:00\"\nslides: slides/paths.pdf\nlinks:\n  - title: Diagram\n    url: /img/d.svg\n  - title: Elsewhere\n    url: https://example.org/x\n---\nText.\n",
+    );
+    site.write("static/slides/paths.pdf", "%PDF-1.4\n");
+    site.write(
+        "static/img/d.svg",
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    site.write(
+        "static/people/p/index.html",
+        "<!doctype html><title>P</title>",
+    );
+    site.run(&[
+        "build",
+        "--base-url",
+        "https://example.github.io/summit-notes/",
+    ])
+    .success();
+    let hrefs = |page: &scraper::Html, selector: &str| -> Vec<String> {
+        page.select(&sel(selector))
+            .filter_map(|a| a.value().attr("href").map(String::from))
+            .collect()
+    };
+    let post = site.html("public/index.html");
+    assert_eq!(
+        hrefs(&post, "#paths .talk-links a"),
+        ["slides/paths.pdf", "img/d.svg", "https://example.org/x"]
+    );
+    assert_eq!(hrefs(&post, "#paths .speakers a"), ["people/p/"]);
+    let page = site.html("public/talks/paths/index.html");
+    assert_eq!(
+        hrefs(&page, ".talk-links a"),
+        [
+            "../../slides/paths.pdf",
+            "../../img/d.svg",
+            "https://example.org/x"
+        ]
+    );
+    assert_eq!(hrefs(&page, ".speakers a"), ["../../people/p/"]);
+    let speakers = site.html("public/speakers/index.html");
+    assert!(
+        hrefs(&speakers, ".speaker-name a").contains(&"../people/p/".to_string()),
+        "speakers page"
+    );
+    assert_links_resolve(&site, "https://example.github.io/summit-notes/");
+    site.run(&["check"]).success();
+}
+
 #[test]
 fn check_passes_the_example_and_finds_planted_problems() {
     let site = Site::example();
