@@ -85,12 +85,17 @@ pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathB
                 prompt,
             )?,
         ),
-        (".gitignore".into(), "/public/\n".into()),
+        (".gitignore".into(), GITIGNORE.into()),
         (".github/workflows/pages.yml".into(), pages_workflow()),
     ])
 }
 
-/// Writes a new site into `dir`. A folder with anything in it is refused unless `force`.
+/// The output, and the folders a build writes beside it (left behind only if a build is
+/// interrupted).
+const GITIGNORE: &str = "/public/\n/.public.summit-gen-new/\n/.public.summit-gen-old/\n";
+
+/// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone
+/// is fine) is refused unless `force`.
 pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<PathBuf>> {
     if crate::locale::builtin(language).is_none() {
         return Err(Error::from(vec![
@@ -100,7 +105,10 @@ pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<PathBuf>> {
             )),
         ]));
     }
-    let occupied = std::fs::read_dir(dir).is_ok_and(|mut d| d.next().is_some());
+    let occupied = std::fs::read_dir(dir).is_ok_and(|d| {
+        d.filter_map(std::result::Result::ok)
+            .any(|e| e.file_name() != ".git")
+    });
     if occupied && !force {
         return Err(Error::Output {
             path: dir.to_path_buf(),

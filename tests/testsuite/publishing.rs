@@ -549,7 +549,7 @@ fn init_makes_a_site_that_builds_with_a_pages_workflow() {
     )));
     assert_eq!(
         std::fs::read_to_string(dir.join(".gitignore")).expect("gitignore"),
-        "/public/\n"
+        "/public/\n/.public.summit-gen-new/\n/.public.summit-gen-old/\n"
     );
 
     let built = std::process::Command::new(env!("CARGO_BIN_EXE_summit-gen"))
@@ -581,6 +581,12 @@ fn init_makes_a_site_that_builds_with_a_pages_workflow() {
         dir.join("public/index.html").is_file(),
         "--force removed files"
     );
+
+    // A fresh clone (only `.git/`) is an empty folder for init.
+    parent.write("clone/.git/HEAD", "ref: refs/heads/main\n");
+    parent.run(&["init", "clone"]).success();
+    assert!(parent.path().join("clone/summit.yaml").is_file());
+    assert!(parent.path().join("clone/.git/HEAD").is_file());
 }
 
 #[test]
