@@ -97,7 +97,19 @@ pub struct DayConfig {
 impl Config {
     /// Parses and checks `summit.yaml`.
     pub fn parse(source: &Source) -> Result<Config, Vec<Diagnostic>> {
-        let config: Config = yaml::from_str(&source.text, &source.path, 1).map_err(|d| vec![d])?;
+        let mut config: Config =
+            yaml::from_str(&source.text, &source.path, 1).map_err(|d| vec![d])?;
+        // `author: ""` (as `init` writes it) means no author: nothing empty reaches a page.
+        for text in [
+            &mut config.description,
+            &mut config.author,
+            &mut config.event.url,
+            &mut config.event.location,
+        ] {
+            if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                *text = None;
+            }
+        }
         let mut problems = Vec::new();
         let at = |s: &serde_saphyr::Location| (s.line() as usize, s.column() as usize);
 

@@ -569,6 +569,31 @@ fn init_makes_a_site_that_builds_with_a_pages_workflow() {
         texts(html.root_element(), "article.talk h3"),
         ["Opening keynote", "Closing keynote"]
     );
+    // The starter's empty `author: ""` and friends leave no empty values in the JSON-LD.
+    let script = html
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("JSON-LD");
+    let ld: serde_json::Value = serde_json::from_str(&script.inner_html()).expect("JSON");
+    fn empty_strings(v: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::String(s) if s.trim().is_empty() => out.push(at.to_string()),
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    empty_strings(v, &format!("{at}.{k}"), out);
+                }
+            }
+            serde_json::Value::Array(a) => {
+                for (i, v) in a.iter().enumerate() {
+                    empty_strings(v, &format!("{at}[{i}]"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut empty = Vec::new();
+    empty_strings(&ld, "", &mut empty);
+    assert!(empty.is_empty(), "empty JSON-LD values: {empty:?}");
 
     // A folder with something in it is refused, unless --force.
     let again = parent.run(&["init", "my-summit"]);
