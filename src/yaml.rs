@@ -55,6 +55,19 @@ fn to_diagnostic(
         }
         .help(help);
     }
+    // A quote or bracket left open runs on into the next lines, and the parser notices only
+    // there: point at the line that opened it.
+    if let Some(open) = unclosed_before(yaml, line) {
+        return Diagnostic::new(
+            path,
+            format!(
+                "the value of `{}` opens {} that is not closed on its line",
+                open.key, open.what
+            ),
+        )
+        .at(open.line + first_line - 1, open.column)
+        .help(format!("end the line with `{}`", open.closer));
+    }
     if let Some(key) = between(&raw, "missing field `", "`") {
         // For a top-level key the parser points at whatever key it read last; point at the
         // start of the block instead. Inside a nested mapping its position is the mapping's.
@@ -88,6 +101,8 @@ fn to_diagnostic(
     }
     let help = if raw.contains("boolean") {
         Some("write `true` or `false`")
+    } else if raw.contains("tab") {
+        Some("indent with spaces: YAML does not allow tabs for indentation")
     } else if raw.contains("mapping values are not allowed") {
         Some(
             "put text that contains `: ` in double quotes, e.g. `title: \"Kafka: the good parts\"`",
@@ -160,6 +175,67 @@ fn key_at_line(yaml: &str, line: usize) -> Option<String> {
             let key = key.trim().trim_matches(['"', '\'']);
             (!key.is_empty()).then(|| key.to_string())
         })
+}
+
+/// A key whose value opens a quote or bracket without closing it on the same line.
+struct Unclosed {
+    line: usize,
+    column: usize,
+    key: String,
+    what: &'static str,
+    closer: char,
+}
+
+/// The last `key: value` line before `line` (1-based) whose value opens a quote or a flow
+/// list/map and leaves it open. Valid YAML may do that on purpose; this is only asked once
+/// parsing has failed.
+fn unclosed_before(yaml: &str, line: usize) -> Option<Unclosed> {
+    yaml.lines()
+        .enumerate()
+        .take(line.saturating_sub(1))
+        .filter_map(|(i, l)| {
+            let (key, value) = l.split_once(':')?;
+            let key = key.trim().trim_start_matches("- ").trim();
+            if key.is_empty() || key.starts_with('#') || key.contains(['"', '\'']) {
+                return None;
+            }
+            let trimmed = value.trim_start();
+            let column = l.len() - trimmed.len() + 1;
+            let value = trimmed.trim_end();
+            let (what, closer, open) = match value.chars().next()? {
+                '"' => {
+                    let body = &value[1..];
+                    let closed = body
+                        .char_indices()
+                        .any(|(j, c)| c == '"' && !body[..j].ends_with('\\'));
+                    ("a double quote", '"', !closed)
+                }
+                '\'' => (
+                    "a single quote",
+                    '\'',
+                    value[1..].matches('\'').count() % 2 == 0,
+                ),
+                '[' => (
+                    "`[`",
+                    ']',
+                    value.matches('[').count() > value.matches(']').count(),
+                ),
+                '{' => (
+                    "`{`",
+                    '}',
+                    value.matches('{').count() > value.matches('}').count(),
+                ),
+                _ => return None,
+            };
+            open.then(|| Unclosed {
+                line: i + 1,
+                column,
+                key: key.to_string(),
+                what,
+                closer,
+            })
+        })
+        .last()
 }
 
 #[cfg(test)]

@@ -135,6 +135,31 @@ fn invalid_yaml() {
     );
 }
 
+/// Regression: an unclosed quote or bracket was blamed on a later key, where the parser
+/// noticed it.
+#[test]
+fn an_unclosed_quote_or_bracket_is_found_on_its_own_line() {
+    check(
+        NOTE,
+        b"---\ntitle: \"Kafka: the good parts\nspeakers: [A]\nday: 1\nstart: \"14:30\"\n---\nx\n",
+        "content/talks/day-1/bad.md:2:8: the value of `title` opens a double quote that is not closed on its line — end the line with `\"`",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [Ada, Bob\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:3:11: the value of `speakers` opens `[` that is not closed on its line — end the line with `]`",
+    );
+}
+
+#[test]
+fn tab_indentation_says_to_use_spaces() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers:\n\t- A\nday: 1\n---\nx\n",
+        "content/talks/day-1/bad.md:4:2: invalid value for `speakers`: tabs disallowed within this context (block indentation) — indent with spaces: YAML does not allow tabs for indentation",
+    );
+}
+
 #[test]
 fn not_utf8() {
     check(
