@@ -169,16 +169,24 @@ impl Config {
         for pair in days.value.windows(2) {
             if pair[1].date <= pair[0].date {
                 let (l, c) = at(&days.referenced);
+                let (what, help) = if pair[1].date == pair[0].date {
+                    (
+                        format!("{} is listed twice", pair[0].date),
+                        "remove one of them",
+                    )
+                } else {
+                    (
+                        format!("{} comes after {}", pair[1].date, pair[0].date),
+                        "sort the days by date",
+                    )
+                };
                 problems.push(
                     Diagnostic::new(
                         &source.path,
-                        format!(
-                            "`event.days` must be in date order without repeats: {} comes after {}",
-                            pair[1].date, pair[0].date
-                        ),
+                        format!("`event.days` must be in date order without repeats: {what}"),
                     )
                     .at(l, c)
-                    .help("sort the days by date"),
+                    .help(help),
                 );
             }
         }

@@ -6,13 +6,15 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use summit_gen::cmd::{self, Cli};
+use summit_gen::cmd::{self, Cli, Command};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // `check` and `serve` never write; saying "nothing was written" there would puzzle.
+    let writes = !matches!(cli.command, Command::Check(_) | Command::Serve(_));
     match cmd::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
@@ -21,7 +23,8 @@ fn main() -> ExitCode {
                     eprintln!("{d}");
                     let n = d.0.len();
                     let s = if n == 1 { "" } else { "s" };
-                    eprintln!("error: {n} problem{s} found; nothing was written");
+                    let tail = if writes { "; nothing was written" } else { "" };
+                    eprintln!("error: {n} problem{s} found{tail}");
                 }
                 _ => eprintln!("error: {err:#}"),
             }

@@ -33,7 +33,7 @@ pub fn check_output(root: &Path, output: &Path) -> Result<PathBuf> {
     if root_abs.starts_with(&out_abs) {
         return Err(refuse(
             "is the site folder or one of its parents",
-            "choose an output folder inside the site, e.g. `--output public`",
+            "choose another output folder, e.g. `--output public`",
         ));
     }
     for dir in SOURCE_DIRS {

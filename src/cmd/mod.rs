@@ -17,7 +17,7 @@ pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
-    /// Print every file written.
+    /// Print more: every file written and the time of each stage (build).
     #[arg(short, long, global = true)]
     pub verbose: bool,
     #[command(subcommand)]

@@ -238,6 +238,11 @@ fn bad_summit_yaml() {
         b"title: X\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\nlabels:\n  day_headline: Dag {n}\n",
         "summit.yaml:6:3: unknown key `day_headline` — did you mean `day_heading`?",
     );
+    check(
+        "summit.yaml",
+        b"title: X\nevent:\n  name: X\n  days: [{date: 2021-03-01}, {date: 2021-03-01}]\n",
+        "summit.yaml:4:9: `event.days` must be in date order without repeats: 2021-03-01 is listed twice — remove one of them",
+    );
 }
 
 #[test]
