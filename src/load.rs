@@ -143,12 +143,12 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
             ),
         }
     }
-    let notes: Vec<PathBuf> = l
+    let (notes, other): (Vec<PathBuf>, Vec<PathBuf>) = l
         .walk("content/talks")?
         .into_iter()
-        .filter(|rel| is_markdown(rel))
-        .collect();
+        .partition(|rel| is_markdown(rel));
     l.inputs.talks = l.texts(&notes)?;
+    l.warn_about_unread(&other);
     for rel in l.walk("templates")? {
         if let Some(src) = l.text(&rel)? {
             let name = slash_path(rel.strip_prefix("templates").unwrap_or(&rel));
@@ -168,6 +168,64 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
 }
 
 impl Loader<'_> {
+    /// Markdown that the build does not read is most likely a note in the wrong place or with
+    /// the wrong ending: say so (`other` are the files in content/talks/ that are not `.md`).
+    /// An empty content/talks/ gets a word too.
+    fn warn_about_unread(&mut self, other: &[PathBuf]) {
+        let markdown_like = |rel: &Path| {
+            rel.extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ["md", "markdown", "mdown", "mkd"].contains(&e))
+        };
+        let mut unread: Vec<(PathBuf, &str, String)> = Vec::new();
+        for rel in other.iter().filter(|r| markdown_like(r)) {
+            let md = rel.with_extension("md");
+            unread.push((
+                rel.clone(),
+                "not read: notes end in `.md`",
+                format!("rename it to {}", md.display()),
+            ));
+        }
+        // The rest of content/ (talks/ and days/ are read above).
+        let content = self.root.join("content");
+        let walker = WalkDir::new(&content)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| {
+                e.depth() == 0
+                    || !(is_ignored(&e.file_name().to_string_lossy())
+                        || (e.depth() == 1
+                            && ["talks", "days"].contains(&&*e.file_name().to_string_lossy())))
+            });
+        for entry in walker.filter_map(std::result::Result::ok) {
+            let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+            let top_level = entry.depth() == 1
+                && ["intro.md", "outro.md"].contains(&&*entry.file_name().to_string_lossy());
+            if entry.file_type().is_file() && markdown_like(rel) && !top_level {
+                let name = rel.file_name().map(Path::new).unwrap_or(rel);
+                unread.push((
+                    rel.to_path_buf(),
+                    "not read: talk notes go in content/talks/ (intro.md and outro.md in content/, day texts in content/days/)",
+                    format!("move it, e.g. to {}", Path::new("content/talks").join(name).with_extension("md").display()),
+                ));
+            }
+        }
+        for (rel, why, help) in unread {
+            self.inputs
+                .warnings
+                .push(Diagnostic::new(display_path(self.root, &rel), why).help(help));
+        }
+        if self.inputs.talks.is_empty() {
+            self.inputs.warnings.push(
+                Diagnostic::new(
+                    display_path(self.root, Path::new("content/talks")),
+                    "no talk notes yet",
+                )
+                .help("add one with `summit-gen new \"Talk title\" --day 1`"),
+            );
+        }
+    }
+
     /// Files below `root/dir`, relative to `root`, sorted; a missing folder is empty.
     fn walk(&mut self, dir: &str) -> Result<Vec<PathBuf>> {
         let base = self.root.join(dir);

@@ -188,6 +188,40 @@ fn hidden_files_and_editor_leftovers_are_not_notes() {
     assert_eq!(html.select(&sel("article.talk")).count(), 5);
 }
 
+/// Markdown in the wrong place or with the wrong ending is not read, and the build says so
+/// (it used to skip it without a word).
+#[test]
+fn notes_the_build_does_not_read_are_named() {
+    let site = Site::english();
+    let note = "---\ntitle: S\nspeakers: [A]\nday: 1\n---\nx\n";
+    site.write("content/stray.md", note);
+    site.write("content/talk/typo.md", note);
+    site.write("content/talks/day-1/long.markdown", note);
+    let run = site.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/talks/day-1/long.markdown: not read: notes end in `.md` — rename it to content/talks/day-1/long.md\n\
+         warning: content/stray.md: not read: talk notes go in content/talks/ (intro.md and outro.md in content/, day texts in content/days/) — move it, e.g. to content/talks/stray.md\n\
+         warning: content/talk/typo.md: not read: talk notes go in content/talks/ (intro.md and outro.md in content/, day texts in content/days/) — move it, e.g. to content/talks/typo.md\n"
+    );
+    assert_eq!(
+        site.html("public/index.html")
+            .select(&sel("article.talk"))
+            .count(),
+        5
+    );
+
+    let empty = Site::empty();
+    empty.write("summit.yaml", site.read("summit.yaml"));
+    let run = empty.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/talks: no talk notes yet — add one with `summit-gen new \"Talk title\" --day 1`\n"
+    );
+}
+
 /// A heading in one note must not take the anchor of another talk.
 #[test]
 fn heading_anchors_never_clash_with_talk_anchors() {
