@@ -23,12 +23,12 @@ pub struct InitArgs {
 pub struct NewArgs {
     /// The talk's title.
     pub title: String,
-    /// The conference day (1, 2, …).
+    /// The conference day: its number (1, 2, …) or its date (YYYY-MM-DD).
     #[arg(long)]
-    pub day: u32,
-    /// Who gave the talk.
+    pub day: String,
+    /// Who gave the talk (repeat for each speaker).
     #[arg(long)]
-    pub speaker: Option<String>,
+    pub speaker: Vec<String>,
     /// The site folder, holding summit.yaml.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
@@ -49,8 +49,8 @@ pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
 }
 
 pub fn new(args: NewArgs, verbosity: Verbosity) -> anyhow::Result<()> {
-    let rel =
-        crate::scaffold::new_note(&args.root, &args.title, args.day, args.speaker.as_deref())?;
+    let speakers: Vec<&str> = args.speaker.iter().map(String::as_str).collect();
+    let rel = crate::scaffold::new_note(&args.root, &args.title, &args.day, &speakers)?;
     if verbosity != Verbosity::Quiet {
         println!(
             "Created {}",

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::slugify;
+use crate::parse::types::Date;
 
 /// The GitHub Actions workflow written by `init`.
 pub fn pages_workflow() -> String {
@@ -127,7 +128,8 @@ pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<PathBuf>> {
 }
 
 /// Writes a new note for `day`; returns its path relative to the site.
-pub fn new_note(root: &Path, title: &str, day: u32, speaker: Option<&str>) -> Result<PathBuf> {
+/// `day` is the day's number or its date; `speakers` may be empty.
+pub fn new_note(root: &Path, title: &str, day: &str, speakers: &[&str]) -> Result<PathBuf> {
     // The day must exist: read summit.yaml as a build would.
     let mut reads = crate::load::ReadCache::default();
     let inputs = crate::load::load(root, &mut reads)?;
@@ -141,13 +143,34 @@ pub fn new_note(root: &Path, title: &str, day: u32, speaker: Option<&str>) -> Re
             )]));
         }
     };
-    let days = config.event.days.value.len() as u32;
-    if day == 0 || day > days {
-        return Err(Error::from(vec![
-            Diagnostic::new("--day", format!("day {day} does not exist"))
-                .help(format!("summit.yaml defines days 1 to {days}")),
-        ]));
-    }
+    let dates: Vec<_> = config.event.days.value.iter().map(|d| d.date).collect();
+    let days = dates.len() as u32;
+    let number = match (day.trim().parse::<u32>(), Date::parse(day)) {
+        (Ok(n), _) if (1..=days).contains(&n) => n,
+        (Ok(n), _) => {
+            return Err(Error::from(vec![
+                Diagnostic::new("--day", format!("day {n} does not exist"))
+                    .help(format!("summit.yaml defines days 1 to {days}")),
+            ]));
+        }
+        (_, Some(date)) => match dates.iter().position(|d| *d == date) {
+            Some(i) => i as u32 + 1,
+            None => {
+                let listed: Vec<String> = dates.iter().map(ToString::to_string).collect();
+                return Err(Error::from(vec![
+                    Diagnostic::new("--day", format!("{date} is not a day of the event"))
+                        .help(format!("summit.yaml lists {}", listed.join(", "))),
+                ]));
+            }
+        },
+        _ => {
+            return Err(Error::from(vec![
+                Diagnostic::new("--day", format!("`{day}` is not a day"))
+                    .help("give the day's number (1, 2, …) or its date (YYYY-MM-DD)"),
+            ]));
+        }
+    };
+    let day = number;
     if title.trim().is_empty() {
         return Err(Error::from(vec![
             Diagnostic::new("TITLE", "the title is empty").help("give the talk its title"),
@@ -162,7 +185,11 @@ pub fn new_note(root: &Path, title: &str, day: u32, speaker: Option<&str>) -> Re
         })
         .find(|p| !root.join(p).exists())
         .unwrap_or_else(|| dir.join(format!("{slug}.md")));
-    let speakers: Vec<&str> = speaker.into_iter().collect();
+    let speakers: Vec<&str> = speakers
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .collect();
     let body =
         "Write your notes here: who spoke, what was good, and should others watch the recording?\n";
     let mut text = note(title.trim(), &speakers, day, None, body)?;

@@ -665,6 +665,37 @@ fn new_writes_a_note_that_builds() {
         "{}",
         bad.stderr
     );
+
+    // Two speakers, and the day given by its date.
+    const DAY_1: &str = "2021-03-01";
+    const DAY_2: &str = "2021-03-02";
+    let run = site.run(&[
+        "new",
+        "Pairing",
+        "--day",
+        DAY_2,
+        "--speaker",
+        "Ada",
+        "--speaker",
+        "Bob",
+    ]);
+    run.success();
+    assert_eq!(run.stdout, "Created content/talks/day-2/pairing.md\n");
+    site.build().success();
+    let html = site.html("public/index.html");
+    assert_eq!(
+        texts(html.root_element(), "#pairing .speaker"),
+        ["Ada", "Bob"]
+    );
+    let bad = site.run(&["new", "X", "--day", "1999-01-01"]);
+    assert_eq!(bad.code, 1);
+    assert!(
+        bad.stderr.starts_with(&format!(
+            "--day: 1999-01-01 is not a day of the event — summit.yaml lists {DAY_1}, {DAY_2}"
+        )),
+        "{}",
+        bad.stderr
+    );
 }
 
 /// This repository publishes its own example the same way.
