@@ -26,7 +26,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
         })?;
         sitemap.push(dir.into());
     }
-    if pages.tags {
+    if pages.tags && !env.tag_slugs.is_empty() {
         let mut by_tag: BTreeMap<(String, &str), Vec<&Talk>> = BTreeMap::new();
         for t in env.talks {
             for tag in &t.tags {

@@ -326,6 +326,9 @@ pub fn render(
         .map(|t| t.title.split_whitespace().count())
         .sum::<usize>();
 
+    let tag_slugs = listings::tag_slugs(&talks);
+    // A site whose talks have no tags gets no (empty) tags page, and no link to one.
+    let tag_pages = pages.tags && !tag_slugs.is_empty();
     let event = &config.event;
     let site_info = SiteInfo {
         title: &config.title,
@@ -346,7 +349,7 @@ pub fn render(
         },
         talk_pages: pages.talks,
         speakers_page: pages.speakers,
-        tags_page: pages.tags,
+        tags_page: tag_pages,
         feed: pages.feed && urls.absolute.is_some(),
         calendar: pages.calendar,
     };
@@ -360,7 +363,6 @@ pub fn render(
         .map_err(|e| template_error(&e))?,
     );
 
-    let tag_slugs = listings::tag_slugs(&talks);
     let env = Env {
         site,
         locale: &locale,
@@ -373,7 +375,7 @@ pub fn render(
         pager: Pager {
             cache,
             talk_pages: pages.talks,
-            tag_pages: pages.tags,
+            tag_pages,
             tag_slugs: &tag_slugs,
         },
         previous,

@@ -594,6 +594,10 @@ fn init_makes_a_site_that_builds_with_a_pages_workflow() {
     let mut empty = Vec::new();
     empty_strings(&ld, "", &mut empty);
     assert!(empty.is_empty(), "empty JSON-LD values: {empty:?}");
+    // Its notes have no tags yet: no empty tags page, and no link to one.
+    assert!(!dir.join("public/tags").exists(), "an empty tags page");
+    assert_eq!(html.select(&sel("a[href='tags/']")).count(), 0);
+    assert_eq!(html.select(&sel("a[href='speakers/']")).count(), 1);
 
     // A folder with something in it is refused, unless --force.
     let again = parent.run(&["init", "my-summit"]);
