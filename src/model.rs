@@ -19,6 +19,9 @@ pub struct Site {
     pub intro: Option<ParsedPage>,
     pub outro: Option<ParsedPage>,
     pub days: Vec<Day>,
+    /// Notes left out as drafts (paths relative to the site root), so that a link to one can
+    /// say why it leads nowhere.
+    pub drafts: Vec<PathBuf>,
 }
 
 impl Site {
@@ -127,8 +130,10 @@ pub fn assemble(
     }
 
     let mut ids: HashMap<String, PathBuf> = HashMap::new();
+    let mut left_out = Vec::new();
     for p in parsed.talks {
         if p.meta.draft && !drafts {
+            left_out.push(p.rel);
             continue;
         }
         match talk(p, &day_dates, &mut problems) {
@@ -176,6 +181,7 @@ pub fn assemble(
         intro: parsed.intro,
         outro: parsed.outro,
         days,
+        drafts: left_out,
     })
 }
 

@@ -55,7 +55,11 @@ pub(super) fn documents(site: &Site) -> Vec<Doc<'_>> {
 
 /// Where each note of the site is shown, for links between notes.
 pub(super) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
-    let mut notes = HashMap::new();
+    let mut notes: HashMap<PathBuf, NoteTarget> = site
+        .drafts
+        .iter()
+        .map(|rel| (rel.clone(), NoteTarget::Draft))
+        .collect();
     for (page, anchor) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {
             notes.insert(

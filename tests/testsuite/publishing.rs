@@ -514,6 +514,24 @@ fn check_passes_the_example_and_finds_planted_problems() {
     assert!(!site.path().join("public").exists(), "check wrote files");
 }
 
+/// A link to a draft says so, instead of claiming there is no such note.
+#[test]
+fn check_names_a_link_to_a_draft() {
+    let site = Site::english();
+    site.write(
+        "content/talks/day-2/teaser.md",
+        "---\ntitle: Teaser\nspeakers: [T]\nday: 2\n---\nSee [the draft](../day-1/draft.md).\n",
+    );
+    let run = site.run(&["check"]);
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "content/talks/day-2/teaser.md:6:5: broken link `../day-1/draft.md`: content/talks/day-1/draft.md is a draft, left out of the build (`--drafts` builds it) — fix the link, or the heading or note it points to\n\
+         error: 1 problem found\n"
+    );
+    site.run(&["check", "--drafts"]).success();
+}
+
 #[test]
 fn init_makes_a_site_that_builds_with_a_pages_workflow() {
     let parent = Site::empty();

@@ -37,6 +37,8 @@ pub enum NoteTarget {
     Talk { slug: String, page: Option<String> },
     /// The intro, outro or a day's text: an anchor on the post.
     Section { anchor: String },
+    /// A draft, left out of this build.
+    Draft,
 }
 
 /// What links are resolved against.
@@ -145,6 +147,13 @@ pub(super) fn resolve_link(
                 }
             }
             NoteTarget::Section { anchor } => post_anchor(anchor.clone()),
+            NoteTarget::Draft => (
+                dest.to_string(),
+                LinkTarget::Broken(format!(
+                    "{} is a draft, left out of the build (`--drafts` builds it)",
+                    target_path.display()
+                )),
+            ),
         });
     }
     // Any other relative path is a file of the site, from its root.
