@@ -2,7 +2,7 @@
 //! own `templates/` and `static/` files on top, by name. Tera compiles the templates once per
 //! theme; a template error names the template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use tera::{Context, Tera};
 
@@ -36,6 +36,8 @@ const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../s
 pub struct Theme {
     pub(super) tera: Tera,
     pub(super) assets: BTreeMap<String, Bytes>,
+    /// Names of the templates the site brings itself (in its `templates/`).
+    own: BTreeSet<String>,
 }
 
 impl Theme {
@@ -45,9 +47,10 @@ impl Theme {
         for (name, text) in site_templates {
             templates.insert(name, text);
         }
+        let own: BTreeSet<String> = site_templates.iter().map(|(n, _)| n.clone()).collect();
         let mut tera = Tera::new();
         tera.add_raw_templates(templates)
-            .map_err(|e| template_error(&e))?;
+            .map_err(|e| named_error(&e, None, &own))?;
 
         let mut assets: BTreeMap<String, Bytes> = BUILTIN_ASSETS
             .iter()
@@ -56,17 +59,24 @@ impl Theme {
         for a in site_assets {
             assets.insert(a.rel.clone(), a.bytes.clone());
         }
-        Ok(Theme { tera, assets })
+        Ok(Theme { tera, assets, own })
     }
 
     pub(super) fn render(&self, name: &str, context: &Context) -> Result<String> {
         self.tera
             .render(name, context)
-            .map_err(|e| template_error(&e))
+            .map_err(|e| named_error(&e, Some(name), &self.own))
     }
 }
 
+/// A template error that names no template (building a context).
 pub(super) fn template_error(e: &tera::Error) -> Error {
+    named_error(e, None, &BTreeSet::new())
+}
+
+/// A template error, named by the file it is in (or else the template being rendered): the
+/// site's own as `templates/NAME`, a built-in one as such.
+fn named_error(e: &tera::Error, rendering: Option<&str>, own: &BTreeSet<String>) -> Error {
     use std::error::Error as _;
     let mut message = e.to_string();
     let mut cause = e.source();
@@ -74,9 +84,14 @@ pub(super) fn template_error(e: &tera::Error) -> Error {
         message.push_str(&format!(": {c}"));
         cause = c.source();
     }
-    let name = match e.kind() {
-        tera::ErrorKind::SyntaxError(r) => r.filename().to_string(),
-        _ => "(theme)".into(),
+    let file = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) => Some(r.filename().to_string()),
+        _ => rendering.map(String::from),
+    };
+    let name = match file {
+        Some(f) if own.contains(&f) => format!("templates/{f}"),
+        Some(f) => format!("{f} (built-in theme)"),
+        None => "(theme)".into(),
     };
     Error::Template { name, message }
 }

@@ -222,6 +222,22 @@ fn notes_the_build_does_not_read_are_named() {
     );
 }
 
+/// A render error in the site's own template names it as the site's file.
+#[test]
+fn a_template_error_names_the_site_template() {
+    let site = Site::english();
+    site.write("templates/talk_page.html", "{{ post.title }}");
+    let run = site.build();
+    run.failure();
+    assert!(
+        run.stderr.starts_with(
+            "error: template templates/talk_page.html: error: Variable `post` is not defined."
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
 /// A heading in one note must not take the anchor of another talk.
 #[test]
 fn heading_anchors_never_clash_with_talk_anchors() {

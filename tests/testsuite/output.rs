@@ -93,7 +93,8 @@ fn a_failed_build_leaves_no_temporaries_either() {
     let run = site.build();
     run.failure();
     assert!(
-        run.stderr.starts_with("error: template talk.html"),
+        run.stderr
+            .starts_with("error: template templates/talk.html: "),
         "{}",
         run.stderr
     );
