@@ -101,6 +101,8 @@ fn to_diagnostic(
     }
     let help = if raw.contains("boolean") {
         Some("write `true` or `false`")
+    } else if raw.contains("null is not allowed") {
+        Some("it is empty: give it a value")
     } else if raw.contains("tab") {
         Some("indent with spaces: YAML does not allow tabs for indentation")
     } else if raw.contains("mapping values are not allowed") {
@@ -158,23 +160,43 @@ fn list(keys: &[String]) -> String {
         .join(", ")
 }
 
-/// The key whose value covers `line` (1-based, in the YAML): the nearest line at or above it
-/// that starts a top-level `key:`.
+/// The key whose value covers `line` (1-based, in the YAML), with its parents: `event.name`.
+/// The nearest `key:` at or above the line, then each less indented `key:` above that.
 fn key_at_line(yaml: &str, line: usize) -> Option<String> {
-    yaml.lines()
-        .take(line)
-        .collect::<Vec<_>>()
-        .into_iter()
-        .rev()
-        .find_map(|l| {
-            let first = l.chars().next()?;
-            if first.is_whitespace() || first == '#' || first == '-' {
-                return None;
-            }
-            let (key, _) = l.split_once(':')?;
-            let key = key.trim().trim_matches(['"', '\'']);
-            (!key.is_empty()).then(|| key.to_string())
-        })
+    let mut path: Vec<&str> = Vec::new();
+    let mut limit = usize::MAX;
+    let lines: Vec<&str> = yaml.lines().take(line).collect();
+    for l in lines.into_iter().rev() {
+        let text = l.trim_start();
+        if text.is_empty() || text.starts_with('#') {
+            continue;
+        }
+        // `- key: value` opens a mapping two columns in.
+        let (text, indent) = match text.strip_prefix("- ") {
+            Some(rest) => (rest, l.len() - rest.len()),
+            None => (text, l.len() - text.len()),
+        };
+        if indent >= limit {
+            continue;
+        }
+        let Some((key, _)) = text.split_once(':') else {
+            continue;
+        };
+        let key = key.trim().trim_matches(['"', '\'']);
+        if key.is_empty() || key.contains(char::is_whitespace) {
+            continue;
+        }
+        path.push(key);
+        limit = indent;
+        if indent == 0 {
+            break;
+        }
+    }
+    if limit != 0 {
+        return None;
+    }
+    path.reverse();
+    Some(path.join("."))
 }
 
 /// A key whose value opens a quote or bracket without closing it on the same line.

@@ -243,6 +243,11 @@ fn bad_summit_yaml() {
         b"title: X\nevent:\n  name: X\n  days: [{date: 2021-03-01}, {date: 2021-03-01}]\n",
         "summit.yaml:4:9: `event.days` must be in date order without repeats: 2021-03-01 is listed twice — remove one of them",
     );
+    check(
+        "summit.yaml",
+        b"title: X\nevent:\n  name:\n  days: [{date: 2021-03-01}]\n",
+        "summit.yaml:3:7: invalid value for `event.name`: null is not allowed here — it is empty: give it a value",
+    );
 }
 
 #[test]
