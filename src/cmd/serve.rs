@@ -105,12 +105,24 @@ fn open_browser(url: &str) {
     } else {
         "xdg-open"
     };
-    if std::process::Command::new(program)
+    // The opener's own chatter (xdg-open tries several browsers) stays off the terminal; if
+    // it fails, one line says what to do.
+    let child = std::process::Command::new(program)
         .arg(url)
-        .spawn()
-        .is_err()
-    {
-        eprintln!("warning: could not start a browser; open {url} yourself");
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    let url = url.to_string();
+    match child {
+        Ok(mut child) => {
+            std::thread::spawn(move || {
+                if !child.wait().is_ok_and(|s| s.success()) {
+                    eprintln!("warning: could not start a browser; open {url} yourself");
+                }
+            });
+        }
+        Err(_) => eprintln!("warning: could not start a browser; open {url} yourself"),
     }
 }
 

@@ -124,7 +124,9 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
     // The first build happens before the server answers.
     let mut builder = Builder::new();
     let first = rebuild(&mut builder, &opts.build, &shared);
+    // Listening on every interface (0.0.0.0, ::): this machine opens it as localhost.
     let url = match bound.ip() {
+        ip if ip.is_unspecified() => format!("http://localhost:{}/", bound.port()),
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
         IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
     };

@@ -44,6 +44,23 @@ fn serves_the_post_with_a_reload_script_that_the_built_files_lack() {
     assert_eq!(built.select(&scripts).count(), 0);
 }
 
+/// On every interface the address printed is one this machine can open (it printed
+/// `http://0.0.0.0:PORT/`).
+#[test]
+fn on_every_interface_it_prints_a_localhost_address() {
+    let site = Site::english();
+    let server = Server::start(&site, &["--interface", "0.0.0.0"]);
+    assert!(
+        server.ready.starts_with(&format!(
+            "Serving the site at http://localhost:{}/ (built ",
+            server.port
+        )),
+        "{}",
+        server.ready
+    );
+    assert_eq!(server.get("/").status, 200);
+}
+
 #[test]
 fn an_edit_reloads_the_page() {
     let site = Site::english();

@@ -16,6 +16,8 @@ pub struct Server {
     pub child: Child,
     pub port: u16,
     pub output: mpsc::Receiver<String>,
+    /// The line that announced the address.
+    pub ready: String,
 }
 
 impl Server {
@@ -47,14 +49,19 @@ impl Server {
             let line = output
                 .recv_timeout(DEADLINE.saturating_sub(started.elapsed()))
                 .expect("serve printed its address in time");
-            if let Some(rest) = line.strip_prefix("Serving the site at http://127.0.0.1:") {
+            let address = line
+                .strip_prefix("Serving the site at http://127.0.0.1:")
+                .or_else(|| line.strip_prefix("Serving the site at http://localhost:"));
+            if let Some(rest) = address {
                 let port = rest.split('/').next().and_then(|p| p.parse().ok());
-                break port.expect("port in the address line");
+                break (port.expect("port in the address line"), line);
             }
         };
+        let (port, ready) = port;
         Server {
             child,
             port,
+            ready,
             output,
         }
     }
