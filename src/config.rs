@@ -97,8 +97,7 @@ pub struct DayConfig {
 impl Config {
     /// Parses and checks `summit.yaml`.
     pub fn parse(source: &Source) -> Result<Config, Vec<Diagnostic>> {
-        let mut config: Config =
-            yaml::from_str(&source.text, &source.path, 1).map_err(|d| vec![d])?;
+        let mut config: Config = yaml::from_str(&source.text, &source.path, 1)?;
         // `author: ""` (as `init` writes it) means no author: nothing empty reaches a page.
         for text in [
             &mut config.description,

@@ -99,7 +99,7 @@ pub struct Builder {
     /// Keep parsed notes between runs (`serve`); a one-shot build does not.
     retain: bool,
     reads: load::ReadCache,
-    talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Diagnostic>)>,
+    talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Vec<Diagnostic>>)>,
     theme: Option<(ThemeKey, Theme)>,
     markdown: render::markdown::Cache,
     /// The previous build's pages (`serve`), and what invalidates all of them.
@@ -172,7 +172,7 @@ impl Builder {
         };
         let mut page = |src: &Option<load::Source>| {
             src.as_ref()
-                .and_then(|s| parse::page(s).map_err(|d| problems.push(d)).ok())
+                .and_then(|s| parse::page(s).map_err(|d| problems.extend(d)).ok())
         };
         let intro = page(&inputs.intro);
         let outro = page(&inputs.outro);
@@ -181,7 +181,7 @@ impl Builder {
             .iter()
             .filter_map(|(n, s)| {
                 parse::page(s)
-                    .map_err(|d| problems.push(d))
+                    .map_err(|d| problems.extend(d))
                     .ok()
                     .map(|p| (*n, p))
             })
@@ -269,7 +269,7 @@ impl Builder {
     ) -> Vec<parse::ParsedTalk> {
         use rayon::prelude::*;
         let cached = &self.talks;
-        type Parsed = (Result<parse::ParsedTalk, Diagnostic>, bool);
+        type Parsed = (Result<parse::ParsedTalk, Vec<Diagnostic>>, bool);
         let results: Vec<(load::Source, Parsed)> = sources
             .into_par_iter()
             .map(|src| {
@@ -290,14 +290,14 @@ impl Builder {
             if self.retain {
                 match &result {
                     Ok(t) => talks.push(t.clone()),
-                    Err(d) => problems.push(d.clone()),
+                    Err(d) => problems.extend(d.iter().cloned()),
                 }
                 keep.insert(src.path, (src.text, result));
             } else {
                 // A one-shot build needs no copy.
                 match result {
                     Ok(t) => talks.push(t),
-                    Err(d) => problems.push(d),
+                    Err(d) => problems.extend(d),
                 }
             }
         }

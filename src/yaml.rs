@@ -14,14 +14,71 @@ use serde_saphyr::MessageFormatter;
 use crate::error::Diagnostic;
 
 /// Deserialize `yaml`, which starts on line `first_line` of the file at `path`.
+/// On an unknown key, every other unknown top-level key of the block is reported with it,
+/// so a note with several typos is fixed in one go; any other problem stops at the first.
 pub fn from_str<T: DeserializeOwned>(
     yaml: &str,
     path: &Path,
     first_line: usize,
-) -> Result<T, Diagnostic> {
+) -> Result<T, Vec<Diagnostic>> {
     // An empty block is an empty mapping, so that "missing key" errors name the key.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_saphyr::from_str(text).map_err(|err| to_diagnostic(&err, yaml, path, first_line))
+    serde_saphyr::from_str(text).map_err(|err| {
+        let first = to_diagnostic(&err, yaml, path, first_line);
+        // Only a top-level unknown key (at column 1): `expected` then lists the block's keys.
+        let top_level = first.column == Some(1);
+        let mut all = vec![first];
+        let raw = serde_saphyr::UserMessageFormatter
+            .format_message(err.without_snippet())
+            .into_owned();
+        if let Some((key, expected)) = parse_unknown_field(&raw)
+            && top_level
+        {
+            all.extend(
+                other_unknown_keys(yaml, &key, &expected)
+                    .into_iter()
+                    .map(|(line, other)| {
+                        unknown_key(path, line + first_line - 1, &other, &expected)
+                    }),
+            );
+        }
+        all
+    })
+}
+
+/// Top-level keys of `yaml` (with their lines) that are not in `expected`, but `reported`.
+fn other_unknown_keys(yaml: &str, reported: &str, expected: &[String]) -> Vec<(usize, String)> {
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let first = l.chars().next()?;
+            if first.is_whitespace() || first == '#' || first == '-' {
+                return None;
+            }
+            let (key, _) = l.split_once(':')?;
+            let key = key.trim().trim_matches(['"', '\'']);
+            (!key.is_empty() && key != reported && !expected.iter().any(|k| k == key))
+                .then(|| (i + 1, key.to_string()))
+        })
+        .collect()
+}
+
+/// `unknown key `x` — did you mean `y`?` at `line`, column 1.
+fn unknown_key(path: &Path, line: usize, key: &str, expected: &[String]) -> Diagnostic {
+    Diagnostic::new(path, format!("unknown key `{key}`"))
+        .at(line, 1)
+        .help(unknown_key_help(key, expected))
+}
+
+fn unknown_key_help(key: &str, expected: &[String]) -> String {
+    match suggest(key, expected) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None if expected.iter().any(|k| k == "extra") => format!(
+            "known keys are {}; put keys of your own under `extra`",
+            list(expected)
+        ),
+        None => format!("known keys are {}", list(expected)),
+    }
 }
 
 fn to_diagnostic(
@@ -41,14 +98,7 @@ fn to_diagnostic(
     let diag = Diagnostic::new(path, String::new()).at(line + first_line - 1, column);
 
     if let Some((key, expected)) = parse_unknown_field(&raw) {
-        let help = match suggest(&key, &expected) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None if expected.iter().any(|k| k == "extra") => format!(
-                "known keys are {}; put keys of your own under `extra`",
-                list(&expected)
-            ),
-            None => format!("known keys are {}", list(&expected)),
-        };
+        let help = unknown_key_help(&key, &expected);
         return Diagnostic {
             message: format!("unknown key `{key}`"),
             ..diag

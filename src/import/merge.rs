@@ -216,7 +216,7 @@ fn existing_notes(root: &Path, warnings: &mut Vec<String>) -> Result<Vec<Existin
                 meta: t.meta,
             }),
             Ok(_) => {}
-            Err(d) => warnings.push(format!("{d} (left as it is)")),
+            Err(d) => warnings.extend(d.iter().map(|d| format!("{d} (left as it is)"))),
         }
     }
     Ok(out)

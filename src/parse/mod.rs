@@ -113,12 +113,12 @@ pub struct ParsedPage {
     pub body: String,
 }
 
-pub fn talk(source: &Source) -> Result<ParsedTalk, Diagnostic> {
-    let split = front_matter::split(&source.text, &source.path)?;
+pub fn talk(source: &Source) -> Result<ParsedTalk, Vec<Diagnostic>> {
+    let split = front_matter::split(&source.text, &source.path).map_err(|d| vec![d])?;
     let Some(yaml_text) = split.yaml else {
-        return Err(Diagnostic::new(&source.path, "a talk note needs front matter")
+        return Err(vec![Diagnostic::new(&source.path, "a talk note needs front matter")
             .at(1, 1)
-            .help("start the file with a `---` line, then `title:`, `speakers:` and `day:`, then `---`"));
+            .help("start the file with a `---` line, then `title:`, `speakers:` and `day:`, then `---`")]);
     };
     let meta: TalkMeta = yaml::from_str(yaml_text, &source.path, split.yaml_line)?;
     Ok(ParsedTalk {
@@ -131,8 +131,8 @@ pub fn talk(source: &Source) -> Result<ParsedTalk, Diagnostic> {
     })
 }
 
-pub fn page(source: &Source) -> Result<ParsedPage, Diagnostic> {
-    let split = front_matter::split(&source.text, &source.path)?;
+pub fn page(source: &Source) -> Result<ParsedPage, Vec<Diagnostic>> {
+    let split = front_matter::split(&source.text, &source.path).map_err(|d| vec![d])?;
     let meta = match split.yaml {
         Some(y) => yaml::from_str(y, &source.path, split.yaml_line)?,
         None => PageMeta::default(),

@@ -56,6 +56,24 @@ fn unknown_key_suggests_the_right_one() {
     );
 }
 
+/// Several typos in one note are all reported by one build (only the first was).
+#[test]
+fn every_unknown_key_of_a_note_is_reported_at_once() {
+    let site = Site::english();
+    site.write(
+        NOTE,
+        "---\ntitle: X\nspeakers: [A]\nday: 1\nrecomended: true\nstart: \"10:00\"\nduraton: 4\n---\nx\n",
+    );
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "content/talks/day-1/bad.md:5:1: unknown key `recomended` — did you mean `recommended`?\n\
+         content/talks/day-1/bad.md:7:1: unknown key `duraton` — did you mean `duration`?\n\
+         error: 2 problems found; nothing was written\n"
+    );
+}
+
 #[test]
 fn unknown_key_without_a_near_miss_points_at_extra() {
     check(
