@@ -24,50 +24,35 @@ pub fn from_str<T: DeserializeOwned>(
     // An empty block is an empty mapping, so that "missing key" errors name the key.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
     serde_saphyr::from_str(text).map_err(|err| {
-        let first = to_diagnostic(&err, yaml, path, first_line);
-        // Only a top-level unknown key (at column 1): `expected` then lists the block's keys.
-        let top_level = first.column == Some(1);
-        let mut all = vec![first];
+        let plain = err.without_snippet();
         let raw = serde_saphyr::UserMessageFormatter
-            .format_message(err.without_snippet())
+            .format_message(plain)
             .into_owned();
+        let (line, column) = plain
+            .location()
+            .map(|l| (l.line() as usize, l.column() as usize))
+            .unwrap_or((1, 1));
+        let mut all = vec![to_diagnostic(&raw, (line, column), yaml, path, first_line)];
+        // A top-level unknown key (at column 1): `expected` lists the block's keys, so every
+        // other top-level key it does not know can be reported with it.
         if let Some((key, expected)) = parse_unknown_field(&raw)
-            && top_level
+            && column == 1
         {
             all.extend(
-                other_unknown_keys(yaml, &key, &expected)
+                key_lines(yaml)
                     .into_iter()
-                    .map(|(line, other)| {
-                        unknown_key(path, line + first_line - 1, &other, &expected)
+                    .filter(|k| {
+                        k.indent == 0 && k.key != key && !expected.iter().any(|e| e == k.key)
+                    })
+                    .map(|k| {
+                        Diagnostic::new(path, format!("unknown key `{}`", k.key))
+                            .at(k.line + first_line - 1, 1)
+                            .help(unknown_key_help(k.key, &expected))
                     }),
             );
         }
         all
     })
-}
-
-/// Top-level keys of `yaml` (with their lines) that are not in `expected`, but `reported`.
-fn other_unknown_keys(yaml: &str, reported: &str, expected: &[String]) -> Vec<(usize, String)> {
-    yaml.lines()
-        .enumerate()
-        .filter_map(|(i, l)| {
-            let first = l.chars().next()?;
-            if first.is_whitespace() || first == '#' || first == '-' {
-                return None;
-            }
-            let (key, _) = l.split_once(':')?;
-            let key = key.trim().trim_matches(['"', '\'']);
-            (!key.is_empty() && key != reported && !expected.iter().any(|k| k == key))
-                .then(|| (i + 1, key.to_string()))
-        })
-        .collect()
-}
-
-/// `unknown key `x` — did you mean `y`?` at `line`, column 1.
-fn unknown_key(path: &Path, line: usize, key: &str, expected: &[String]) -> Diagnostic {
-    Diagnostic::new(path, format!("unknown key `{key}`"))
-        .at(line, 1)
-        .help(unknown_key_help(key, expected))
 }
 
 fn unknown_key_help(key: &str, expected: &[String]) -> String {
@@ -81,23 +66,17 @@ fn unknown_key_help(key: &str, expected: &[String]) -> String {
     }
 }
 
+/// The diagnostic for the parser's message `raw` at (`line`, `column`) of the YAML.
 fn to_diagnostic(
-    err: &serde_saphyr::Error,
+    raw: &str,
+    (line, column): (usize, usize),
     yaml: &str,
     path: &Path,
     first_line: usize,
 ) -> Diagnostic {
-    let plain = err.without_snippet();
-    let raw = serde_saphyr::UserMessageFormatter
-        .format_message(plain)
-        .into_owned();
-    let (line, column) = plain
-        .location()
-        .map(|l| (l.line() as usize, l.column() as usize))
-        .unwrap_or((1, 1));
     let diag = Diagnostic::new(path, String::new()).at(line + first_line - 1, column);
 
-    if let Some((key, expected)) = parse_unknown_field(&raw) {
+    if let Some((key, expected)) = parse_unknown_field(raw) {
         let help = unknown_key_help(&key, &expected);
         return Diagnostic {
             message: format!("unknown key `{key}`"),
@@ -118,7 +97,7 @@ fn to_diagnostic(
         .at(open.line + first_line - 1, open.column)
         .help(format!("end the line with `{}`", open.closer));
     }
-    if let Some(key) = between(&raw, "missing field `", "`") {
+    if let Some(key) = between(raw, "missing field `", "`") {
         // For a top-level key the parser points at whatever key it read last; point at the
         // start of the block instead. Inside a nested mapping its position is the mapping's.
         let at = if column <= 1 {
@@ -132,7 +111,7 @@ fn to_diagnostic(
         }
         .help(format!("add a line `{key}: …`"));
     }
-    if let Some(key) = between(&raw, "duplicate mapping key `", "`") {
+    if let Some(key) = between(raw, "duplicate mapping key `", "`") {
         return Diagnostic {
             message: format!("`{key}` is set twice"),
             ..diag
@@ -210,43 +189,59 @@ fn list(keys: &[String]) -> String {
         .join(", ")
 }
 
+/// A `key: value` line of a YAML block.
+struct KeyLine<'a> {
+    /// 1-based, in the block.
+    line: usize,
+    /// Columns before the key; the `- ` of a list item counts as indentation.
+    indent: usize,
+    key: &'a str,
+    /// The text after the colon, as written.
+    value: &'a str,
+}
+
+/// Every line of `yaml` that starts a `key:` (plain or quoted, without spaces): what error
+/// messages name keys and positions by.
+fn key_lines(yaml: &str) -> Vec<KeyLine<'_>> {
+    yaml.lines()
+        .enumerate()
+        .filter_map(|(i, l)| {
+            let text = l.trim_start();
+            let text = text.strip_prefix("- ").unwrap_or(text);
+            if text.starts_with('#') {
+                return None;
+            }
+            let (key, value) = text.split_once(':')?;
+            let key = key.trim_end().trim_matches(['"', '\'']);
+            if key.is_empty() || key.contains(char::is_whitespace) || key.contains(['"', '\'']) {
+                return None;
+            }
+            Some(KeyLine {
+                line: i + 1,
+                indent: l.len() - text.len(),
+                key,
+                value,
+            })
+        })
+        .collect()
+}
+
 /// The key whose value covers `line` (1-based, in the YAML), with its parents: `event.name`.
 /// The nearest `key:` at or above the line, then each less indented `key:` above that.
 fn key_at_line(yaml: &str, line: usize) -> Option<String> {
     let mut path: Vec<&str> = Vec::new();
     let mut limit = usize::MAX;
-    let lines: Vec<&str> = yaml.lines().take(line).collect();
-    for l in lines.into_iter().rev() {
-        let text = l.trim_start();
-        if text.is_empty() || text.starts_with('#') {
-            continue;
+    for k in key_lines(yaml).iter().rev().filter(|k| k.line <= line) {
+        if k.indent < limit {
+            path.push(k.key);
+            limit = k.indent;
         }
-        // `- key: value` opens a mapping two columns in.
-        let (text, indent) = match text.strip_prefix("- ") {
-            Some(rest) => (rest, l.len() - rest.len()),
-            None => (text, l.len() - text.len()),
-        };
-        if indent >= limit {
-            continue;
-        }
-        let Some((key, _)) = text.split_once(':') else {
-            continue;
-        };
-        let key = key.trim().trim_matches(['"', '\'']);
-        if key.is_empty() || key.contains(char::is_whitespace) {
-            continue;
-        }
-        path.push(key);
-        limit = indent;
-        if indent == 0 {
-            break;
+        if limit == 0 {
+            path.reverse();
+            return Some(path.join("."));
         }
     }
-    if limit != 0 {
-        return None;
-    }
-    path.reverse();
-    Some(path.join("."))
+    None
 }
 
 /// A key whose value opens a quote or bracket without closing it on the same line.
@@ -262,17 +257,15 @@ struct Unclosed {
 /// list/map and leaves it open. Valid YAML may do that on purpose; this is only asked once
 /// parsing has failed.
 fn unclosed_before(yaml: &str, line: usize) -> Option<Unclosed> {
-    yaml.lines()
-        .enumerate()
-        .take(line.saturating_sub(1))
-        .filter_map(|(i, l)| {
-            let (key, value) = l.split_once(':')?;
-            let key = key.trim().trim_start_matches("- ").trim();
-            if key.is_empty() || key.starts_with('#') || key.contains(['"', '\'']) {
-                return None;
-            }
-            let trimmed = value.trim_start();
-            let column = l.len() - trimmed.len() + 1;
+    let lines: Vec<&str> = yaml.lines().collect();
+    key_lines(yaml)
+        .into_iter()
+        .rev()
+        .filter(|k| k.line < line)
+        .filter_map(|k| {
+            let trimmed = k.value.trim_start();
+            let full = lines.get(k.line - 1)?;
+            let column = full.len() - trimmed.len() + 1;
             let value = trimmed.trim_end();
             let (what, closer, open) = match value.chars().next()? {
                 '"' => {
@@ -300,14 +293,14 @@ fn unclosed_before(yaml: &str, line: usize) -> Option<Unclosed> {
                 _ => return None,
             };
             open.then(|| Unclosed {
-                line: i + 1,
+                line: k.line,
                 column,
-                key: key.to_string(),
+                key: k.key.to_string(),
                 what,
                 closer,
             })
         })
-        .last()
+        .next()
 }
 
 #[cfg(test)]
