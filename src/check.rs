@@ -72,7 +72,7 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
         let html = String::from_utf8_lossy(bytes);
         for attr in ["href", "src"] {
             for href in attribute_values(&html, attr) {
-                if from_notes.contains(&(page, href.as_str())) || is_external(&href) {
+                if from_notes.contains(&(page, href.as_str())) || crate::model::is_external(&href) {
                     continue;
                 }
                 let (target, fragment) = match href.split_once('#') {
@@ -103,13 +103,6 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
             d.help("fix the link, or the heading or note it points to")
         })
         .collect()
-}
-
-fn is_external(href: &str) -> bool {
-    href.starts_with("//")
-        || href
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']))
 }
 
 /// The base URL's path: `/` or `/repo/`.

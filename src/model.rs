@@ -316,6 +316,15 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
 
 const URL_HELP: &str = "use an http:// or https:// address, or a path on this site";
 
+/// Whether `url` leads off the site: it has a scheme (`https:`, `mailto:`) or is
+/// protocol-relative (`//host/…`). Anything else is a path on the site or an `#anchor`.
+pub fn is_external(url: &str) -> bool {
+    url.starts_with("//")
+        || url
+            .split_once(':')
+            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']))
+}
+
 /// A front-matter link that cannot be used, and how to fix it.
 pub struct BadUrl {
     pub why: String,

@@ -223,10 +223,7 @@ struct LinkView<'a> {
 /// (`slides/a.pdf`, `/slides/a.pdf`) is taken from the site root, as in notes; addresses
 /// with a scheme, `//host/…` and `#anchors` stay as written.
 fn page_url<'a>(url: &'a str, root: &str) -> Cow<'a, str> {
-    let has_scheme = url
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
-    if has_scheme || url.starts_with("//") || url.starts_with('#') {
+    if crate::model::is_external(url) || url.starts_with('#') {
         return Cow::Borrowed(url);
     }
     match (root, url.strip_prefix('/')) {

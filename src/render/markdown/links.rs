@@ -71,10 +71,7 @@ pub(super) fn resolve_link(
     headings: &HashMap<String, String>,
     env: &LinkEnv<'_>,
 ) -> Option<(String, LinkTarget)> {
-    let has_scheme = dest
-        .split_once(':')
-        .is_some_and(|(s, _)| !s.is_empty() && !s.contains(['/', '?', '#']));
-    if has_scheme || dest.starts_with("//") || dest.is_empty() {
+    if crate::model::is_external(dest) || dest.is_empty() {
         return None;
     }
     let (path, fragment) = match dest.split_once('#') {
