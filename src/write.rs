@@ -86,6 +86,15 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     }
 }
 
+/// The folders a build of output folder `name` writes beside it: the new build while it is
+/// written, and the previous one while it is swapped out.
+pub fn beside(name: &str) -> [String; 2] {
+    [
+        format!(".{name}.summit-gen-new"),
+        format!(".{name}.summit-gen-old"),
+    ]
+}
+
 /// A build being written: a fresh folder beside the output that files are put into as they
 /// are rendered (from any thread), swapped in by [`Staging::commit`]. Dropped without a
 /// commit, it removes itself and the previous output stays as it was.
@@ -110,8 +119,9 @@ impl Staging {
         };
         let name = name.to_string_lossy();
         fs::create_dir_all(parent).map_err(|e| Error::io("could not create", parent, e))?;
-        let dir = parent.join(format!(".{name}.summit-gen-new"));
-        let retired = parent.join(format!(".{name}.summit-gen-old"));
+        let [new, old] = beside(&name);
+        let dir = parent.join(new);
+        let retired = parent.join(old);
         remove_ours(&dir)?;
         remove_ours(&retired)?;
         fs::create_dir_all(&dir).map_err(|e| Error::io("could not create", &dir, e))?;

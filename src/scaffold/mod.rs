@@ -86,14 +86,17 @@ pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathB
                 prompt,
             )?,
         ),
-        (".gitignore".into(), GITIGNORE.into()),
+        (".gitignore".into(), gitignore()),
         (".github/workflows/pages.yml".into(), pages_workflow()),
     ])
 }
 
 /// The output, and the folders a build writes beside it (left behind only if a build is
 /// interrupted).
-const GITIGNORE: &str = "/public/\n/.public.summit-gen-new/\n/.public.summit-gen-old/\n";
+fn gitignore() -> String {
+    let [new, old] = crate::write::beside("public");
+    format!("/public/\n/{new}/\n/{old}/\n")
+}
 
 /// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone
 /// is fine) is refused unless `force`.
