@@ -27,15 +27,20 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
         sitemap.push(dir.into());
     }
     if pages.tags && !env.tag_slugs.is_empty() {
-        let mut by_tag: BTreeMap<(String, &str), Vec<&Talk>> = BTreeMap::new();
+        // One page per tag, whatever its spelling; it is shown as first spelled (in sorted order).
+        let mut by_tag: BTreeMap<String, (&str, Vec<&Talk>)> = BTreeMap::new();
         for t in env.talks {
             for tag in &t.tags {
-                by_tag.entry((tag.to_lowercase(), tag)).or_default().push(t);
+                let (name, talks) = by_tag.entry(tag_key(tag)).or_insert((tag, Vec::new()));
+                *name = (*name).min(tag.as_str());
+                if !talks.last().is_some_and(|last| std::ptr::eq(*last, *t)) {
+                    talks.push(t);
+                }
             }
         }
         let list: Vec<TagEntry> = by_tag
-            .iter()
-            .map(|((_, tag), ts)| TagEntry {
+            .values()
+            .map(|(tag, ts)| TagEntry {
                 name: tag.to_string(),
                 href: format!("{}/", env.tag_slugs.get(tag).map_or("", String::as_str)),
                 count: ts.len(),
@@ -47,7 +52,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
             })
         })?;
         sitemap.push("tags/".into());
-        for ((_, tag), ts) in &by_tag {
+        for (tag, ts) in by_tag.values() {
             let Some(slug) = env.tag_slugs.get(tag) else {
                 continue;
             };
@@ -174,16 +179,33 @@ fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> V
         .collect()
 }
 
-/// A unique URL slug per tag, in sorted order (`C++` and `c` cannot share a page).
+/// Spellings of one tag: `Kafka Streams`, `kafka-streams` and `kafka_streams` differ only in
+/// case, spaces, `-` and `_`.
+fn tag_key(tag: &str) -> String {
+    tag.to_lowercase()
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// A unique URL slug per tag, in sorted order; the spellings of one tag share it, different
+/// tags never do (`C++` and `c` cannot share a page).
 pub(super) fn tag_slugs<'a>(talks: &[&'a Talk]) -> HashMap<&'a str, String> {
     let mut tags: Vec<&str> = talks
         .iter()
         .flat_map(|t| t.tags.iter().map(String::as_str))
         .collect();
-    tags.sort_by_key(|t| (t.to_lowercase(), t.to_string()));
+    tags.sort_by_key(|t| (tag_key(t), t.to_string()));
     tags.dedup();
     let mut taken = HashSet::new();
-    tags.into_iter()
-        .map(|t| (t, unique(slugify(t), &mut taken)))
-        .collect()
+    let mut by_key: HashMap<String, String> = HashMap::new();
+    let mut slugs = HashMap::new();
+    for t in tags {
+        let slug = by_key
+            .entry(tag_key(t))
+            .or_insert_with(|| unique(slugify(t), &mut taken));
+        slugs.insert(t, slug.clone());
+    }
+    slugs
 }

@@ -408,6 +408,47 @@ fn talk_speaker_and_tag_pages_link_both_ways() {
     assert_eq!(tag_link.value().attr("href"), Some("tags/opening/"));
 }
 
+/// `Kafka Streams` and `kafka-streams` are one tag: one page, both talks (they were two
+/// pages, `kafka-streams` and `kafka-streams-2`).
+#[test]
+fn spellings_of_one_tag_share_its_page() {
+    let site = Site::english();
+    let note = |title: &str, tags: &str| {
+        format!("---\ntitle: {title}\nspeakers: [S]\nday: 2\ntags: {tags}\n---\nx\n")
+    };
+    site.write(
+        "content/talks/day-2/s1.md",
+        note("Streams one", "[Kafka Streams]"),
+    );
+    site.write(
+        "content/talks/day-2/s2.md",
+        note("Streams two", "[kafka-streams, kafka_streams]"),
+    );
+    site.build().success();
+    assert!(!site.path().join("public/tags/kafka-streams-2").exists());
+    let page = site.html("public/tags/kafka-streams/index.html");
+    assert_eq!(
+        texts(page.root_element(), "main li a"),
+        ["Streams one", "Streams two"]
+    );
+    let index = site.html("public/tags/index.html");
+    let names = texts(index.root_element(), "main li");
+    assert_eq!(
+        names
+            .iter()
+            .filter(|n| n.to_lowercase().contains("streams"))
+            .count(),
+        1,
+        "{names:?}"
+    );
+    let talk = site.html("public/index.html");
+    let hrefs: Vec<&str> = talk
+        .select(&sel("#streams-two .tags a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, ["tags/kafka-streams/", "tags/kafka-streams/"]);
+}
+
 #[test]
 fn links_between_notes_are_rewritten_for_each_page() {
     let site = Site::english();
