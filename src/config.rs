@@ -189,6 +189,29 @@ impl Config {
                 );
             }
         }
+        for (label, text) in config.labels.overrides() {
+            for word in locale::unknown_placeholders(label, text) {
+                // The label's own line, found by its key (labels are not located by the parser).
+                let key = format!("{label}:");
+                let at_key = source.text.lines().enumerate().find_map(|(i, l)| {
+                    let text = l.trim_start();
+                    text.starts_with(&key)
+                        .then(|| (i + 1, l.len() - text.len() + 1))
+                });
+                let d = Diagnostic::new(
+                    &source.path,
+                    format!("label `{label}` has `{{{word}}}`, which is never filled in"),
+                );
+                let d = match at_key {
+                    Some((l, c)) => d.at(l, c),
+                    None => d,
+                };
+                problems.push(match locale::placeholder(label) {
+                    Some(p) => d.help(format!("`{label}` takes `{{{p}}}`")),
+                    None => d.help(format!("`{label}` takes no value: write the text alone")),
+                });
+            }
+        }
         if problems.is_empty() {
             Ok(config)
         } else {

@@ -1,7 +1,8 @@
 //! Labels and date formats per language.
 //!
 //! Built in: `da` and `en`. Every label can be overridden under `labels:` in summit.yaml;
-//! `{n}`, `{date}` and `{minutes}` are filled in where a label takes a value. Month and weekday
+//! `{n}`, `{date}`, `{minutes}` and `{tag}` are filled in where a label takes a value (any
+//! other `{word}` is an error in summit.yaml). Month and weekday
 //! names come from our own small tables (jiff has no locale data, and needs none for this).
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,30 @@ use serde::{Deserialize, Serialize};
 use crate::parse::types::Date;
 
 pub const LANGUAGES: &[&str] = &["da", "en"];
+
+/// The value a label may take, as `{name}`: none for most.
+pub fn placeholder(label: &str) -> Option<&'static str> {
+    match label {
+        "day_heading" => Some("n"),
+        "published" => Some("date"),
+        "reading_time" => Some("minutes"),
+        "tag_heading" => Some("tag"),
+        _ => None,
+    }
+}
+
+/// `{word}`s in `text` that `label` does not fill in (they would be shown as written).
+pub fn unknown_placeholders<'a>(label: &str, text: &'a str) -> Vec<&'a str> {
+    let known = placeholder(label);
+    text.match_indices('{')
+        .filter_map(|(i, _)| {
+            let rest = &text[i + 1..];
+            let word = &rest[..rest.find('}')?];
+            let is_word = !word.is_empty() && word.chars().all(|c| c.is_alphanumeric() || c == '_');
+            (is_word && Some(word) != known).then_some(word)
+        })
+        .collect()
+}
 
 macro_rules! labels {
     ($($(#[$doc:meta])* $field:ident),* $(,)?) => {
@@ -33,6 +58,13 @@ macro_rules! labels {
         impl Labels {
             pub fn resolve(&self, base: &Builtin) -> ResolvedLabels {
                 ResolvedLabels { $($field: self.$field.clone().unwrap_or_else(|| base.$field.to_string()),)* }
+            }
+
+            /// The labels summit.yaml sets, by name.
+            pub fn overrides(&self) -> Vec<(&'static str, &str)> {
+                let mut set = Vec::new();
+                $(if let Some(v) = &self.$field { set.push((stringify!($field), v.as_str())); })*
+                set
             }
         }
     };

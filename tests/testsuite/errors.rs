@@ -266,6 +266,11 @@ fn bad_summit_yaml() {
         b"title: X\nevent:\n  name:\n  days: [{date: 2021-03-01}]\n",
         "summit.yaml:3:7: invalid value for `event.name`: null is not allowed here — it is empty: give it a value",
     );
+    check(
+        "summit.yaml",
+        b"title: X\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\nlabels:\n  day_heading: \"D{m}\"\n",
+        "summit.yaml:6:3: label `day_heading` has `{m}`, which is never filled in — `day_heading` takes `{n}`",
+    );
 }
 
 #[test]
