@@ -27,7 +27,7 @@ pub mod write;
 mod yaml;
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 pub use error::{Diagnostic, Error, Result};
@@ -239,6 +239,23 @@ impl Builder {
             self.generation += 1;
             self.last_global = global;
         }
+        let mut warnings = inputs.warnings;
+        let site_templates: Vec<(&str, &str)> = inputs
+            .templates
+            .iter()
+            .map(|(n, s)| (n.as_str(), s.text.as_str()))
+            .collect();
+        for (name, near) in render::unused_templates(&site_templates) {
+            let path = load::display_path(&opts.root, &Path::new("templates").join(&name));
+            let d = Diagnostic::new(
+                path,
+                "no template of the theme has this name, and no template uses it",
+            );
+            warnings.push(match near {
+                Some(n) => d.help(format!("to replace the built-in `{n}`, name it so")),
+                None => d.help("include it from another template, or remove it"),
+            });
+        }
         let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
         lap("model");
         let incremental = self.retain.then_some(render::Incremental {
@@ -255,7 +272,7 @@ impl Builder {
         Ok(Compiled {
             site,
             files: Vec::new(),
-            warnings: inputs.warnings,
+            warnings,
             note_links: output.note_links,
             timings,
         })

@@ -40,8 +40,8 @@ use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
 use crate::parse::types::ClockTime;
 pub use output::{Bytes, Collect, Incremental, Output, OutputFile, Previous, Sink};
-pub use theme::Theme;
 use theme::template_error;
+pub use theme::{Theme, unused_templates};
 
 /// Words per minute for the reading time.
 const WORDS_PER_MINUTE: usize = 200;

@@ -69,6 +69,36 @@ impl Theme {
     }
 }
 
+/// Site templates that replace no built-in template and that no template names (quoted, as
+/// `include`, `extends` and `import` do): most likely misspelt, so the file changes nothing.
+/// Each comes with the built-in name it is closest to, if any.
+pub fn unused_templates(site_templates: &[(&str, &str)]) -> Vec<(String, Option<String>)> {
+    let builtin: Vec<String> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, _)| n.to_string())
+        .collect();
+    let texts: Vec<&str> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(_, t)| *t)
+        .chain(site_templates.iter().map(|(_, t)| *t))
+        .collect();
+    site_templates
+        .iter()
+        .map(|(name, _)| name.to_string())
+        .filter(|name| !builtin.contains(name))
+        .filter(|name| {
+            let (double, single) = (format!("\"{name}\""), format!("'{name}'"));
+            !texts
+                .iter()
+                .any(|t| t.contains(&double) || t.contains(&single))
+        })
+        .map(|name| {
+            let near = crate::yaml::suggest(&name, &builtin).map(String::from);
+            (name, near)
+        })
+        .collect()
+}
+
 /// A template error that names no template (building a context).
 pub(super) fn template_error(e: &tera::Error) -> Error {
     named_error(e, None, &BTreeSet::new())

@@ -222,6 +222,25 @@ fn notes_the_build_does_not_read_are_named() {
     );
 }
 
+/// A site template that replaces nothing and that nothing includes is named (it used to be
+/// ignored without a word); a partial that an override includes is fine.
+#[test]
+fn a_misnamed_template_is_named() {
+    let site = Site::english();
+    site.write("templates/talk_pge.html", "{{ talk.title }}");
+    site.write(
+        "templates/talk.html",
+        "<article id=\"{{ talk.slug }}\">{% include \"byline.html\" %}</article>",
+    );
+    site.write("templates/byline.html", "<p>{{ talk.title }}</p>");
+    let run = site.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: templates/talk_pge.html: no template of the theme has this name, and no template uses it — to replace the built-in `talk_page.html`, name it so\n"
+    );
+}
+
 /// A render error in the site's own template names it as the site's file.
 #[test]
 fn a_template_error_names_the_site_template() {
