@@ -28,10 +28,12 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
     }
     if pages.tags && !env.tag_slugs.is_empty() {
         // One page per tag, whatever its spelling; it is shown as first spelled (in sorted order).
-        let mut by_tag: BTreeMap<String, (&str, Vec<&Talk>)> = BTreeMap::new();
+        let keys: HashMap<&str, String> = env.tag_slugs.keys().map(|t| (*t, tag_key(t))).collect();
+        let mut by_tag: BTreeMap<&str, (&str, Vec<&Talk>)> = BTreeMap::new();
         for t in env.talks {
             for tag in &t.tags {
-                let (name, talks) = by_tag.entry(tag_key(tag)).or_insert((tag, Vec::new()));
+                let key = keys.get(tag.as_str()).map_or(tag.as_str(), String::as_str);
+                let (name, talks) = by_tag.entry(key).or_insert((tag, Vec::new()));
                 *name = (*name).min(tag.as_str());
                 if !talks.last().is_some_and(|last| std::ptr::eq(*last, *t)) {
                     talks.push(t);
@@ -192,18 +194,19 @@ fn tag_key(tag: &str) -> String {
 /// A unique URL slug per tag, in sorted order; the spellings of one tag share it, different
 /// tags never do (`C++` and `c` cannot share a page).
 pub(super) fn tag_slugs<'a>(talks: &[&'a Talk]) -> HashMap<&'a str, String> {
-    let mut tags: Vec<&str> = talks
+    // Distinct spellings first (a large site repeats a few tags thousands of times).
+    let distinct: HashSet<&str> = talks
         .iter()
         .flat_map(|t| t.tags.iter().map(String::as_str))
         .collect();
-    tags.sort_by_key(|t| (tag_key(t), t.to_string()));
-    tags.dedup();
+    let mut tags: Vec<(String, &str)> = distinct.into_iter().map(|t| (tag_key(t), t)).collect();
+    tags.sort();
     let mut taken = HashSet::new();
     let mut by_key: HashMap<String, String> = HashMap::new();
     let mut slugs = HashMap::new();
-    for t in tags {
+    for (key, t) in tags {
         let slug = by_key
-            .entry(tag_key(t))
+            .entry(key)
             .or_insert_with(|| unique(slugify(t), &mut taken));
         slugs.insert(t, slug.clone());
     }
