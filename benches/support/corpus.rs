@@ -235,18 +235,10 @@ pub fn write_hugo_site(dir: &Path, n: usize) -> std::io::Result<()> {
     )?;
     for i in 0..n {
         let t = talk(i, DAYS);
+        // The very note summit-gen reads (Hugo keeps `duration` as a param it does not use).
         fs::write(
             dir.join(format!("content/talks/talk-{i:05}.md")),
-            format!(
-                "---\ntitle: \"{}\"\nspeakers: [\"{}\"]\nday: {}\nstart: \"{}\"\ntags: [{}]\nrecommended: {}\n---\n{}",
-                t.title,
-                t.speaker,
-                t.day,
-                t.start,
-                t.tags.join(", "),
-                t.recommended,
-                body(i)
-            ),
+            summit_note(&t),
         )?;
     }
     Ok(())
