@@ -3,9 +3,14 @@
 //! This is the only stage that reads the site. Files are visited in sorted order (walkdir,
 //! sorted by name) so everything downstream is deterministic. Hidden files and editor
 //! backups/swap files are skipped. Text is checked to be UTF-8, a BOM is dropped and CRLF line
-//! endings become LF (line numbers stay the same). A symbolic link is followed only when it
-//! points inside the site; one that points elsewhere is skipped with a warning, so neither
-//! `build` nor `serve` ever publishes a file from outside the site.
+//! endings become LF (line numbers stay the same).
+//!
+//! **The site folder is a jail.** One rule holds for every read, walked or named, a top-level
+//! folder or a file: a path is read only if what it resolves to (every symbolic link on the
+//! way followed) lies inside the site root ([`Loader::resolve`]). A link that leads out of the
+//! site is skipped with a warning that says so (`summit.yaml` leading out is an error), so
+//! neither `build` nor `serve` ever publishes a file from outside the site, whatever a cloned
+//! repository's links say. Inside a walked folder links are not followed into folders.
 //!
 //! [`ReadCache`] lets a long-running `serve` re-read only files whose size or modification
 //! time changed.
@@ -93,13 +98,15 @@ struct Loader<'a> {
     canonical_root: PathBuf,
     cache: &'a mut ReadCache,
     inputs: Inputs,
+    /// Paths already reported as skipped links.
+    skipped: Vec<PathBuf>,
 }
 
 /// Reads the site at `root`. A missing `summit.yaml` is an error at once; problems with
 /// single files are collected in [`Inputs::problems`].
 pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
     let config = crate::config::path(root);
-    if !config.is_file() {
+    if !config.is_file() && config.symlink_metadata().is_err() {
         return Err(Error::Content(crate::error::Diagnostics(vec![
             Diagnostic::new(display_path(root, Path::new("summit.yaml")), "no summit.yaml here").help(
                 "run summit-gen in a site folder, pass `--root DIR`, or create one with `summit-gen init`",
@@ -113,8 +120,34 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
         canonical_root,
         cache,
         inputs: Inputs::default(),
+        skipped: Vec::new(),
     };
-    l.inputs.config = l.text(Path::new("summit.yaml"))?;
+    // A content/ that leads out of the site is reported once, before anything below it.
+    if root.join("content").symlink_metadata().is_ok() {
+        l.inside(Path::new("content"));
+    }
+    let yaml = Path::new("summit.yaml");
+    let refuse = |what: &str, help: &str| {
+        Err(Error::Content(crate::error::Diagnostics(vec![
+            Diagnostic::new(display_path(root, yaml), what).help(help),
+        ])))
+    };
+    l.inputs.config = match l.resolve(yaml) {
+        Resolved::Inside if config.is_file() => l.text(yaml)?,
+        Resolved::Inside => return refuse("is not a file", "make it a file"),
+        Resolved::Outside => {
+            return refuse(
+                "a link to a file outside the site, which summit-gen never reads",
+                "replace the link with the file itself",
+            );
+        }
+        Resolved::Broken => {
+            return refuse(
+                "a link whose target does not exist",
+                "replace the link with the file itself",
+            );
+        }
+    };
     l.inputs.intro = l.optional_text("content/intro.md")?;
     l.inputs.outro = l.optional_text("content/outro.md")?;
 
@@ -186,8 +219,9 @@ impl Loader<'_> {
                 format!("rename it to {}", md.display()),
             ));
         }
-        // The rest of content/ (talks/ and days/ are read above).
+        // The rest of content/ (talks/ and days/ are read above); not when content/ leads out.
         let content = self.root.join("content");
+        let content_inside = self.resolve(Path::new("content")) == Resolved::Inside;
         let walker = WalkDir::new(&content)
             .sort_by_file_name()
             .into_iter()
@@ -197,7 +231,10 @@ impl Loader<'_> {
                         || (e.depth() == 1
                             && ["talks", "days"].contains(&&*e.file_name().to_string_lossy())))
             });
-        for entry in walker.filter_map(std::result::Result::ok) {
+        for entry in walker
+            .filter_map(std::result::Result::ok)
+            .filter(|_| content_inside)
+        {
             let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
             let top_level = entry.depth() == 1
                 && ["intro.md", "outro.md"].contains(&&*entry.file_name().to_string_lossy());
@@ -232,6 +269,9 @@ impl Loader<'_> {
         if !base.is_dir() {
             return Ok(Vec::new());
         }
+        if !self.inside(Path::new(dir)) {
+            return Ok(Vec::new());
+        }
         let mut out = Vec::new();
         let walker = WalkDir::new(&base)
             .sort_by_file_name()
@@ -247,18 +287,17 @@ impl Loader<'_> {
                 out.push(rel.to_path_buf());
             } else if entry.path_is_symlink() {
                 // Follow a link only to a file inside the site.
-                let target = std::fs::canonicalize(entry.path()).ok();
-                match target {
-                    Some(t) if t.starts_with(&self.canonical_root) && t.is_file() => {
-                        out.push(rel.to_path_buf())
-                    }
-                    _ => self.inputs.warnings.push(
+                let rel = rel.to_path_buf();
+                match self.resolve(&rel) {
+                    Resolved::Inside if self.root.join(&rel).is_file() => out.push(rel),
+                    Resolved::Inside => self.inputs.warnings.push(
                         Diagnostic::new(
-                            display_path(self.root, rel),
-                            "skipped: a link to something outside the site (or to a folder)",
+                            display_path(self.root, &rel),
+                            "skipped: a link to a folder (links are followed to files only)",
                         )
-                        .help("copy the file into the site instead"),
+                        .help("move the folder here instead of linking to it"),
                     ),
+                    other => self.skip(&rel, other),
                 }
             }
         }
@@ -300,11 +339,57 @@ impl Loader<'_> {
     }
 
     fn optional_text(&mut self, rel: &str) -> Result<Option<Source>> {
+        let rel = Path::new(rel);
+        if self.root.join(rel).symlink_metadata().is_err() || !self.inside(rel) {
+            return Ok(None);
+        }
         if self.root.join(rel).is_file() {
-            self.text(Path::new(rel))
+            self.text(rel)
         } else {
             Ok(None)
         }
+    }
+
+    /// Where `rel` leads: [`Resolved::Inside`] only if its real path (every link on the way
+    /// followed) is inside the site root. The one rule every read goes through.
+    fn resolve(&self, rel: &Path) -> Resolved {
+        match std::fs::canonicalize(self.root.join(rel)) {
+            Ok(real) if real.starts_with(&self.canonical_root) => Resolved::Inside,
+            Ok(_) => Resolved::Outside,
+            Err(_) => Resolved::Broken,
+        }
+    }
+
+    /// Whether `rel` may be read; if not, the warning that says why is recorded.
+    fn inside(&mut self, rel: &Path) -> bool {
+        match self.resolve(rel) {
+            Resolved::Inside => true,
+            other => {
+                self.skip(rel, other);
+                false
+            }
+        }
+    }
+
+    fn skip(&mut self, rel: &Path, why: Resolved) {
+        // One warning for a folder that leads out, not one more for each path below it.
+        if self.skipped.iter().any(|s| rel.starts_with(s)) {
+            return;
+        }
+        self.skipped.push(rel.to_path_buf());
+        let (what, help) = match why {
+            Resolved::Outside => (
+                "skipped: a link to something outside the site; summit-gen reads only files inside the site folder",
+                "copy the file into the site instead of linking to it",
+            ),
+            _ => (
+                "skipped: a link whose target does not exist",
+                "fix or remove the link",
+            ),
+        };
+        self.inputs
+            .warnings
+            .push(Diagnostic::new(display_path(self.root, rel), what).help(help));
     }
 
     /// Reads a text file; a file that is not UTF-8 becomes a diagnostic (and `None`).
@@ -327,6 +412,15 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+/// Where a path of the site leads (see [`Loader::resolve`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolved {
+    Inside,
+    Outside,
+    /// A dangling link (or a path that vanished while loading).
+    Broken,
 }
 
 /// The path to show for a file at `rel` inside the site.

@@ -9,6 +9,7 @@ mod errors;
 mod example;
 mod fixture_site;
 mod import;
+mod jail;
 mod output;
 mod publishing;
 mod quality;

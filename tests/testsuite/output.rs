@@ -150,7 +150,7 @@ fn links_out_of_the_site_are_not_followed() {
     run.success();
     assert_eq!(
         run.stderr,
-        "warning: static/leak.txt: skipped: a link to something outside the site (or to a folder) — copy the file into the site instead\n"
+        "warning: static/leak.txt: skipped: a link to something outside the site; summit-gen reads only files inside the site folder — copy the file into the site instead of linking to it\n"
     );
     assert!(!site.path().join("public/leak.txt").exists());
     assert_eq!(site.read("public/alias.txt"), "inside");
