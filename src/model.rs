@@ -334,8 +334,18 @@ pub struct BadUrl {
 /// Links in front matter must be http(s), mailto, or relative: never `javascript:` and the like.
 /// A web address written without its scheme (`www.youtube.com/…`, `youtu.be/…`) would be a
 /// path on this site, so it is refused too, with the address to write instead.
+///
+/// The check sees the address as a browser does (WHATWG URL parsing): tabs and line breaks
+/// anywhere are dropped, spaces and control characters at either end are trimmed, and `\`
+/// counts as `/`. So `//evil.example`, `\\evil.example`, `/\evil.example` (another host, as
+/// the browser reads them) and `https:evil.example` (a web address without `//`, which the
+/// browser completes to `https://evil.example/`) are refused like `javascript:`.
 pub fn check_url(url: &str) -> Result<(), BadUrl> {
-    let url = url.trim();
+    let seen: String = url
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let url = seen.trim_matches(|c: char| c <= ' ');
     let bad = |why: String| {
         Err(BadUrl {
             why,
@@ -345,15 +355,31 @@ pub fn check_url(url: &str) -> Result<(), BadUrl> {
     if url.is_empty() {
         return bad("is empty".into());
     }
+    if url.contains('\\') {
+        return bad(format!(
+            "`{url}` contains a backslash, which browsers read as `/`"
+        ));
+    }
+    if url.starts_with("//") {
+        return bad(format!(
+            "`{url}` starts with `//`, so it leads to another host"
+        ));
+    }
     let scheme_end = url.find(':');
     let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
     match scheme_end {
         Some(i) if i < path_start => {
             let scheme = url[..i].to_ascii_lowercase();
-            if matches!(scheme.as_str(), "http" | "https" | "mailto") {
-                Ok(())
-            } else {
-                bad(format!("uses the scheme `{scheme}:`, which is not allowed"))
+            let rest = &url[i + 1..];
+            match scheme.as_str() {
+                "mailto" => Ok(()),
+                "http" | "https" => match rest.strip_prefix("//") {
+                    Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
+                    _ => bad(format!(
+                        "`{url}` is a web address without `//` and a host after `{scheme}:`"
+                    )),
+                },
+                _ => bad(format!("uses the scheme `{scheme}:`, which is not allowed")),
             }
         }
         _ if looks_like_a_host(&url[..path_start]) => Err(BadUrl {
@@ -490,6 +516,18 @@ mod tests {
             "youtu.be/abc",
             "vimeo.com/123",
             "WWW.example.org",
+            // Issue 12.3: links a browser reads as another host.
+            "//evil.example",
+            "\\\\evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            " //evil.example",
+            "/\t/evil.example",
+            "https:evil.example",
+            "HTTPS:/evil.example",
+            "https:///evil.example",
+            "https://",
+            "java\nscript:alert(1)",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
         }

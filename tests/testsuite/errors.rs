@@ -196,6 +196,26 @@ fn script_urls_are_refused() {
     );
 }
 
+/// Issue 12.3: addresses a browser reads as another host became off-site hrefs.
+#[test]
+fn bug_protocol_relative_and_backslash_links_became_off_site_hrefs() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nslides: //evil.example/x\n---\nx\n",
+        "content/talks/day-1/bad.md:5:9: `slides` `//evil.example/x` starts with `//`, so it leads to another host — use an http:// or https:// address, or a path on this site",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nlinks: [{title: L, url: '\\\\evil.example'}]\n---\nx\n",
+        "content/talks/day-1/bad.md:5:9: link `L` `\\\\evil.example` contains a backslash, which browsers read as `/` — use an http:// or https:// address, or a path on this site",
+    );
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: 1\nvideo: https:evil.example\n---\nx\n",
+        "content/talks/day-1/bad.md:5:8: `video` `https:evil.example` is a web address without `//` and a host after `https:` — use an http:// or https:// address, or a path on this site",
+    );
+}
+
 #[test]
 fn a_web_address_without_https_is_refused_with_the_fix() {
     check(
