@@ -26,7 +26,7 @@ pub mod serve;
 pub mod write;
 mod yaml;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -99,16 +99,17 @@ pub struct Builder {
     /// Keep parsed notes between runs (`serve`); a one-shot build does not.
     retain: bool,
     reads: load::ReadCache,
-    talks: HashMap<PathBuf, (String, Result<parse::ParsedTalk, Vec<Diagnostic>>)>,
+    talks: HashMap<PathBuf, CachedTalk>,
     theme: Option<(ThemeKey, Theme)>,
     markdown: render::markdown::Cache,
-    /// The previous build's pages (`serve`), and what invalidates all of them.
+    /// The last successful build's pages (`serve`) and what each was rendered from.
     previous: render::Previous,
-    generation: u64,
-    last_global: u64,
-    /// Notes whose text changed in this run.
-    changed: HashSet<PathBuf>,
+    /// A hash of each note's text in this run, by display path (`serve` only).
+    note_hashes: HashMap<PathBuf, u64>,
 }
+
+/// A parsed note kept between runs: its text, a hash of the text, the result.
+type CachedTalk = (String, u64, Result<parse::ParsedTalk, Vec<Diagnostic>>);
 
 type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
 
@@ -235,10 +236,6 @@ impl Builder {
             }
             h.finish()
         };
-        if global != self.last_global {
-            self.generation += 1;
-            self.last_global = global;
-        }
         let mut warnings = inputs.warnings;
         let site_templates: Vec<(&str, &str)> = inputs
             .templates
@@ -260,13 +257,14 @@ impl Builder {
         lap("model");
         let incremental = self.retain.then_some(render::Incremental {
             previous: &self.previous,
-            changed: &self.changed,
-            generation: self.generation,
+            notes: &self.note_hashes,
+            global,
         });
         let output = render::render(&site, theme, &mut self.markdown, sink, incremental)?;
         if self.retain {
             self.previous.shape = output.shape;
             self.previous.sections = output.sections.clone();
+            self.previous.rendered_from = output.rendered_from;
         }
         timings.extend(output.timings.iter().copied());
         Ok(Compiled {
@@ -285,31 +283,32 @@ impl Builder {
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<parse::ParsedTalk> {
         use rayon::prelude::*;
-        let cached = &self.talks;
-        type Parsed = (Result<parse::ParsedTalk, Vec<Diagnostic>>, bool);
+        let (cached, retain) = (&self.talks, self.retain);
+        type Parsed = (Result<parse::ParsedTalk, Vec<Diagnostic>>, u64);
         let results: Vec<(load::Source, Parsed)> = sources
             .into_par_iter()
             .map(|src| {
                 let result = match cached.get(&src.path) {
-                    Some((text, result)) if *text == src.text => (result.clone(), false),
-                    _ => (parse::talk(&src), true),
+                    Some((text, hash, result)) if *text == src.text => (result.clone(), *hash),
+                    _ => (
+                        parse::talk(&src),
+                        if retain { text_hash(&src.text) } else { 0 },
+                    ),
                 };
                 (src, result)
             })
             .collect();
         let mut talks = Vec::with_capacity(results.len());
         let mut keep = HashMap::new();
-        self.changed.clear();
-        for (src, (result, fresh)) in results {
-            if fresh {
-                self.changed.insert(src.path.clone());
-            }
+        self.note_hashes.clear();
+        for (src, (result, hash)) in results {
             if self.retain {
                 match &result {
                     Ok(t) => talks.push(t.clone()),
                     Err(d) => problems.extend(d.iter().cloned()),
                 }
-                keep.insert(src.path, (src.text, result));
+                self.note_hashes.insert(src.path.clone(), hash);
+                keep.insert(src.path, (src.text, hash, result));
             } else {
                 // A one-shot build needs no copy.
                 match result {
@@ -322,6 +321,13 @@ impl Builder {
         self.talks = keep;
         talks
     }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
 }
 
 /// The theme from `slot` if the site's templates and static files are unchanged, else anew.

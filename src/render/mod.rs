@@ -28,7 +28,7 @@ mod site_files;
 mod theme;
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 use serde::Serialize;
@@ -267,12 +267,14 @@ pub fn render(
     );
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
-    let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.generation));
-    // What may be taken from the previous build: pages of talks whose note is unchanged.
+    let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.global));
+    // What may be taken from the previous build: pages rendered from what they would be
+    // rendered from now (same shape, same fingerprint).
     let previous = incremental
         .as_ref()
         .filter(|i| i.previous.shape == shape)
-        .map(|i| (i.previous, i.changed));
+        .map(|i| (i.previous, i.notes));
+    let notes = incremental.as_ref().map(|i| i.notes);
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = notes::documents(site);
@@ -380,7 +382,17 @@ pub fn render(
     let sections = post::sections(&env)?;
     out.note_links.extend(post::write(&env, &sections, words)?);
     out.shape = shape;
-    if incremental.is_some() {
+    if let Some(notes) = notes {
+        for t in &talks {
+            let section = section_key(t);
+            out.rendered_from
+                .extend(fingerprint(notes, cache, t, "index.html").map(|f| (section, f)));
+            if pages.talks {
+                let page = index_of(&talk_dir(t));
+                let f = fingerprint(notes, cache, t, &page);
+                out.rendered_from.extend(f.map(|f| (page, f)));
+            }
+        }
         out.sections = talks.iter().map(|t| t.slug.clone()).zip(sections).collect();
     }
     lap(&mut out, "post and talk pages");
@@ -407,15 +419,19 @@ struct Env<'a> {
     talks: &'a [&'a Talk],
     tag_slugs: &'a HashMap<&'a str, String>,
     pager: Pager<'a>,
-    /// The previous build (`serve`), if its pages may be reused, and the notes changed since.
-    previous: Option<(&'a Previous, &'a HashSet<PathBuf>)>,
+    /// The last successful build (`serve`) if its shape is this build's, and the hashes of
+    /// the notes' texts now.
+    previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
 }
 
 impl Env<'_> {
-    /// Whether the previous build's pages of `t` may be reused: its note is unchanged.
-    fn unchanged(&self, t: &Talk) -> bool {
-        self.previous
-            .is_some_and(|(_, changed)| !changed.contains(&t.path))
+    /// Whether the previous build's `key` part of `t` (see [`section_key`]; a talk page by
+    /// its file) was rendered from what it would be rendered from now, shown on `page`.
+    fn unchanged(&self, t: &Talk, key: &str, page: &str) -> bool {
+        self.previous.is_some_and(|(p, notes)| {
+            let now = fingerprint(notes, self.cache, t, page);
+            now.is_some() && p.rendered_from.get(key) == now.as_ref()
+        })
     }
 
     /// The previous build's file at `path`, if the previous build's pages may be reused.
@@ -452,10 +468,10 @@ impl Env<'_> {
 
 /// Everything but the notes' text that pages other than the post show: when it is the same
 /// as in the previous build, only the pages of edited notes need rendering.
-fn shape_of(site: &Site, generation: u64) -> u64 {
+fn shape_of(site: &Site, global: u64) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    generation.hash(&mut h);
+    global.hash(&mut h);
     site.base_url.hash(&mut h);
     for day in &site.days {
         (day.number, &day.title, day.date.0).hash(&mut h);
@@ -465,6 +481,28 @@ fn shape_of(site: &Site, generation: u64) -> u64 {
         }
     }
     h.finish()
+}
+
+/// The key of a talk's section of the post in [`Previous::rendered_from`].
+fn section_key(t: &Talk) -> String {
+    format!("#{}", t.slug)
+}
+
+/// What a talk's part of `page` is rendered from, besides the site's shape: the note's text
+/// (its front matter and body) and its rendered Markdown for that page. `None` when either is
+/// unknown, which never matches.
+fn fingerprint(
+    notes: &HashMap<PathBuf, u64>,
+    cache: &markdown::Cache,
+    t: &Talk,
+    page: &str,
+) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let note = notes.get(&t.path)?;
+    let rendered = cache.get(&t.slug, page)?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (note, rendered.fingerprint).hash(&mut h);
+    Some(h.finish())
 }
 
 fn talk_dir(t: &Talk) -> String {

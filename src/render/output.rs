@@ -1,7 +1,7 @@
 //! What rendering produces and where it goes: output files, the `Sink` they are put into as
 //! soon as each is rendered, and what `serve` keeps from one build for the next.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -58,24 +58,31 @@ impl Collect {
     }
 }
 
-/// What an earlier build of the same site left behind, for `serve`: a page is reused when
-/// nothing it shows changed — the site's shape (every talk's slug, title, day, time,
-/// speakers, tags; summit.yaml; the theme) is the same and its own note is unchanged.
+/// What the last successful build of the same site left behind, for `serve`. A page is
+/// reused only when what it was rendered from is what it would be rendered from now: the
+/// site's shape (every talk's slug, title, day, time, speakers, tags; summit.yaml, the theme
+/// and the options, by content) is the same, and so is the page's own fingerprint (its
+/// note's text and its rendered Markdown). Nothing here records which files were edited, so
+/// a failed build in between cannot make a page look fresh.
 #[derive(Debug, Default)]
 pub struct Previous {
     pub shape: u64,
     pub files: HashMap<String, Bytes>,
     /// The post's talk sections, by slug.
     pub sections: HashMap<String, String>,
+    /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered
+    /// from, by that key.
+    pub rendered_from: HashMap<String, u64>,
 }
 
 /// What `serve` knows between builds.
 pub struct Incremental<'a> {
     pub previous: &'a Previous,
-    /// Notes (display paths) whose text changed since the previous build.
-    pub changed: &'a HashSet<PathBuf>,
-    /// Changes whenever summit.yaml, the theme or the build options change.
-    pub generation: u64,
+    /// A hash of each note's text, by its display path.
+    pub notes: &'a HashMap<PathBuf, u64>,
+    /// A hash of everything global the build reads: summit.yaml, templates, static files and
+    /// the build options.
+    pub global: u64,
 }
 
 /// What rendering reports besides the files: every link written in a note (for `check`).
@@ -85,6 +92,8 @@ pub struct Output {
     pub shape: u64,
     /// The post's talk sections, by slug, for the next build to reuse.
     pub sections: HashMap<String, String>,
+    /// What each reusable part was rendered from (see [`Previous::rendered_from`]).
+    pub rendered_from: HashMap<String, u64>,
     /// (the note's display path, the page it is on, the link)
     pub note_links: Vec<(PathBuf, String, NoteLink)>,
     /// How long each part of rendering took.

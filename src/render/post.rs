@@ -27,7 +27,7 @@ pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
     env.talks
         .par_iter()
         .map(|t| {
-            if env.unchanged(t)
+            if env.unchanged(t, &super::section_key(t), "index.html")
                 && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
             {
                 return Ok(old.clone());
@@ -135,7 +135,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                     .map(|l| (t.path.clone(), page.clone(), l.clone()))
                     .collect()
             };
-            if env.unchanged(t)
+            if env.unchanged(t, &page, &page)
                 && let Some(old) = env.reuse(&page)
             {
                 env.sink.put(OutputFile {

@@ -9,6 +9,7 @@ mod errors;
 mod example;
 mod fixture_site;
 mod import;
+mod incremental;
 mod jail;
 mod output;
 mod publishing;

@@ -378,6 +378,74 @@ fn incremental_rebuilds_serve_what_a_fresh_build_writes() {
     }
 }
 
+/// Issue 12.9: a page was reused because its note was not in the last run's list of edits —
+/// but that run had failed. Break note B, edit A's body, fix B: A's old text was served. The
+/// same with summit.yaml broken and restored. Reuse is now decided from each page's inputs.
+#[test]
+fn bug_a_failed_rebuild_left_an_edited_page_stale() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let a = "content/talks/day-1/a-keynote.md";
+    let b = "content/talks/day-1/b-keynote.md";
+    let yaml = "summit.yaml";
+    let (a_text, b_text, yaml_text) = (site.read(a), site.read(b), site.read(yaml));
+    let steps = [
+        (b, b_text.replace("day: 1", "day: 9"), "build-error"),
+        (
+            a,
+            a_text.replace("The second keynote", "Edited while B was broken"),
+            "build-error",
+        ),
+        (b, b_text.clone(), "reload"),
+        (yaml, format!("{yaml_text}bogus: 1\n"), "build-error"),
+        (
+            a,
+            a_text.replace("The second keynote", "Edited while summit.yaml was broken"),
+            "build-error",
+        ),
+        (yaml, yaml_text.clone(), "reload"),
+    ];
+    for (path, text, event) in steps {
+        site.write(path, text);
+        next_event(&events, event);
+        if event == "reload" {
+            site.build().success();
+            assert_served_is_built(&site, &server);
+        }
+    }
+    assert!(
+        server
+            .get("/")
+            .text()
+            .contains("Edited while summit.yaml was broken"),
+        "the last edit is served"
+    );
+}
+
+/// Every page of a fresh build, as served: the same bytes (less the live-reload script).
+#[track_caller]
+fn assert_served_is_built(site: &Site, server: &Server) {
+    for (page, built) in site.snapshot_dir("public") {
+        let page = page.to_string_lossy().into_owned();
+        if page == ".summit-gen" {
+            continue; // the output folder's mark, not part of the site
+        }
+        let served = server.get(&format!("/{page}"));
+        assert_eq!(served.status, 200, "{page}");
+        if page.ends_with(".html") {
+            assert_eq!(
+                without_live_reload(&served.text()),
+                String::from_utf8_lossy(&built),
+                "{page} is stale"
+            );
+        } else {
+            assert_eq!(served.body, built, "{page} is stale");
+        }
+    }
+}
+
 /// A served page without what `serve` adds to it.
 fn without_live_reload(html: &str) -> String {
     match (

@@ -143,7 +143,10 @@ impl Cache {
                         notes,
                         page: &j.page,
                     };
-                    let rendered = emit(doc, j.markdown, &j.place, &env);
+                    let mut rendered = emit(doc, j.markdown, &j.place, &env);
+                    if retain {
+                        rendered.fingerprint = hash(&rendered.html);
+                    }
                     if j.page == POST {
                         post = Some((rendered.page_dependent, shape));
                     }

@@ -40,6 +40,9 @@ pub struct Rendered {
     pub page_dependent: bool,
     /// The first words of the text, for descriptions and feeds.
     pub summary: String,
+    /// A hash of `html`, set by a retaining cache (`serve`), 0 otherwise: part of the
+    /// fingerprint that decides whether a page rendered from it may be reused.
+    pub fingerprint: u64,
 }
 
 /// How a document is placed on the page.
@@ -230,6 +233,7 @@ pub fn emit(
         links,
         page_dependent,
         summary: doc.summary.clone(),
+        fingerprint: 0,
     }
 }
 
