@@ -4,8 +4,29 @@
 //! one build reports every bad file at once; everything else (I/O, the output folder, templates)
 //! is an [`Error`] variant that keeps its cause as `#[source]`, so the edge can print the chain.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
+
+/// `text` as it may go to a terminal: control characters (ESC, NUL, line breaks …), which a
+/// title or a file name can hold, are shown escaped (`\u{1b}`), so they cannot move the
+/// cursor, clear the screen or fake another line. `keep_newlines` keeps `\n` as the line
+/// break it is in multi-line output.
+pub fn printable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    if !text.chars().any(bad) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if bad(c) {
+            out.extend(c.escape_unicode());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
 
 /// One problem in the user's input, located as precisely as we know.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,17 +68,20 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     /// `path:line:col: what is wrong — how to fix it`
+    /// Control characters of the user's text are shown escaped (see [`printable`]): one
+    /// diagnostic is one line.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
+        let path = self.path.to_string_lossy();
+        write!(f, "{}", printable(&path, false))?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
             if let Some(column) = self.column {
                 write!(f, ":{column}")?;
             }
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", printable(&self.message, false))?;
         if let Some(help) = &self.help {
-            write!(f, " — {help}")?;
+            write!(f, " — {}", printable(help, false))?;
         }
         Ok(())
     }

@@ -26,7 +26,10 @@ fn main() -> ExitCode {
                     let tail = if writes { "; nothing was written" } else { "" };
                     eprintln!("error: {n} problem{s} found{tail}");
                 }
-                _ => eprintln!("error: {err:#}"),
+                _ => eprintln!(
+                    "error: {}",
+                    summit_gen::error::printable(&format!("{err:#}"), true)
+                ),
             }
             ExitCode::FAILURE
         }

@@ -132,7 +132,9 @@ pub fn escape(text: &str) -> String {
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
             '\r' => {}
-            c if c.is_control() => {}
+            // RFC 5545 allows no control characters in text but tab; nor do XML readers
+            // of calendars allow U+FFFE/U+FFFF.
+            c if c.is_control() || matches!(c, '\u{FFFE}' | '\u{FFFF}') => {}
             c => out.push(c),
         }
     }

@@ -17,6 +17,21 @@ struct FeedEntry {
     tags: Vec<String>,
 }
 
+/// An XML document without the characters XML 1.0 forbids (NUL and the other C0 controls
+/// but tab and line breaks, unpaired surrogates cannot occur in Rust text, U+FFFE, U+FFFF):
+/// one in a title would make the whole feed ill-formed, and feed readers drop it.
+fn xml_chars(text: String) -> String {
+    if text.chars().all(xml_allowed) {
+        return text;
+    }
+    text.chars().filter(|c| xml_allowed(*c)).collect()
+}
+
+/// Whether XML 1.0 allows `c` in a document.
+pub(super) fn xml_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
 /// Writes every file but the pages; `sitemap` lists the folders of the pages written.
 pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
     let site = env.site;
@@ -61,14 +76,17 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
             context.insert("updated", &updated);
             context.insert("entries", &entries);
             context.insert("post_summary", &config.description);
-            env.put("atom.xml", env.render("atom.xml", &context)?)?;
+            env.put("atom.xml", xml_chars(env.render("atom.xml", &context)?))?;
         }
         if pages.sitemap {
             let urls: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
             let mut context = env.context("", PageMeta::default())?;
             context.insert("urls", &urls);
             context.insert("lastmod", &config.published.map(|d| d.to_string()));
-            env.put("sitemap.xml", env.render("sitemap.xml", &context)?)?;
+            env.put(
+                "sitemap.xml",
+                xml_chars(env.render("sitemap.xml", &context)?),
+            )?;
             env.put(
                 "robots.txt",
                 format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),

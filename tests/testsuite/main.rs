@@ -8,6 +8,7 @@ mod determinism;
 mod errors;
 mod example;
 mod fixture_site;
+mod hostile;
 mod import;
 mod incremental;
 mod jail;
