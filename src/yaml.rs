@@ -14,8 +14,11 @@ use serde_saphyr::MessageFormatter;
 use crate::error::Diagnostic;
 
 /// Deserialize `yaml`, which starts on line `first_line` of the file at `path`.
-/// On an unknown key, every other unknown top-level key of the block is reported with it,
-/// so a note with several typos is fixed in one go; any other problem stops at the first.
+///
+/// Every problem of the block is reported at once, not only the first in key order: after a
+/// problem in a top-level key's value (a bad type, an unknown key, a key set twice), that
+/// key's lines are blanked and the block is read again, until it reads or a problem remains
+/// that blanking cannot get past (a syntax error, a missing key).
 pub fn from_str<T: DeserializeOwned>(
     yaml: &str,
     path: &Path,
@@ -23,8 +26,30 @@ pub fn from_str<T: DeserializeOwned>(
 ) -> Result<T, Vec<Diagnostic>> {
     // An empty block is an empty mapping, so that "missing key" errors name the key.
     let text = if yaml.trim().is_empty() { "{}" } else { yaml };
-    serde_saphyr::from_str(text).map_err(|err| {
+    let err = match serde_saphyr::from_str::<T>(text) {
+        Ok(value) => return Ok(value),
+        Err(err) => err,
+    };
+    let mut all = Vec::new();
+    let mut text = yaml.to_string();
+    let mut blanked: Vec<String> = Vec::new();
+    // Keys a typo's "did you mean" names: their absence is that typo, reported already.
+    let mut suggested: Vec<String> = Vec::new();
+    let mut err = err;
+    // Bounded: each round blanks one more top-level key.
+    for _ in 0..64 {
         let plain = err.without_snippet();
+        let kind = Kind::of(plain);
+        if let Kind::Missing(key) = &kind
+            && blanked.iter().chain(&suggested).any(|b| b == key)
+        {
+            break; // missing only because its value was blanked, or misspelt: reported
+        }
+        if let Kind::UnknownKey { key, expected } = &kind
+            && let Some(best) = suggest(key, expected)
+        {
+            suggested.push(best.to_string());
+        }
         let raw = serde_saphyr::UserMessageFormatter
             .format_message(plain)
             .into_owned();
@@ -32,27 +57,134 @@ pub fn from_str<T: DeserializeOwned>(
             .location()
             .map(|l| (l.line() as usize, l.column() as usize))
             .unwrap_or((1, 1));
-        let mut all = vec![to_diagnostic(&raw, (line, column), yaml, path, first_line)];
-        // A top-level unknown key (at column 1): `expected` lists the block's keys, so every
-        // other top-level key it does not know can be reported with it.
-        if let Some((key, expected)) = parse_unknown_field(&raw)
-            && column == 1
-        {
-            all.extend(
-                key_lines(yaml)
-                    .into_iter()
-                    .filter(|k| {
-                        k.indent == 0 && k.key != key && !expected.iter().any(|e| e == k.key)
-                    })
-                    .map(|k| {
-                        Diagnostic::new(path, format!("unknown key `{}`", k.key))
-                            .at(k.line + first_line - 1, 1)
-                            .help(unknown_key_help(k.key, &expected))
-                    }),
-            );
+        all.push(to_diagnostic(
+            &kind,
+            &raw,
+            (line, column),
+            yaml,
+            path,
+            first_line,
+        ));
+        if !kind.can_continue() {
+            break;
         }
-        all
-    })
+        let key = match &kind {
+            Kind::UnknownKey { key, .. } if column == 1 => Some(key.clone()),
+            _ => top_key_at_line(&text, line).map(str::to_string),
+        };
+        let Some(key) = key.filter(|k| !blanked.contains(k)) else {
+            break;
+        };
+        text = blank_top_level_key(&text, &key);
+        blanked.push(key);
+        match serde_saphyr::from_str::<T>(if text.trim().is_empty() { "{}" } else { &text }) {
+            Ok(_) => break,
+            Err(e) => err = e,
+        }
+    }
+    all.sort_by_key(|d| (d.line, d.column));
+    all.dedup();
+    Err(all)
+}
+
+/// What went wrong, decided from the YAML crate's error *kind* — never from its message
+/// text, which can hold the user's own words (`day: stable` must not be told about tabs).
+enum Kind {
+    UnknownKey {
+        key: String,
+        expected: Vec<String>,
+    },
+    Missing(String),
+    Duplicate(Option<String>),
+    /// Alias expansion, nesting depth or size limits.
+    TooComplex,
+    Tab,
+    /// `key: a: b` in a plain value.
+    ColonInPlainValue,
+    /// A boolean where a boolean was wanted, but the text is not one.
+    NotABoolean,
+    /// `yes`, `no`, `on`, `off`, `y`, `n` (YAML 1.1 booleans) where text was wanted.
+    BooleanForText,
+    Empty,
+    /// A value of the wrong type or form (serde's own checks and ours).
+    Value,
+    /// Any other syntax error.
+    Syntax,
+}
+
+impl Kind {
+    fn of(err: &serde_saphyr::Error) -> Kind {
+        use serde_saphyr::Error as E;
+        use serde_saphyr::granit_parser::ErrorKind as S;
+        match err {
+            E::WithSnippet { error, .. } => Kind::of(error),
+            E::AliasError { error, .. } => Kind::of(error),
+            E::SerdeUnknownField {
+                field, expected, ..
+            } => Kind::UnknownKey {
+                key: field.clone(),
+                expected: expected.iter().map(|e| e.to_string()).collect(),
+            },
+            E::SerdeMissingField { field, .. } => Kind::Missing(field.to_string()),
+            E::DuplicateMappingKey { key, .. } => Kind::Duplicate(key.clone()),
+            E::Budget { .. }
+            | E::AliasReplayCounterOverflow { .. }
+            | E::AliasReplayLimitExceeded { .. }
+            | E::AliasExpansionLimitExceeded { .. }
+            | E::AliasReplayStackDepthExceeded { .. } => Kind::TooComplex,
+            E::InvalidBooleanStrict { .. } => Kind::NotABoolean,
+            E::InvalidScalar { ty, .. } if *ty == "boolean" => Kind::NotABoolean,
+            E::InvalidScalar { .. } => Kind::Value,
+            E::SerdeInvalidType {
+                unexpected,
+                expected,
+                ..
+            } => {
+                // serde's own words: `unexpected` is "boolean `true`" for a boolean (the
+                // user's text never appears in it then), `expected` our types' wording.
+                if expected == "a boolean" {
+                    Kind::NotABoolean
+                } else if unexpected == "boolean `true`" || unexpected == "boolean `false`" {
+                    Kind::BooleanForText
+                } else {
+                    Kind::Value
+                }
+            }
+            E::NullIntoString { .. } => Kind::Empty,
+            E::SerdeInvalidValue { .. }
+            | E::SerdeInvalidLength { .. }
+            | E::SerdeUnknownVariant { .. }
+            | E::Message { .. }
+            | E::QuotingRequired { .. } => Kind::Value,
+            E::ExternalMessage { source, .. } => match &**source {
+                serde_saphyr::localizer::ExternalMessageSource::Parser(scan) => match scan.kind() {
+                    S::TabNotAllowed
+                    | S::TabInBlockIndentation
+                    | S::TabInIndentation
+                    | S::TabAtBlockScalarStart => Kind::Tab,
+                    S::MappingValueNotAllowed => Kind::ColonInPlainValue,
+                    S::RecursionLimitExceeded => Kind::TooComplex,
+                    _ => Kind::Syntax,
+                },
+                _ => Kind::Value,
+            },
+            _ => Kind::Syntax,
+        }
+    }
+
+    /// Whether the rest of the block can still be read once this key is blanked: a problem
+    /// inside one value can, a broken block (syntax, limits) or a missing key cannot.
+    fn can_continue(&self) -> bool {
+        matches!(
+            self,
+            Kind::UnknownKey { .. }
+                | Kind::Duplicate(_)
+                | Kind::NotABoolean
+                | Kind::BooleanForText
+                | Kind::Empty
+                | Kind::Value
+        )
+    }
 }
 
 fn unknown_key_help(key: &str, expected: &[String]) -> String {
@@ -66,8 +198,10 @@ fn unknown_key_help(key: &str, expected: &[String]) -> String {
     }
 }
 
-/// The diagnostic for the parser's message `raw` at (`line`, `column`) of the YAML.
+/// The diagnostic for a problem of `kind` (the parser's message `raw`) at (`line`,
+/// `column`) of the YAML.
 fn to_diagnostic(
+    kind: &Kind,
     raw: &str,
     (line, column): (usize, usize),
     yaml: &str,
@@ -76,8 +210,8 @@ fn to_diagnostic(
 ) -> Diagnostic {
     let diag = Diagnostic::new(path, String::new()).at(line + first_line - 1, column);
 
-    if let Some((key, expected)) = parse_unknown_field(raw) {
-        let help = unknown_key_help(&key, &expected);
+    if let Kind::UnknownKey { key, expected } = kind {
+        let help = unknown_key_help(key, expected);
         return Diagnostic {
             message: format!("unknown key `{key}`"),
             ..diag
@@ -86,7 +220,9 @@ fn to_diagnostic(
     }
     // A quote or bracket left open runs on into the next lines, and the parser notices only
     // there: point at the line that opened it.
-    if let Some(open) = unclosed_before(yaml, line) {
+    if matches!(kind, Kind::Syntax | Kind::ColonInPlainValue)
+        && let Some(open) = unclosed_before(yaml, line)
+    {
         return Diagnostic::new(
             path,
             format!(
@@ -97,49 +233,53 @@ fn to_diagnostic(
         .at(open.line + first_line - 1, open.column)
         .help(format!("end the line with `{}`", open.closer));
     }
-    if let Some(key) = between(raw, "missing field `", "`") {
-        // For a top-level key the parser points at whatever key it read last; point at the
-        // start of the block instead. Inside a nested mapping its position is the mapping's.
-        let at = if column <= 1 {
-            Diagnostic::new(path, "").at(first_line.saturating_sub(1).max(1), 1)
-        } else {
-            diag
-        };
-        return Diagnostic {
-            message: format!("missing required key `{key}`"),
-            ..at
+    match kind {
+        Kind::Missing(key) => {
+            // For a top-level key the parser points at whatever key it read last; point at
+            // the start of the block instead. Inside a nested mapping its position is the
+            // mapping's.
+            let at = if column <= 1 {
+                Diagnostic::new(path, "").at(first_line.saturating_sub(1).max(1), 1)
+            } else {
+                diag
+            };
+            return Diagnostic {
+                message: format!("missing required key `{key}`"),
+                ..at
+            }
+            .help(format!("add a line `{key}: …`"));
         }
-        .help(format!("add a line `{key}: …`"));
-    }
-    if let Some(key) = between(raw, "duplicate mapping key `", "`") {
-        return Diagnostic {
-            message: format!("`{key}` is set twice"),
-            ..diag
+        Kind::Duplicate(key) => {
+            let key = key.clone().or_else(|| key_at_line(yaml, line));
+            return Diagnostic {
+                message: match key {
+                    Some(k) => format!("`{k}` is set twice"),
+                    None => "a key is set twice".into(),
+                },
+                ..diag
+            }
+            .help("keep one of them");
         }
-        .help("keep one of them");
-    }
-    if raw.contains("too large or too complex")
-        || raw.contains("budget")
-        || raw.contains("recursion limit")
-    {
-        return Diagnostic {
-            message: "YAML is nested too deeply or expands too many aliases".into(),
-            ..diag
+        Kind::TooComplex => {
+            return Diagnostic {
+                message: "YAML is nested too deeply or expands too many aliases".into(),
+                ..diag
+            }
+            .help("write the values out plainly; front matter needs no anchors or deep nesting");
         }
-        .help("write the values out plainly; front matter needs no anchors or deep nesting");
+        _ => {}
     }
-    let help = if raw.contains("boolean") {
-        Some("write `true` or `false`")
-    } else if raw.contains("null is not allowed") {
-        Some("it is empty: give it a value")
-    } else if raw.contains("tab") {
-        Some("indent with spaces: YAML does not allow tabs for indentation")
-    } else if raw.contains("mapping values are not allowed") {
-        Some(
+    let help = match kind {
+        Kind::NotABoolean => Some("write `true` or `false`"),
+        Kind::BooleanForText => Some(
+            "YAML reads yes, no, on, off, y and n as true or false: put the text in quotes, e.g. `[\"Yes\"]`",
+        ),
+        Kind::Empty => Some("it is empty: give it a value"),
+        Kind::Tab => Some("indent with spaces: YAML does not allow tabs for indentation"),
+        Kind::ColonInPlainValue => Some(
             "put text that contains `: ` in double quotes, e.g. `title: \"Kafka: the good parts\"`",
-        )
-    } else {
-        None
+        ),
+        _ => None,
     };
     let message = match key_at_line(yaml, line) {
         Some(key) => format!("invalid value for `{key}`: {raw}"),
@@ -152,23 +292,57 @@ fn to_diagnostic(
     }
 }
 
-/// `unknown field `x`, expected one of a, b, c` → ("x", [a, b, c]).
-fn parse_unknown_field(raw: &str) -> Option<(String, Vec<String>)> {
-    let key = between(raw, "unknown field `", "`")?;
-    let rest = raw.split_once(", expected ").map(|(_, r)| r).unwrap_or("");
-    let rest = rest.strip_prefix("one of ").unwrap_or(rest);
-    let expected = rest
-        .split(", ")
-        .map(|k| k.trim().trim_matches('`').to_string())
-        .filter(|k| !k.is_empty() && !k.contains(' '))
-        .collect();
-    Some((key.to_string(), expected))
+/// A top-level `key: a, b` whose plain value holds a comma: YAML reads it as one text, but
+/// the writer most likely meant a list. Returns the value's line and column in the block.
+pub fn unbracketed_list<'a>(yaml: &'a str, key: &str) -> Option<(usize, usize, &'a str)> {
+    let k = key_lines(yaml)
+        .into_iter()
+        .find(|k| k.indent == 0 && k.key == key)?;
+    let value = k.value.trim();
+    let value = value.split(" #").next().unwrap_or(value).trim_end();
+    let plain = !value.starts_with(['[', '{', '"', '\'', '-', '|', '>', '&', '*', '!', '#']);
+    if !plain || !value.contains(',') {
+        return None;
+    }
+    let line = yaml.lines().nth(k.line - 1)?;
+    let column = line
+        .find(value)
+        .map_or(1, |i| line[..i].chars().count() + 1);
+    Some((k.line, column, value))
 }
 
-fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = s.find(start)? + start.len();
-    let len = s[from..].find(end)?;
-    Some(&s[from..from + len])
+/// The top-level key whose value covers `line` (1-based).
+fn top_key_at_line(yaml: &str, line: usize) -> Option<&str> {
+    key_lines(yaml)
+        .into_iter()
+        .rev()
+        .find(|k| k.line <= line && k.indent == 0)
+        .map(|k| k.key)
+}
+
+/// `yaml` with every top-level entry of `key` (its line and the more indented lines below
+/// it) replaced by empty lines, so line numbers stay as they were.
+fn blank_top_level_key(yaml: &str, key: &str) -> String {
+    let starts: Vec<(usize, bool)> = key_lines(yaml)
+        .into_iter()
+        .filter(|k| k.indent == 0)
+        .map(|k| (k.line, k.key == key))
+        .collect();
+    let mut out = String::with_capacity(yaml.len());
+    let mut blanking = false;
+    for (i, l) in yaml.split_inclusive('\n').enumerate() {
+        if let Some((_, is_key)) = starts.iter().find(|(n, _)| *n == i + 1) {
+            blanking = *is_key;
+        }
+        if blanking {
+            if l.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(l);
+        }
+    }
+    out
 }
 
 /// The nearest known key, if it is close enough to be a typo.
