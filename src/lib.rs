@@ -188,6 +188,10 @@ impl Builder {
             })
             .collect();
         let talks = self.parse_talks(inputs.talks, &mut problems);
+        let note_warnings: Vec<Diagnostic> = talks
+            .iter()
+            .flat_map(|t| t.warnings.iter().cloned())
+            .collect();
         lap("parse");
 
         let base_url = match &opts.base_url {
@@ -237,6 +241,7 @@ impl Builder {
             h.finish()
         };
         let mut warnings = inputs.warnings;
+        warnings.extend(note_warnings);
         let site_templates: Vec<(&str, &str)> = inputs
             .templates
             .iter()

@@ -136,19 +136,21 @@ pub fn assemble(
             left_out.push(p.rel);
             continue;
         }
-        match talk(p, &day_dates, &mut problems) {
+        if let Some(id) = &p.meta.id
+            && let Some(first) = ids.insert(id.value.clone(), p.path.clone())
+        {
+            let (l, c) = parse::file_pos(&id.referenced, p.yaml_line);
+            problems.push(
+                Diagnostic::new(
+                    &p.path,
+                    format!("the id `{}` is also used by {}", id.value, first.display()),
+                )
+                .at(l, c)
+                .help("give each note its own `id`, or remove it"),
+            );
+        }
+        match talk(p, &day_dates, &config, &mut problems) {
             Some(t) => {
-                if let Some(id) = &t.id
-                    && let Some(first) = ids.insert(id.clone(), t.path.clone())
-                {
-                    problems.push(
-                        Diagnostic::new(
-                            &t.path,
-                            format!("the id `{id}` is also used by {}", first.display()),
-                        )
-                        .help("give each note its own `id`, or remove it"),
-                    );
-                }
                 let i = t.day as usize - 1;
                 days[i].talks.push(t);
             }
@@ -195,7 +197,12 @@ fn days_help(dates: &[Date]) -> String {
 }
 
 /// Checks one note and resolves its day; `None` (with problems pushed) if it is unusable.
-fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Option<Talk> {
+fn talk(
+    p: ParsedTalk,
+    day_dates: &[Date],
+    config: &Config,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Talk> {
     let before = problems.len();
     let m = p.meta;
     let at = |loc: &serde_saphyr::Location| parse::file_pos(loc, p.yaml_line);
@@ -246,17 +253,22 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
             "`end` is set but `start` is not".into(),
             "add `start: \"HH:MM\"`".into(),
         ),
-        (None, Some(e), Some(s)) if e.value <= s => problem(
+        // Minutes into the conference day: with `day_change`, 00:30 comes after 23:30.
+        (None, Some(e), Some(s)) if config.day_time(e.value).0 <= config.day_time(s).0 => problem(
             &e.referenced,
             format!("`end` ({}) is not after `start` ({s})", e.value),
-            "check the times".into(),
+            if config.event.day_change.is_none() && e.value < s {
+                "check the times; a talk that runs past midnight needs `event.day_change` in summit.yaml (e.g. \"04:00\")".into()
+            } else {
+                "check the times".into()
+            },
         ),
         (Some(d), None, Some(s)) => end = Some(ClockTime::from_minutes(s.minutes() + d.value.0)),
         _ => {}
     }
     let duration = match (m.duration.as_ref(), m.start, end) {
         (Some(d), _, _) => Some(d.value.0),
-        (None, Some(s), Some(e)) => Some(e.minutes().saturating_sub(s.minutes())),
+        (None, Some(s), Some(e)) => Some(config.day_time(e).0.saturating_sub(config.day_time(s).0)),
         _ => None,
     };
     for (name, url) in [("video", &m.video), ("slides", &m.slides)] {
@@ -307,7 +319,7 @@ fn talk(p: ParsedTalk, day_dates: &[Date], problems: &mut Vec<Diagnostic>) -> Op
         video: m.video.map(|v| v.value),
         slides: m.slides.map(|v| v.value),
         links: m.links.into_iter().map(|l| l.value).collect(),
-        id: m.id,
+        id: m.id.map(|i| i.value),
         extra: m.extra,
         draft: m.draft,
         body: p.body,

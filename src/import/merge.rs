@@ -89,7 +89,7 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
     let mut by_id: HashMap<&str, &Existing> = HashMap::new();
     for e in &existing {
         if let Some(id) = &e.meta.id {
-            by_id.insert(id, e);
+            by_id.insert(&id.value, e);
         }
     }
     let mut taken: std::collections::HashSet<PathBuf> =
@@ -138,10 +138,10 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
         schedule.talks.iter().map(|t| t.id.as_str()).collect();
     for e in &existing {
         if let Some(id) = &e.meta.id
-            && !in_schedule.contains(id.as_str())
+            && !in_schedule.contains(id.value.as_str())
         {
             plan.gone
-                .push((e.path.clone(), id.clone(), e.meta.title.value.clone()));
+                .push((e.path.clone(), id.value.clone(), e.meta.title.value.clone()));
         }
     }
     Ok(plan)

@@ -36,7 +36,7 @@ pub struct TalkMeta {
     pub slides: Option<Spanned<String>>,
     #[serde(default)]
     pub links: Vec<Spanned<Link>>,
-    pub id: Option<String>,
+    pub id: Option<Spanned<String>>,
     pub extra: Option<serde_json::Value>,
     #[serde(default)]
     pub draft: bool,
@@ -99,6 +99,8 @@ pub struct ParsedTalk {
     /// File line on which the YAML starts: add it to YAML positions (minus one).
     pub yaml_line: usize,
     pub body: String,
+    /// What is legal but most likely not meant (`tags: a, b` is one tag).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A parsed page (intro, outro, a day's lead).
@@ -121,7 +123,23 @@ pub fn talk(source: &Source) -> Result<ParsedTalk, Vec<Diagnostic>> {
             .help("start the file with a `---` line, then `title:`, `speakers:` and `day:`, then `---`")]);
     };
     let meta: TalkMeta = yaml::from_str(yaml_text, &source.path, split.yaml_line)?;
+    let warnings = ["tags", "speakers"]
+        .into_iter()
+        .filter_map(|key| {
+            let (line, column, value) = yaml::unbracketed_list(yaml_text, key)?;
+            let items: Vec<&str> = value.split(',').map(str::trim).collect();
+            Some(
+                Diagnostic::new(
+                    &source.path,
+                    format!("`{key}` is one value, `{value}`: a list needs brackets"),
+                )
+                .at(line + split.yaml_line - 1, column)
+                .help(format!("write `{key}: [{}]`", items.join(", "))),
+            )
+        })
+        .collect();
     Ok(ParsedTalk {
+        warnings,
         path: source.path.clone(),
         rel: source.rel.clone(),
         body_line: split.body_line,

@@ -333,3 +333,108 @@ fn bad_usage_exits_with_2() {
     assert_eq!(site.run(&["build", "--no-such-flag"]).code, 2);
     assert_eq!(site.run(&["frobnicate"]).code, 2);
 }
+
+/// Issue 12.12: the help was picked by searching the parser's message, which holds the
+/// user's value: `day: stable` was told to indent with spaces ("s-tab-le").
+#[test]
+fn bug_help_text_was_chosen_by_the_users_own_words() {
+    check(
+        NOTE,
+        b"---\ntitle: X\nspeakers: [A]\nday: stable\n---\nx\n",
+        "content/talks/day-1/bad.md:4:6: invalid value for `day`: expected a day number (1, 2, …) or a date (YYYY-MM-DD), found \"stable\"",
+    );
+    // `[Yes]` and `[N]` are booleans to YAML: quote the name (not "write true or false").
+    for name in ["Yes", "N"] {
+        check(
+            NOTE,
+            format!("---\ntitle: X\nspeakers: [{name}]\nday: 1\n---\nx\n").as_bytes(),
+            "content/talks/day-1/bad.md:3:12: invalid value for `speakers`: invalid type: boolean `true`, expected a speaker's name, or {name, affiliation, url} — YAML reads yes, no, on, off, y and n as true or false: put the text in quotes, e.g. `[\"Yes\"]`"
+                .replace("boolean `true`", if name == "N" { "boolean `false`" } else { "boolean `true`" })
+                .as_str(),
+        );
+    }
+}
+
+/// Issue 12.13: only the first problem of a note (by key order) was reported.
+#[test]
+fn bug_only_the_first_problem_of_a_note_was_reported() {
+    let site = Site::english();
+    site.write(
+        NOTE,
+        "---\ntitle: X\nspeakers: [A]\nday: three\nrecomended: true\nstart: 9\n---\nx\n",
+    );
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "content/talks/day-1/bad.md:4:6: invalid value for `day`: expected a day number (1, 2, …) or a date (YYYY-MM-DD), found \"three\"\n\
+         content/talks/day-1/bad.md:5:1: unknown key `recomended` — did you mean `recommended`?\n\
+         content/talks/day-1/bad.md:6:8: invalid value for `start`: expected a 24-hour time written \"HH:MM\", found \"9\"\n\
+         error: 3 problems found; nothing was written\n"
+    );
+}
+
+/// Issue 12.13: `tags: a, b` is one tag to YAML; the writer meant a list.
+#[test]
+fn a_list_without_brackets_is_a_warning() {
+    let site = Site::english();
+    site.write(
+        NOTE,
+        "---\ntitle: X\nspeakers: [A]\nday: 1\ntags: security, supply-chain\n---\nx\n",
+    );
+    let run = site.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        "warning: content/talks/day-1/bad.md:5:7: `tags` is one value, `security, supply-chain`: a list needs brackets — write `tags: [security, supply-chain]`\n"
+    );
+}
+
+/// Issue 12.13: a talk from 23:30 to 00:30 was refused even where `day_change` makes the
+/// conference day run past midnight.
+#[test]
+fn bug_an_end_after_midnight_was_refused_with_day_change() {
+    let note =
+        b"---\ntitle: Late\nspeakers: [A]\nday: 1\nstart: \"23:30\"\nend: \"00:30\"\n---\nx\n";
+    check(
+        NOTE,
+        note,
+        "content/talks/day-1/bad.md:6:6: `end` (00:30) is not after `start` (23:30) — check the times; a talk that runs past midnight needs `event.day_change` in summit.yaml (e.g. \"04:00\")",
+    );
+    let site = Site::english();
+    let yaml = site.read("summit.yaml");
+    site.write(
+        "summit.yaml",
+        yaml.replace("  timezone:", "  day_change: \"04:00\"\n  timezone:"),
+    );
+    site.write(NOTE, note);
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
+    let ics = site.read("public/schedule.ics");
+    // 23:30 and 00:30 local (UTC+1 on 2021-03-01) are 22:30 and 23:30 UTC.
+    assert!(
+        ics.contains("DTSTART:20210301T223000Z\r\nDTEND:20210301T233000Z\r\n"),
+        "{ics}"
+    );
+}
+
+/// Issue 12.13: the duplicate-id error had no line and column.
+#[test]
+fn bug_the_duplicate_id_error_had_no_position() {
+    let site = Site::english();
+    site.write(
+        "content/talks/day-1/one.md",
+        "---\ntitle: One\nspeakers: [A]\nday: 1\nid: same\n---\nx\n",
+    );
+    site.write(
+        "content/talks/day-1/two.md",
+        "---\ntitle: Two\nspeakers: [A]\nday: 1\nid: same\n---\nx\n",
+    );
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "content/talks/day-1/two.md:5:5: the id `same` is also used by content/talks/day-1/one.md — give each note its own `id`, or remove it\nerror: 1 problem found; nothing was written\n"
+    );
+}
