@@ -257,7 +257,25 @@ pub fn normalize_base_url(url: &str) -> String {
 /// A base URL is "/" (or a path starting with "/"), or an absolute http(s) URL.
 pub fn check_base_url(url: &str) -> Result<(), String> {
     let url = url.trim();
-    if url.starts_with('/') && !url.starts_with("//") {
+    if url.contains(char::is_whitespace) {
+        return Err(format!(
+            "\"{}\" contains a space; a URL has none (write %20 if it must)",
+            crate::error::printable(url, false)
+        ));
+    }
+    if url.contains(char::is_control) {
+        return Err("contains a control character".into());
+    }
+    let path_part = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .map_or(url, |rest| rest.find('/').map_or("", |i| &rest[i..]));
+    if path_part.contains("//") {
+        return Err(format!(
+            "\"{url}\" has an empty path segment (`//`), which would make every link on the site wrong"
+        ));
+    }
+    if url.starts_with('/') {
         return Ok(());
     }
     let rest = url

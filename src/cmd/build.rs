@@ -16,7 +16,7 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Overrides `base_url` from summit.yaml.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = super::base_url_arg)]
     pub base_url: Option<String>,
     /// Include notes marked `draft: true`.
     #[arg(long)]
@@ -32,7 +32,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     };
     let report = crate::build(&opts)?;
     for w in &report.warnings {
-        eprintln!("warning: {w}");
+        super::warn(verbosity, w);
     }
     if verbosity == Verbosity::Verbose {
         for f in &report.files {

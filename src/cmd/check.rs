@@ -13,7 +13,7 @@ pub struct CheckArgs {
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
     /// Overrides `base_url` from summit.yaml.
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = super::base_url_arg)]
     pub base_url: Option<String>,
     /// Include notes marked `draft: true`.
     #[arg(long)]
@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     };
     let compiled = crate::compile(&opts)?;
     for w in &compiled.warnings {
-        eprintln!("warning: {w}");
+        super::warn(verbosity, w);
     }
     let problems = crate::check::links(&compiled);
     if !problems.is_empty() {

@@ -39,7 +39,7 @@ pub fn run(args: ImportArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let plan = merge::plan(&args.root, &schedule)?;
 
     for w in schedule.skipped.iter().chain(&plan.warnings) {
-        eprintln!("warning: {w}");
+        super::warn(verbosity, w);
     }
     if args.dry_run || verbosity == Verbosity::Verbose {
         println!(

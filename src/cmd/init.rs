@@ -12,7 +12,7 @@ pub struct InitArgs {
     #[arg(default_value = ".")]
     pub dir: PathBuf,
     /// The post's language: da or en.
-    #[arg(long, default_value = "en")]
+    #[arg(long, default_value = "en", value_parser = super::language_arg)]
     pub language: String,
     /// Add the starter files to a folder that is not empty (same-named files are replaced).
     #[arg(long)]
@@ -22,9 +22,10 @@ pub struct InitArgs {
 #[derive(Debug, Args)]
 pub struct NewArgs {
     /// The talk's title.
+    #[arg(value_parser = super::title_arg)]
     pub title: String,
     /// The conference day: its number (1, 2, …) or its date (YYYY-MM-DD).
-    #[arg(long)]
+    #[arg(long, value_parser = super::day_arg)]
     pub day: String,
     /// Who gave the talk (repeat for each speaker).
     #[arg(long)]

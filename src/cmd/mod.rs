@@ -40,6 +40,51 @@ pub enum Command {
     Import(import::ImportArgs),
 }
 
+/// Prints a warning, unless `--quiet` asked for errors only.
+pub fn warn(verbosity: Verbosity, what: impl std::fmt::Display) {
+    if verbosity != Verbosity::Quiet {
+        eprintln!("warning: {what}");
+    }
+}
+
+/// `--base-url`: checked when the arguments are read, so a bad one is a usage error (exit 2)
+/// like any other bad argument value.
+pub fn base_url_arg(url: &str) -> Result<String, String> {
+    crate::config::check_base_url(url).map(|()| url.to_string())
+}
+
+/// `--language`: one of the built-in languages.
+pub fn language_arg(lang: &str) -> Result<String, String> {
+    match crate::locale::builtin(lang) {
+        Some(_) => Ok(lang.to_string()),
+        None => Err(format!(
+            "unknown language; built-in languages are {}",
+            crate::locale::LANGUAGES.join(", ")
+        )),
+    }
+}
+
+/// A title: any text but an empty one.
+pub fn title_arg(title: &str) -> Result<String, String> {
+    if title.trim().is_empty() {
+        Err("a talk needs a title".into())
+    } else {
+        Ok(title.to_string())
+    }
+}
+
+/// `--day`: a day number from 1, or a date (whether the site has that day is the site's
+/// business, checked later).
+pub fn day_arg(day: &str) -> Result<String, String> {
+    let day = day.trim();
+    let number = day.parse::<u32>().is_ok_and(|n| n >= 1);
+    if number || day.parse::<jiff::civil::Date>().is_ok() {
+        Ok(day.to_string())
+    } else {
+        Err("expected a day number (1, 2, …) or a date (YYYY-MM-DD)".into())
+    }
+}
+
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {

@@ -45,7 +45,7 @@ impl Terminal {
         match &outcome.result {
             Ok(stats) => {
                 for w in &stats.warnings {
-                    eprintln!("warning: {w}");
+                    super::warn(self.verbosity, w);
                 }
             }
             Err(e) => eprintln!("{e}"),
@@ -128,9 +128,12 @@ fn open_browser(url: &str) {
 
 pub fn run(args: ServeArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     if !args.interface.is_loopback() {
-        eprintln!(
-            "warning: serving on {}: anyone who can reach this machine can see the site",
-            args.interface
+        super::warn(
+            verbosity,
+            format!(
+                "serving on {}: anyone who can reach this machine can see the site",
+                args.interface
+            ),
         );
     }
     let mut build = BuildOptions::new(args.root);
