@@ -124,13 +124,7 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
     // The first build happens before the server answers.
     let mut builder = Builder::new();
     let first = rebuild(&mut builder, &opts.build, &shared);
-    // Listening on every interface (0.0.0.0, ::): this machine opens it as localhost.
-    let url = match bound.ip() {
-        ip if ip.is_unspecified() => format!("http://localhost:{}/", bound.port()),
-        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
-        IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
-    };
-    reporter.ready(&url, &first);
+    reporter.ready(&url(bound), &first);
 
     let watcher = watch::Watcher::start(&opts.build.root)?;
     let build_opts = opts.build.clone();
@@ -153,6 +147,16 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
             served.map_err(|e| Error::io("the server stopped", "serve", e))
         }
         () = stop.wait() => Ok(()),
+    }
+}
+
+/// The address to open the site at. Listening on every interface (0.0.0.0, ::): this machine
+/// opens it as localhost.
+fn url(bound: SocketAddr) -> String {
+    match bound.ip() {
+        ip if ip.is_unspecified() => format!("http://localhost:{}/", bound.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
     }
 }
 

@@ -14,4 +14,5 @@ mod publishing;
 mod quality;
 mod robustness;
 mod serve;
+mod serve_security;
 mod serve_support;
