@@ -20,6 +20,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt, stream};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::inject::{EVENTS_PATH, inject};
@@ -174,9 +175,8 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         && lookup(&format!("{key}/index.html")).is_some()
     {
         // A folder asked for without its slash: send the browser to the folder.
-        let location = format!("{}/", req.uri().path());
         let mut r = plain(StatusCode::PERMANENT_REDIRECT, "");
-        if let Ok(v) = HeaderValue::from_str(&location) {
+        if let Ok(v) = HeaderValue::from_str(&folder_location(&key, req.uri().query())) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
@@ -217,6 +217,43 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
     r
+}
+
+/// What a path segment may not hold unescaped in a `Location` (RFC 3986 `pchar`, minus `%`
+/// since the key is already decoded, minus `/` since a segment holds none).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Where a folder asked for without its slash lives: a path that starts with exactly one `/`,
+/// built from the resolved key (never from the raw request, whose `//host/x` would make a
+/// protocol-relative `Location` that sends the browser to another host).
+fn folder_location(key: &str, query: Option<&str>) -> String {
+    let mut location = String::with_capacity(key.len() + 2);
+    for segment in key.split('/') {
+        location.push('/');
+        location.extend(utf8_percent_encode(segment, SEGMENT));
+    }
+    location.push('/');
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
 }
 
 /// The build key for a request path, or `None` for a path we refuse.
@@ -302,6 +339,18 @@ mod tests {
             ("relative", None),
         ] {
             assert_eq!(resolve(raw).as_deref(), key, "{raw}");
+        }
+    }
+
+    #[test]
+    fn folder_locations_are_paths_with_one_leading_slash() {
+        for (key, query, location) in [
+            ("talks/x", None, "/talks/x/"),
+            ("evil.example", None, "/evil.example/"),
+            ("a b/æ", Some("q=1"), "/a%20b/%C3%A6/?q=1"),
+            ("a%2f/b?c#d", None, "/a%252f/b%3Fc%23d/"),
+        ] {
+            assert_eq!(folder_location(key, query), location);
         }
     }
 

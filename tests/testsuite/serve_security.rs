@@ -122,3 +122,39 @@ fn the_interface_address_is_answered_to_on_every_interface() {
         )
     );
 }
+
+/// Regression (issue 12): `GET //talks/x` answered `Location: //talks/x/`, which a browser
+/// reads as the host `talks`. A folder redirect now names a path with exactly one leading
+/// slash, whatever the request looked like.
+#[test]
+fn a_folder_redirect_never_names_another_host() {
+    let site = Site::english();
+    site.write(
+        "static/evil.example/index.html",
+        "<!doctype html><html lang=\"en\"><title>x</title></html>",
+    );
+    let server = Server::start(&site, &[]);
+    for (target, location) in [
+        ("/talks/keynote", "/talks/keynote/"),
+        ("//talks/keynote", "/talks/keynote/"),
+        ("///talks//keynote", "/talks/keynote/"),
+        ("//evil.example", "/evil.example/"),
+        ("/%2F%2Fevil.example", "/evil.example/"),
+        ("/%2fevil.example", "/evil.example/"),
+        ("//evil.example?next=//x", "/evil.example/?next=//x"),
+    ] {
+        let reply = server.raw(get(target, "localhost").as_bytes());
+        assert_eq!(reply.status, 308, "{target}");
+        assert_eq!(
+            reply.header("location").as_deref(),
+            Some(location),
+            "{target}"
+        );
+    }
+    // With its slash a folder is served, and nothing is redirected anywhere.
+    for (target, status) in [("//evil.example/", 200), ("//no.such.example/", 404)] {
+        let reply = server.raw(get(target, "localhost").as_bytes());
+        assert_eq!(reply.status, status, "{target}");
+        assert_eq!(reply.header("location"), None, "{target}");
+    }
+}
