@@ -256,8 +256,15 @@ fn folder_location(key: &str, query: Option<&str>) -> String {
     location
 }
 
-/// The build key for a request path, or `None` for a path we refuse.
-/// `/` and `/dir/` map to `index.html` and `dir/index.html`.
+/// The build key for a request path (the path part of the request target, still
+/// percent-encoded), or `None` for a path that is refused.
+///
+/// `/` and `/dir/` map to `index.html` and `dir/index.html`; repeated slashes count as one.
+/// The path is percent-decoded once; a path that does not start with `/`, or holds a
+/// backslash (raw or decoded), a NUL, invalid UTF-8, or a `.` or `..` segment, is refused. A
+/// key is therefore never empty, never starts or ends with `/`, and has no empty, `.` or `..`
+/// segment: it can only name a file of the build. Pure and total (it never panics), so any
+/// string may be fed to it.
 pub fn resolve(raw: &str) -> Option<String> {
     if raw.contains('\\') || !raw.starts_with('/') {
         return None;
