@@ -8,6 +8,7 @@
 
 pub mod http;
 mod inject;
+mod listen;
 mod watch;
 
 use std::collections::HashMap;
@@ -86,15 +87,16 @@ impl Shared {
 
 /// Builds, serves and watches until Ctrl-C.
 pub fn run(opts: ServeOptions, reporter: impl Reporter) -> Result<()> {
+    let cap = listen::connection_cap(listen::raise_open_file_limit());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::io("could not start the server runtime", "serve", e))?;
-    runtime.block_on(serve(opts, Arc::new(reporter)))
+    runtime.block_on(serve(opts, cap, Arc::new(reporter)))
 }
 
-async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
+async fn serve(opts: ServeOptions, cap: usize, reporter: Arc<dyn Reporter>) -> Result<()> {
     let addr = SocketAddr::new(opts.interface, opts.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -143,9 +145,7 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
 
     let app = http::router(shared);
     tokio::select! {
-        served = axum::serve(listener, app) => {
-            served.map_err(|e| Error::io("the server stopped", "serve", e))
-        }
+        () = listen::accept(listener, app, cap) => Ok(()),
         () = stop.wait() => Ok(()),
     }
 }

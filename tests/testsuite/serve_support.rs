@@ -27,6 +27,18 @@ impl Server {
         Server::spawn(site, command)
     }
 
+    /// Starts the server with its soft open-file limit lowered to `soft` (the hard limit
+    /// unchanged), as `ulimit -Sn` in a shell would.
+    #[cfg(unix)]
+    pub fn start_with_soft_open_file_limit(site: &Site, soft: u64) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -S -n {soft} && exec \"$0\" serve --port 0"))
+            .arg(env!("CARGO_BIN_EXE_summit-gen"));
+        Server::spawn(site, command)
+    }
+
     fn spawn(site: &Site, mut command: Command) -> Server {
         let mut child = command
             .current_dir(site.path())
