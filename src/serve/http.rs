@@ -1,8 +1,11 @@
 //! The HTTP side of `serve`: files from the in-memory build, and the reload event stream.
 //!
-//! Paths are resolved strictly: percent-decoded once, then any `..` or `.` segment, backslash,
-//! NUL or invalid UTF-8 is refused with 400. What remains is looked up by exact key in the
-//! build's file map, so no request can reach a file that is not part of the build.
+//! Every request first passes the Host guard ([`host_allowed`], one layer in front of every
+//! route), so a page on another site that rebinds its own name to this machine cannot read
+//! the preview. Paths are then resolved strictly ([`resolve`]): percent-decoded once, then any
+//! `..` or `.` segment, backslash, NUL or invalid UTF-8 is refused with 400. What remains is
+//! looked up by exact key in the build's file map, so no request can reach a file that is not
+//! part of the build.
 
 use std::convert::Infallible;
 use std::net::{IpAddr, SocketAddr};
@@ -11,29 +14,74 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use futures_util::{Stream, StreamExt, stream};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tokio::sync::broadcast::error::RecvError;
 
 use super::inject::{EVENTS_PATH, inject};
 use super::{Notice, Shared};
 
-pub fn router(shared: Arc<Shared>) -> Router {
+pub(super) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
         .fallback(page)
+        // `layer`, not `route_layer`: the fallback (pages, assets, 404s) is guarded too.
+        .layer(middleware::from_fn_with_state(shared.clone(), guard_host))
         .with_state(shared)
 }
 
-/// The reload stream: a `hello` with the current state, then one event per notice.
-async fn events(State(shared): State<Arc<Shared>>, headers: HeaderMap) -> Response {
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if !host_allowed(host, shared.bound) {
-        return plain(StatusCode::FORBIDDEN, "forbidden: unexpected Host header\n");
+/// Refuses, with 403, every request whose Host is not one this server answers to.
+///
+/// 403 rather than 421 Misdirected Request: browsers treat 421 as a hint to retry on another
+/// connection (it exists for HTTP/2 connection reuse), while 403 is shown as is, and it is what
+/// other preview servers answer to an unexpected Host.
+async fn guard_host(State(shared): State<Arc<Shared>>, req: Request, next: Next) -> Response {
+    let mut hosts = req.headers().get_all(header::HOST).iter();
+    let host = match (hosts.next(), hosts.next()) {
+        (Some(h), None) => h.to_str().ok(),
+        // None, or two Host headers: no one name to check.
+        _ => None,
+    };
+    // An absolute request target (`GET http://name/ HTTP/1.1`) names the host too.
+    let target = req.uri().authority().map(|a| a.as_str());
+    let bound = shared.bound;
+    if host_allowed(host, bound) && target.is_none_or(|t| host_allowed(Some(t), bound)) {
+        return next.run(req).await;
     }
+    let mut r = Response::new(Body::from(refusal(bound)));
+    *r.status_mut() = StatusCode::FORBIDDEN;
+    r.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    r
+}
+
+/// The one line a refused request gets: which names this server answers to, and where to
+/// open it. It depends only on the address the server listens on.
+fn refusal(bound: SocketAddr) -> String {
+    let names = match bound.ip() {
+        ip if ip.is_unspecified() => "localhost and IP addresses".to_string(),
+        ip if ip.is_loopback() => "localhost, 127.0.0.1 and [::1]".to_string(),
+        IpAddr::V4(ip) => format!("localhost, 127.0.0.1, [::1] and {ip} (the --interface address)"),
+        IpAddr::V6(ip) => {
+            format!("localhost, 127.0.0.1, [::1] and [{ip}] (the --interface address)")
+        }
+    };
+    format!(
+        "forbidden: this preview server answers only to {names}, never to other host names, \
+         so that no website can read it by DNS rebinding; open {}\n",
+        super::url(bound)
+    )
+}
+
+/// The reload stream: a `hello` with the current state, then one event per notice.
+async fn events(State(shared): State<Arc<Shared>>) -> Response {
     let hello = {
         let snap = shared.snapshot();
         serde_json::json!({ "build": snap.build, "error": snap.error })
@@ -75,18 +123,26 @@ fn to_event(notice: &Notice) -> Event {
     }
 }
 
-/// DNS-rebinding guard: the Host must be localhost, a loopback address, or the bound address
-/// (any IP literal when bound to all interfaces). A rebinding attack needs a domain name.
+/// The DNS-rebinding guard, the one rule for every route: the Host (with or without a port)
+/// must be `localhost`, a loopback address, or the bound address (any IP literal when bound
+/// to all interfaces). A rebinding attack needs a name the attacker's DNS answers for; an IP
+/// literal cannot be rebound.
+///
+/// Subdomains of localhost (`x.localhost`) are refused: browsers that do not map them to
+/// loopback themselves ask DNS, and a hostile resolver could answer for them. Nothing needs
+/// them to open a one-site preview.
 pub fn host_allowed(host: Option<&str>, bound: SocketAddr) -> bool {
     let Some(host) = host else { return false };
+    let digits = |port: &str| port.bytes().all(|b| b.is_ascii_digit());
     let name = if let Some(rest) = host.strip_prefix('[') {
         match rest.split_once(']') {
-            Some((ip, _)) => ip,
-            None => return false,
+            Some((ip, "")) => ip,
+            Some((ip, port)) if port.strip_prefix(':').is_some_and(digits) => ip,
+            _ => return false,
         }
     } else {
         match host.rsplit_once(':') {
-            Some((name, port)) if port.bytes().all(|b| b.is_ascii_digit()) => name,
+            Some((name, port)) if digits(port) => name,
             _ => host,
         }
     };
@@ -119,9 +175,8 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
         && lookup(&format!("{key}/index.html")).is_some()
     {
         // A folder asked for without its slash: send the browser to the folder.
-        let location = format!("{}/", req.uri().path());
         let mut r = plain(StatusCode::PERMANENT_REDIRECT, "");
-        if let Ok(v) = HeaderValue::from_str(&location) {
+        if let Ok(v) = HeaderValue::from_str(&folder_location(&key, req.uri().query())) {
             r.headers_mut().insert(header::LOCATION, v);
         }
         return r;
@@ -164,8 +219,52 @@ fn plain(status: StatusCode, text: &'static str) -> Response {
     r
 }
 
-/// The build key for a request path, or `None` for a path we refuse.
-/// `/` and `/dir/` map to `index.html` and `dir/index.html`.
+/// What a path segment may not hold unescaped in a `Location` (RFC 3986 `pchar`, minus `%`
+/// since the key is already decoded, minus `/` since a segment holds none).
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'/')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// Where a folder asked for without its slash lives: a path that starts with exactly one `/`,
+/// built from the resolved key (never from the raw request, whose `//host/x` would make a
+/// protocol-relative `Location` that sends the browser to another host).
+fn folder_location(key: &str, query: Option<&str>) -> String {
+    let mut location = String::with_capacity(key.len() + 2);
+    for segment in key.split('/') {
+        location.push('/');
+        location.extend(utf8_percent_encode(segment, SEGMENT));
+    }
+    location.push('/');
+    if let Some(query) = query {
+        location.push('?');
+        location.push_str(query);
+    }
+    location
+}
+
+/// The build key for a request path (the path part of the request target, still
+/// percent-encoded), or `None` for a path that is refused.
+///
+/// `/` and `/dir/` map to `index.html` and `dir/index.html`; repeated slashes count as one.
+/// The path is percent-decoded once; a path that does not start with `/`, or holds a
+/// backslash (raw or decoded), a NUL, invalid UTF-8, or a `.` or `..` segment, is refused. A
+/// key is therefore never empty, never starts or ends with `/`, and has no empty, `.` or `..`
+/// segment: it can only name a file of the build. Pure and total (it never panics), so any
+/// string may be fed to it.
 pub fn resolve(raw: &str) -> Option<String> {
     if raw.contains('\\') || !raw.starts_with('/') {
         return None;
@@ -251,6 +350,18 @@ mod tests {
     }
 
     #[test]
+    fn folder_locations_are_paths_with_one_leading_slash() {
+        for (key, query, location) in [
+            ("talks/x", None, "/talks/x/"),
+            ("evil.example", None, "/evil.example/"),
+            ("a b/æ", Some("q=1"), "/a%20b/%C3%A6/?q=1"),
+            ("a%2f/b?c#d", None, "/a%252f/b%3Fc%23d/"),
+        ] {
+            assert_eq!(folder_location(key, query), location);
+        }
+    }
+
+    #[test]
     fn host_guard() {
         let bound: SocketAddr = "127.0.0.1:1111".parse().unwrap();
         for ok in [
@@ -265,6 +376,14 @@ mod tests {
         for bad in [
             "evil.example:1111",
             "evil.example",
+            "x.localhost",
+            "localhost.",
+            "localhost.evil.example",
+            "127.0.0.1.evil.example",
+            "[::1]evil.example",
+            "[::1]:evil",
+            "[::1",
+            "",
             "192.168.1.2:1111",
             "[fe80::1]",
         ] {

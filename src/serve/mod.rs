@@ -6,8 +6,9 @@
 //! served only by exact path: nothing outside the build output can be reached, and nothing is
 //! written to disk, so there is nothing to clean up on Ctrl-C. tokio stays inside this module.
 
-mod http;
+pub mod http;
 mod inject;
+mod listen;
 mod watch;
 
 use std::collections::HashMap;
@@ -86,15 +87,16 @@ impl Shared {
 
 /// Builds, serves and watches until Ctrl-C.
 pub fn run(opts: ServeOptions, reporter: impl Reporter) -> Result<()> {
+    let cap = listen::connection_cap(listen::raise_open_file_limit());
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| Error::io("could not start the server runtime", "serve", e))?;
-    runtime.block_on(serve(opts, Arc::new(reporter)))
+    runtime.block_on(serve(opts, cap, Arc::new(reporter)))
 }
 
-async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
+async fn serve(opts: ServeOptions, cap: usize, reporter: Arc<dyn Reporter>) -> Result<()> {
     let addr = SocketAddr::new(opts.interface, opts.port);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -124,13 +126,7 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
     // The first build happens before the server answers.
     let mut builder = Builder::new();
     let first = rebuild(&mut builder, &opts.build, &shared);
-    // Listening on every interface (0.0.0.0, ::): this machine opens it as localhost.
-    let url = match bound.ip() {
-        ip if ip.is_unspecified() => format!("http://localhost:{}/", bound.port()),
-        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
-        IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
-    };
-    reporter.ready(&url, &first);
+    reporter.ready(&url(bound), &first);
 
     let watcher = watch::Watcher::start(&opts.build.root)?;
     let build_opts = opts.build.clone();
@@ -149,10 +145,18 @@ async fn serve(opts: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<()> {
 
     let app = http::router(shared);
     tokio::select! {
-        served = axum::serve(listener, app) => {
-            served.map_err(|e| Error::io("the server stopped", "serve", e))
-        }
+        () = listen::accept(listener, app, cap) => Ok(()),
         () = stop.wait() => Ok(()),
+    }
+}
+
+/// The address to open the site at. Listening on every interface (0.0.0.0, ::): this machine
+/// opens it as localhost.
+fn url(bound: SocketAddr) -> String {
+    match bound.ip() {
+        ip if ip.is_unspecified() => format!("http://localhost:{}/", bound.port()),
+        IpAddr::V6(ip) => format!("http://[{ip}]:{}/", bound.port()),
+        IpAddr::V4(ip) => format!("http://{ip}:{}/", bound.port()),
     }
 }
 

@@ -18,4 +18,5 @@ mod publishing;
 mod quality;
 mod robustness;
 mod serve;
+mod serve_security;
 mod serve_support;

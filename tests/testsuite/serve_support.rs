@@ -22,9 +22,25 @@ pub struct Server {
 
 impl Server {
     pub fn start(site: &Site, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_summit-gen"))
-            .args(["serve", "--port", "0"])
-            .args(extra)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_summit-gen"));
+        command.args(["serve", "--port", "0"]).args(extra);
+        Server::spawn(site, command)
+    }
+
+    /// Starts the server with its soft open-file limit lowered to `soft` (the hard limit
+    /// unchanged), as `ulimit -Sn` in a shell would.
+    #[cfg(unix)]
+    pub fn start_with_soft_open_file_limit(site: &Site, soft: u64) -> Server {
+        let mut command = Command::new("sh");
+        command
+            .arg("-c")
+            .arg(format!("ulimit -S -n {soft} && exec \"$0\" serve --port 0"))
+            .arg(env!("CARGO_BIN_EXE_summit-gen"));
+        Server::spawn(site, command)
+    }
+
+    fn spawn(site: &Site, mut command: Command) -> Server {
+        let mut child = command
             .current_dir(site.path())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -77,6 +93,22 @@ impl Server {
         s.write_all(raw).expect("send");
         let mut bytes = Vec::new();
         let _ = s.read_to_end(&mut bytes);
+        Reply::parse(&bytes)
+    }
+
+    /// Sends `raw` as is and returns the answer's head only (for streams that never end).
+    pub fn head_of(&self, raw: &[u8]) -> Reply {
+        let mut s = TcpStream::connect(("127.0.0.1", self.port)).expect("connect");
+        s.set_read_timeout(Some(DEADLINE)).expect("timeout");
+        s.write_all(raw).expect("send");
+        let mut bytes = Vec::new();
+        let mut buf = [0; 4096];
+        while !bytes.windows(4).any(|w| w == b"\r\n\r\n") {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => bytes.extend_from_slice(&buf[..n]),
+            }
+        }
         Reply::parse(&bytes)
     }
 
