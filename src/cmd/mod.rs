@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod check;
+pub mod completions;
 pub mod import;
 pub mod init;
 pub mod serve;
@@ -38,6 +39,10 @@ pub enum Command {
     New(init::NewArgs),
     /// Start (or update) notes from the conference's published schedule.
     Import(import::ImportArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), e.g. `summit-gen man > ~/.local/share/man/man1/summit-gen.1`.
+    Man,
 }
 
 /// Prints a warning, unless `--quiet` asked for errors only.
@@ -112,5 +117,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::init(args, verbosity),
         Command::New(args) => init::new(args, verbosity),
         Command::Import(args) => import::run(args, verbosity),
+        Command::Completions(args) => completions::completions(&args),
+        Command::Man => completions::man(),
     }
 }

@@ -5,6 +5,7 @@ mod support;
 
 mod browser;
 mod cli;
+mod completions;
 mod determinism;
 mod errors;
 mod example;
