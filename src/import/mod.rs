@@ -5,6 +5,8 @@
 //! compares the schedule with the notes already in the site and decides, per talk, what to
 //! write — never a note's body, never a field the writer set by hand.
 
+mod edit;
+mod files;
 pub mod frab_json;
 pub mod frab_xml;
 pub mod merge;

@@ -9,6 +9,8 @@ mod errors;
 mod example;
 mod fixture_site;
 mod import;
+mod import_names;
+mod import_reimport;
 mod output;
 mod publishing;
 mod quality;
