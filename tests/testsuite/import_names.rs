@@ -1,5 +1,6 @@
 //! `import` and the build agree on names: long titles get one capped slug everywhere, equal
-//! titles are numbered in linear time, and every target is checked before anything is written.
+//! titles are numbered in linear time, every target is checked before anything is written,
+//! and the `--dry-run` table is ordered and safe to print.
 
 use std::collections::BTreeSet;
 
@@ -171,4 +172,96 @@ fn import_with_one_impossible_target_writes_nothing() {
         "something was written"
     );
     assert!(!site.path().join("content/talks/day-1").exists());
+}
+
+/// The table shows talks by day and time (not in the file's room order), cuts long titles
+/// with `…`, and shows control characters in titles and ids as `\u{…}`, never raw.
+#[test]
+fn dry_run_table_is_by_time_cut_with_an_ellipsis_and_escaped() {
+    let xml = r#"<?xml version="1.0"?>
+<schedule><conference><title>C</title></conference>
+<day date="2024-05-14" index="1">
+  <room name="A"><event guid="late" id="1"><title>Afternoon talk</title><start>14:00</start><duration>00:30</duration><room>A</room></event></room>
+  <room name="B"><event guid="early" id="2"><title>Morning talk</title><start>09:00</start><duration>00:30</duration><room>B</room></event></room>
+</day></schedule>"#;
+    let site = Site::empty();
+    site.write("schedule.xml", xml);
+    let run = site.run(&["import", "schedule.xml", "--dry-run"]);
+    run.success();
+    let rows: Vec<&str> = run.stdout.lines().skip(1).take(2).collect();
+    assert!(
+        rows[0].starts_with("new        2024-05-14 09:00 Morning talk"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        rows[1].starts_with("new        2024-05-14 14:00 Afternoon talk"),
+        "{}",
+        run.stdout
+    );
+
+    let long = "A title that is much longer than the fifty characters of the column";
+    let site = Site::empty();
+    site.write(
+        "all.json",
+        sessionize(&[
+            ("1", long, "09:00", "Main"),
+            (
+                "2",
+                "Red \u{1b}[31malert\u{7} and \u{202e}reversed",
+                "10:00",
+                "Main",
+            ),
+        ]),
+    );
+    site.write(
+        "content/talks/day-1/old.md",
+        "---\ntitle: Old\nspeakers: [A]\nday: 1\nid: \"x\\u001b[2Jy\"\n---\n",
+    );
+    site.write(
+        "summit.yaml",
+        "title: T\nlanguage: en\nbase_url: /\nevent:\n  name: E\n  days:\n  - date: 2024-05-14\n",
+    );
+    let run = site.run(&["import", "all.json", "--dry-run"]);
+    run.success();
+    assert_eq!(run.stderr, "");
+    assert!(
+        !run.stdout.contains(['\u{1b}', '\u{7}', '\u{202e}']),
+        "{:?}",
+        run.stdout
+    );
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    let row = |what: &str, date: &str, start: &str, title: &str, rest: &str| {
+        format!("{what:<10} {date:<10} {start:<5} {title:<50} {rest}")
+    };
+    assert_eq!(
+        lines[1],
+        row(
+            "new",
+            "2024-05-14",
+            "09:00",
+            &format!("{}…", &long[..49]),
+            "content/talks/day-1/a-title-that-is-much-longer-than-the-fifty-characters-of-the-column.md"
+        )
+    );
+    assert_eq!(
+        lines[2],
+        row(
+            "new",
+            "2024-05-14",
+            "10:00",
+            r"Red \u{1b}[31malert\u{7} and \u{202e}reversed",
+            "content/talks/day-1/red-31malert-and-reversed.md"
+        )
+    );
+    assert_eq!(
+        lines[3],
+        row(
+            "gone",
+            "",
+            "",
+            "Old",
+            r"content/talks/day-1/old.md (id x\u{1b}[2Jy; kept)"
+        )
+    );
 }
