@@ -8,12 +8,19 @@ use std::borrow::Cow;
 use std::fmt;
 use std::path::PathBuf;
 
+/// Characters that would steer the terminal rather than show: control characters (C0, DEL,
+/// C1: escape sequences, carriage returns) and the bidirectional overrides and isolates.
+pub fn steers_terminal(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
 /// `text` as it may go to a terminal: control characters (ESC, NUL, line breaks …), which a
 /// title or a file name can hold, are shown escaped (`\u{1b}`), so they cannot move the
 /// cursor, clear the screen or fake another line. `keep_newlines` keeps `\n` as the line
 /// break it is in multi-line output.
 pub fn printable(text: &str, keep_newlines: bool) -> Cow<'_, str> {
-    let bad = |c: char| c.is_control() && !(keep_newlines && c == '\n');
+    let bad = |c: char| steers_terminal(c) && !(keep_newlines && c == '\n');
     if !text.chars().any(bad) {
         return Cow::Borrowed(text);
     }

@@ -170,11 +170,15 @@ pub fn assemble(
         });
     }
     // Slugs: unique across the page, in reading order.
-    let mut taken: HashSet<String> = RESERVED_IDS.iter().map(|s| s.to_string()).collect();
-    taken.extend(days.iter().map(|d| d.id.clone()));
+    let mut slugs = UniqueNames::new(
+        RESERVED_IDS
+            .iter()
+            .map(|s| s.to_string())
+            .chain(days.iter().map(|d| d.id.clone())),
+    );
     for day in &mut days {
         for t in &mut day.talks {
-            t.slug = unique(slugify(&t.title), &mut taken);
+            t.slug = slugs.claim(slugify(&t.title));
         }
     }
     Ok(Site {
@@ -419,8 +423,21 @@ fn looks_like_a_host(first_segment: &str) -> bool {
     }
 }
 
+/// Slugs are at most this many bytes: they become file and folder names (`talks/SLUG/`,
+/// `content/talks/day-N/SLUG.md`) and anchors, and every command must agree on them. Far
+/// below the 255 bytes a file name may have, and above the longest slug of a real title in
+/// the example (93 bytes), which keeps its slug.
+pub const MAX_SLUG: usize = 100;
+
 /// ASCII slug: lower case, Danish/German letters spelled out, other runs become `-`.
+/// A slug longer than [`MAX_SLUG`] bytes is cut after a whole word and ends in `-` and six hex
+/// digits of a hash of the whole slug, so two long titles that start alike stay apart; a
+/// shorter one is left as it is.
 pub fn slugify(text: &str) -> String {
+    cap(full_slug(text))
+}
+
+fn full_slug(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for ch in text.chars().flat_map(char::to_lowercase) {
@@ -460,7 +477,68 @@ pub fn slugify(text: &str) -> String {
     if out.is_empty() { "talk".into() } else { out }
 }
 
-/// `base`, or `base-2`, `base-3` … whichever is free; marks it taken.
+/// `slug` itself if it fits in [`MAX_SLUG`] bytes; else its words up to
+/// `MAX_SLUG - 7` bytes, `-`, and six hex digits of its FNV-1a hash. The hash is of the whole
+/// slug (not the title), so titles that slugify alike still do after the cut.
+fn cap(slug: String) -> String {
+    if slug.len() <= MAX_SLUG {
+        return slug;
+    }
+    let room = MAX_SLUG - 7;
+    // The slug is ASCII, so every byte index is a character boundary.
+    let head = &slug[..room];
+    let head = match slug.as_bytes()[room] {
+        b'-' => head,
+        _ => head.rsplit_once('-').map_or(head, |(words, _)| words),
+    };
+    format!("{head}-{:06x}", fnv1a(slug.as_bytes()) & 0xff_ffff)
+}
+
+/// 32-bit FNV-1a: stable across runs, platforms and Rust versions (unlike `DefaultHasher`).
+fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
+
+/// Hands out unique names in the order asked: `base`, else `base-2`, `base-3` … (the first
+/// that is free). Remembers the last number given per base, so N equal bases cost O(N), not
+/// O(N²); the names are the same as trying 2, 3, … from the start each time, since a name once
+/// taken stays taken.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    taken: HashSet<String>,
+    next: HashMap<String, u32>,
+}
+
+impl UniqueNames {
+    /// `taken` are names already in use (never handed out).
+    pub fn new(taken: impl IntoIterator<Item = String>) -> Self {
+        UniqueNames {
+            taken: taken.into_iter().collect(),
+            next: HashMap::new(),
+        }
+    }
+
+    /// `base`, or `base-N` for the smallest N ≥ 2 that is free; marks it taken.
+    pub fn claim(&mut self, base: String) -> String {
+        if self.taken.insert(base.clone()) {
+            return base;
+        }
+        let mut n = self.next.get(&base).copied().unwrap_or(2);
+        loop {
+            let name = format!("{base}-{n}");
+            n += 1;
+            if self.taken.insert(name.clone()) {
+                self.next.insert(base, n);
+                return name;
+            }
+        }
+    }
+}
+
+/// `base`, or `base-2`, `base-3` … whichever is free; marks it taken. For a few names; many
+/// equal bases should share a [`UniqueNames`].
 pub fn unique(base: String, taken: &mut HashSet<String>) -> String {
     if taken.insert(base.clone()) {
         return base;
@@ -495,11 +573,54 @@ mod tests {
     }
 
     #[test]
+    fn long_slugs_are_cut_at_a_word_and_keep_a_hash_of_the_whole() {
+        let title = "word ".repeat(60);
+        let slug = slugify(&title);
+        // 18 whole words (89 bytes), `-`, then the hash of all 60.
+        let hash = fnv1a(full_slug(&title).as_bytes()) & 0xff_ffff;
+        assert_eq!(slug, format!("{}-{hash:06x}", ["word"; 18].join("-")));
+        assert_eq!(slug.len(), 96);
+        // Same first 100 bytes, different ends: different slugs.
+        let other = slugify(&format!("{title} and more"));
+        assert_ne!(slug, other);
+        assert_eq!(slug[..90], other[..90]);
+        assert!(other.len() <= MAX_SLUG);
+        // One word longer than the cap is cut inside it.
+        let word = slugify(&"x".repeat(300));
+        assert_eq!(
+            word,
+            format!(
+                "{}-{:06x}",
+                "x".repeat(93),
+                fnv1a("x".repeat(300).as_bytes()) & 0xff_ffff
+            )
+        );
+        // Exactly MAX_SLUG bytes: unchanged.
+        assert_eq!(slugify(&"y".repeat(MAX_SLUG)), "y".repeat(MAX_SLUG));
+        // The hash is fixed (not seeded per run): FNV-1a of "a" is e40c292c.
+        assert_eq!(fnv1a(b"a"), 0xe40c_292c);
+    }
+
+    #[test]
     fn unique_slugs() {
         let mut taken = HashSet::new();
         assert_eq!(unique("a".into(), &mut taken), "a");
         assert_eq!(unique("a".into(), &mut taken), "a-2");
         assert_eq!(unique("a".into(), &mut taken), "a-3");
+    }
+
+    #[test]
+    fn unique_names_match_trying_every_number() {
+        let mut names = UniqueNames::new(["a-3".to_string(), "top".to_string()]);
+        let mut taken: HashSet<String> = ["a-3".to_string(), "top".to_string()].into();
+        for base in ["a", "a", "a-2", "a", "top", "a", "b", "top", "a-2"] {
+            assert_eq!(
+                names.claim(base.into()),
+                unique(base.into(), &mut taken),
+                "{base}"
+            );
+        }
+        assert_eq!(names.claim("a".into()), "a-6");
     }
 
     #[test]

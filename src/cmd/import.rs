@@ -39,40 +39,10 @@ pub fn run(args: ImportArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let plan = merge::plan(&args.root, &schedule)?;
 
     for w in schedule.skipped.iter().chain(&plan.warnings) {
-        super::warn(verbosity, w);
+        super::warn(verbosity, shown(w));
     }
     if args.dry_run || verbosity == Verbosity::Verbose {
-        println!(
-            "{:<10} {:<10} {:<5} {:<50} file",
-            "action", "date", "start", "title"
-        );
-        for a in &plan.actions {
-            let e = a.entry();
-            let (what, path, fields) = match a {
-                Action::New { path, .. } => ("new", path, String::new()),
-                Action::Update { path, fields, .. } => {
-                    ("update", path, format!(" ({})", fields.join(", ")))
-                }
-                Action::Unchanged { path, .. } => ("unchanged", path, String::new()),
-            };
-            let title: String = e.title.chars().take(50).collect();
-            println!(
-                "{what:<10} {:<10} {:<5} {title:<50} {}{fields}",
-                e.date.to_string(),
-                e.start.to_string(),
-                path.display()
-            );
-        }
-        for (path, id, title) in &plan.gone {
-            println!(
-                "{:<10} {:<10} {:<5} {:<50} {} (id {id}; kept)",
-                "gone",
-                "",
-                "",
-                title,
-                path.display()
-            );
-        }
+        table(&plan);
     }
     if !args.dry_run {
         merge::apply(&args.root, &plan)?;
@@ -107,9 +77,110 @@ pub fn run(args: ImportArgs, verbosity: Verbosity) -> anyhow::Result<()> {
                 plan.gone.len()
             );
             for (path, id, title) in &plan.gone {
-                println!("  {} ({title}, id {id})", path.display());
+                println!(
+                    "  {} ({}, id {})",
+                    shown(&path.display().to_string()),
+                    shown(title),
+                    shown(id)
+                );
             }
         }
     }
     Ok(())
+}
+
+/// Width of the title column; longer titles are cut and end in `…`.
+const TITLE_WIDTH: usize = 50;
+
+/// What import would do, a line per talk, by day and time (the schedule's order within one
+/// time), then the notes whose talk is gone.
+fn table(plan: &merge::Plan) {
+    println!(
+        "{:<10} {:<10} {:<5} {:<TITLE_WIDTH$} file",
+        "action", "date", "start", "title"
+    );
+    let mut actions: Vec<&Action> = plan.actions.iter().collect();
+    actions.sort_by_key(|a| (a.entry().date, a.entry().start));
+    for a in actions {
+        let e = a.entry();
+        let (what, path, fields) = match a {
+            Action::New { path, .. } => ("new", path, String::new()),
+            Action::Update { path, fields, .. } => {
+                ("update", path, format!(" ({})", fields.join(", ")))
+            }
+            Action::Unchanged { path, .. } => ("unchanged", path, String::new()),
+        };
+        println!(
+            "{what:<10} {:<10} {:<5} {:<TITLE_WIDTH$} {}{fields}",
+            e.date.to_string(),
+            e.start.to_string(),
+            cut(&e.title, TITLE_WIDTH),
+            shown(&path.display().to_string()),
+        );
+    }
+    for (path, id, title) in &plan.gone {
+        println!(
+            "{:<10} {:<10} {:<5} {:<TITLE_WIDTH$} {} (id {}; kept)",
+            "gone",
+            "",
+            "",
+            cut(title, TITLE_WIDTH),
+            shown(&path.display().to_string()),
+            shown(id)
+        );
+    }
+}
+
+/// A schedule's or a note's text as printed: each [`crate::error::steers_terminal`] character written as Rust
+/// writes it in a string, `\u{1b}`.
+fn shown(text: &str) -> String {
+    pieces(text).collect()
+}
+
+fn pieces(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.chars().map(|c| {
+        if crate::error::steers_terminal(c) {
+            format!("\\u{{{:x}}}", c as u32)
+        } else {
+            c.to_string()
+        }
+    })
+}
+
+/// [`shown`], cut to at most `width` characters; a cut one ends in `…` (an escape is never cut
+/// in two).
+fn cut(text: &str, width: usize) -> String {
+    let full = shown(text);
+    if full.chars().count() <= width {
+        return full;
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for piece in pieces(text) {
+        let n = piece.chars().count();
+        if used + n > width - 1 {
+            break;
+        }
+        out.push_str(&piece);
+        used += n;
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn titles_are_escaped_and_cut() {
+        assert_eq!(
+            shown("a\u{1b}[31mb\r\u{202e}c"),
+            "a\\u{1b}[31mb\\u{d}\\u{202e}c"
+        );
+        assert_eq!(cut("short", 10), "short");
+        assert_eq!(cut("exactly 10", 10), "exactly 10");
+        assert_eq!(cut("a longer title", 10), "a longer …");
+        assert_eq!(cut("abcdef\u{1b}gh", 10), "abcdef…");
+    }
 }

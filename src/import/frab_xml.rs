@@ -15,12 +15,7 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         allow_dtd: false,
         ..roxmltree::ParsingOptions::default()
     };
-    let doc = Document::parse_with_options(xml, options).map_err(|e| {
-        let pos = e.pos();
-        Diagnostic::new(path, format!("not valid XML: {e}"))
-            .at(pos.row as usize, pos.col as usize)
-            .help("the file may be cut off; download the schedule again")
-    })?;
+    let doc = Document::parse_with_options(xml, options).map_err(|e| xml_error(&e, xml, path))?;
     let root = doc.root_element();
     if !root.has_tag_name("schedule") {
         return Err(Diagnostic::new(
@@ -83,6 +78,46 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
             .help("is this the full schedule export?"));
     }
     Ok(schedule)
+}
+
+/// An XML error, with message and help chosen by its kind (never by its text).
+fn xml_error(e: &roxmltree::Error, xml: &str, path: &Path) -> Diagnostic {
+    use roxmltree::Error as E;
+    let at_byte = |d: Diagnostic, i: usize| {
+        let (line, column) = line_col(xml, i);
+        d.at(line, column)
+    };
+    match e {
+        // roxmltree gives no position for this one: the declaration's own.
+        E::DtdDetected => at_byte(
+            Diagnostic::new(
+                path,
+                "the file has a document type declaration (<!DOCTYPE …>), which summit-gen does not read",
+            ),
+            xml.find("<!DOCTYPE").unwrap_or(0),
+        )
+        .help("schedule exports have none (its entities could expand without limit): remove the <!DOCTYPE …> declaration, or export the schedule again"),
+        E::UnexpectedEndOfStream | E::UnclosedRootNode => {
+            at_byte(Diagnostic::new(path, format!("not valid XML: {e}")), xml.len())
+                .help("the file ends too early: it may be cut off; download the schedule again")
+        }
+        E::NoRootNode => Diagnostic::new(path, "the XML file has no elements")
+            .help(format!("summit-gen reads {}", super::FORMATS)),
+        _ => {
+            let pos = e.pos();
+            Diagnostic::new(path, format!("not valid XML: {e}"))
+                .at(pos.row as usize, pos.col as usize)
+                .help("the XML is broken at this place; export the schedule again, or fix it there")
+        }
+    }
+}
+
+/// Line and column (1-based, in characters) of byte `at` of `text`.
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {

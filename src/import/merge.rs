@@ -3,19 +3,22 @@
 //! A note is matched to its talk by `id`. Re-importing updates only the fields the schedule
 //! owns (title, speakers, day, start, duration or end, room, track; a recording link only where
 //! the note has none), by editing those lines of the front matter in place: the body, comments
-//! and every field the writer set by hand stay as they are. Talks that left the schedule are
-//! listed, never deleted. Each file is written atomically (a temporary file, then a rename).
+//! and every field the writer set by hand stay as they are (see [`super::edit`]). Talks that
+//! left the schedule are listed, never deleted. Every file is named and checked before any is
+//! written, and all are written together (see [`super::files`]).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use super::edit::{self, New, scalar};
+use super::files::{self, NoteNames};
 use super::{Entry, Schedule};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::Source;
+use crate::parse;
 use crate::parse::types::{Date, DayRef};
-use crate::parse::{self, front_matter};
 
 /// What an import would do.
 #[derive(Debug, Default)]
@@ -61,8 +64,8 @@ impl Action {
 /// A note already in the site that carries an `id`.
 struct Existing {
     path: PathBuf,
+    /// The file as it is (BOM, line endings and all).
     text: String,
-    yaml_line: usize,
     meta: parse::TalkMeta,
 }
 
@@ -92,8 +95,7 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
             by_id.insert(&id.value, e);
         }
     }
-    let mut taken: std::collections::HashSet<PathBuf> =
-        existing.iter().map(|e| e.path.clone()).collect();
+    let mut names = NoteNames::default();
     for entry in &schedule.talks {
         let Some(day) = days
             .iter()
@@ -108,8 +110,14 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
         };
         match by_id.get(entry.id.as_str()) {
             Some(note) => {
-                let (text, fields) = update(note, entry, &days)?;
                 let path = note.path.clone();
+                let (text, fields) = match update(note, entry, &days)? {
+                    Ok(done) => done,
+                    Err(why) => {
+                        plan.warnings.push(why);
+                        (String::new(), Vec::new())
+                    }
+                };
                 plan.actions.push(if fields.is_empty() {
                     Action::Unchanged {
                         path,
@@ -125,7 +133,7 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
                 });
             }
             None => {
-                let path = free_path(root, day, &entry.title, &mut taken);
+                let path = names.claim(root, day, &entry.title);
                 plan.actions.push(Action::New {
                     path,
                     text: new_note(entry)?,
@@ -144,38 +152,40 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
                 .push((e.path.clone(), id.value.clone(), e.meta.title.value.clone()));
         }
     }
+    // Every target checked before anything is written; a folder in the way is named once.
+    let mut seen = std::collections::HashSet::new();
+    let problems: Vec<Diagnostic> = plan
+        .files()
+        .into_iter()
+        .filter_map(|(path, _)| files::check_target(root, path))
+        .filter(|d| seen.insert(d.to_string()))
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     Ok(plan)
 }
 
-/// Writes the plan's files, each atomically.
-pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
-    if let Some(config) = &plan.config {
-        write_atomic(&crate::config::path(root), config)?;
-    }
-    for action in &plan.actions {
-        match action {
+impl Plan {
+    /// Every file the plan writes: path relative to the site root, and its text.
+    pub fn files(&self) -> Vec<(&Path, &str)> {
+        let config = self
+            .config
+            .as_deref()
+            .map(|c| (Path::new("summit.yaml"), c));
+        let notes = self.actions.iter().filter_map(|a| match a {
             Action::New { path, text, .. } | Action::Update { path, text, .. } => {
-                write_atomic(&root.join(path), text)?
+                Some((path.as_path(), text.as_str()))
             }
-            Action::Unchanged { .. } => {}
-        }
+            Action::Unchanged { .. } => None,
+        });
+        config.into_iter().chain(notes).collect()
     }
-    Ok(())
 }
 
-fn write_atomic(path: &Path, text: &str) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io("could not create", dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.summit-gen-tmp"));
-    std::fs::write(&tmp, text).map_err(|e| Error::io("could not write", &tmp, e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io("could not replace", path, e)
-    })
+/// Writes the plan's files: all of them, or (on a failure) none.
+pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
+    files::write_all(root, &plan.files())
 }
 
 /// Every note under content/talks with an `id`; notes that do not parse are left alone.
@@ -212,7 +222,6 @@ fn existing_notes(root: &Path, warnings: &mut Vec<String>) -> Result<Vec<Existin
             Ok(t) if t.meta.id.is_some() => out.push(Existing {
                 path: rel,
                 text: String::from_utf8_lossy(&bytes).into_owned(),
-                yaml_line: t.yaml_line,
                 meta: t.meta,
             }),
             Ok(_) => {}
@@ -220,26 +229,6 @@ fn existing_notes(root: &Path, warnings: &mut Vec<String>) -> Result<Vec<Existin
         }
     }
     Ok(out)
-}
-
-/// content/talks/day-N/<slug>.md, or -2, -3 … if that is taken.
-fn free_path(
-    root: &Path,
-    day: u32,
-    title: &str,
-    taken: &mut std::collections::HashSet<PathBuf>,
-) -> PathBuf {
-    let dir = PathBuf::from(format!("content/talks/day-{day}"));
-    let slug = crate::model::slugify(title);
-    let path = (1..)
-        .map(|n| match n {
-            1 => dir.join(format!("{slug}.md")),
-            n => dir.join(format!("{slug}-{n}.md")),
-        })
-        .find(|p| !taken.contains(p) && !root.join(p).exists())
-        .unwrap_or_else(|| dir.join(format!("{slug}.md")));
-    taken.insert(path.clone());
-    path
 }
 
 #[derive(Serialize)]
@@ -319,16 +308,21 @@ fn new_note(e: &Entry) -> Result<String> {
     ))
 }
 
-/// The note with the schedule's fields brought up to date; the names of the fields changed.
-fn update(note: &Existing, e: &Entry, days: &[Date]) -> Result<(String, Vec<&'static str>)> {
+/// The note with the schedule's fields brought up to date, and the names of the fields
+/// changed; or why it is left as it is.
+fn update(
+    note: &Existing,
+    e: &Entry,
+    days: &[Date],
+) -> Result<std::result::Result<(String, Vec<&'static str>), String>> {
     let m = &note.meta;
     let date_of = |d: &DayRef| match d {
         DayRef::Date(d) => Some(*d),
         DayRef::Number(n) => days.get(*n as usize - 1).copied(),
     };
-    let mut edits: Vec<(&'static str, Option<String>)> = Vec::new();
+    let mut edits: Vec<(&'static str, New)> = Vec::new();
     if m.title.value != e.title {
-        edits.push(("title", Some(yaml(&HashMap::from([("title", &e.title)]))?)));
+        edits.push(("title", New::Inline(scalar(&e.title))));
     }
     let speakers: Vec<&str> = m.speakers.value.0.iter().map(|s| s.name.as_str()).collect();
     if speakers != e.speakers.iter().map(String::as_str).collect::<Vec<_>>()
@@ -336,108 +330,71 @@ fn update(note: &Existing, e: &Entry, days: &[Date]) -> Result<(String, Vec<&'st
     {
         edits.push((
             "speakers",
-            Some(yaml(&HashMap::from([("speakers", &e.speakers)]))?),
+            New::Speakers {
+                names: e.speakers.clone(),
+                old: m.speakers.value.0.clone(),
+            },
         ));
     }
     if date_of(&m.day.value) != Some(e.date) {
-        edits.push(("day", Some(format!("day: {}\n", e.date))));
+        edits.push(("day", New::Inline(e.date.to_string())));
     }
     if m.start != Some(e.start) {
-        edits.push(("start", Some(format!("start: \"{}\"\n", e.start))));
+        edits.push(("start", New::Inline(format!("\"{}\"", e.start))));
     }
     match (&m.end, e.duration) {
         // The writer uses `end`: keep using it.
         (Some(end), Some(d)) => {
             let new_end = crate::parse::types::ClockTime::from_minutes(e.start.minutes() + d);
             if end.value != new_end {
-                edits.push(("end", Some(format!("end: \"{new_end}\"\n"))));
+                edits.push(("end", New::Inline(format!("\"{new_end}\""))));
             }
         }
         (None, d) if m.duration.as_ref().map(|x| x.value.0) != d => {
-            edits.push(("duration", d.map(|d| format!("duration: {d}\n"))));
+            edits.push((
+                "duration",
+                d.map_or(New::Remove, |d| New::Inline(d.to_string())),
+            ));
         }
         _ => {}
     }
+    let optional =
+        |v: &Option<String>| v.as_deref().map_or(New::Remove, |v| New::Inline(scalar(v)));
     if m.room.as_deref() != e.room.as_deref() {
-        edits.push((
-            "room",
-            e.room
-                .as_ref()
-                .map(|r| yaml(&HashMap::from([("room", r)])))
-                .transpose()?,
-        ));
+        edits.push(("room", optional(&e.room)));
     }
     if m.track.as_deref() != e.track.as_deref() {
-        edits.push((
-            "track",
-            e.track
-                .as_ref()
-                .map(|t| yaml(&HashMap::from([("track", t)])))
-                .transpose()?,
-        ));
+        edits.push(("track", optional(&e.track)));
     }
     if m.video.is_none()
         && let Some(rec) = &e.recording
     {
-        edits.push(("video", Some(yaml(&HashMap::from([("video", rec)]))?)));
+        edits.push(("video", New::Inline(scalar(rec))));
     }
-    let names = edits.iter().map(|(k, _)| *k).collect();
+    let names: Vec<&'static str> = edits.iter().map(|(k, _)| *k).collect();
     if edits.is_empty() {
-        return Ok((note.text.clone(), names));
+        return Ok(Ok((note.text.clone(), names)));
     }
-    let text = edit_front_matter(&note.text, note.yaml_line, &edits).ok_or_else(|| {
-        Error::from(vec![
-            Diagnostic::new(&note.path, "could not update its front matter")
-                .help("check that it starts and ends with a `---` line"),
-        ])
-    })?;
-    Ok((text, names))
-}
-
-/// Replaces (or adds, or removes) top-level keys in the front matter of `text`, leaving every
-/// other line — comments, the writer's own keys, the body — byte for byte as it was.
-fn edit_front_matter(
-    text: &str,
-    yaml_line: usize,
-    edits: &[(&str, Option<String>)],
-) -> Option<String> {
-    let normalized = text.replace("\r\n", "\n");
-    let split = front_matter::split(&normalized, Path::new("")).ok()?;
-    let yaml = split.yaml?;
-    let _ = yaml_line;
-    let mut lines: Vec<String> = yaml.lines().map(String::from).collect();
-    for (key, value) in edits {
-        let prefix = format!("{key}:");
-        let start = lines.iter().position(|l| l.starts_with(&prefix));
-        let new_lines: Vec<String> = value
-            .iter()
-            .flat_map(|v| v.lines().map(String::from))
-            .collect();
-        match start {
-            Some(i) => {
-                // The key's value continues on indented lines and block-sequence items.
-                let end = (i + 1..lines.len())
-                    .find(|&j| {
-                        let l = &lines[j];
-                        !(l.starts_with(' ')
-                            || l.starts_with('\t')
-                            || l.starts_with("- ")
-                            || l == "-")
-                    })
-                    .unwrap_or(lines.len());
-                lines.splice(i..end, new_lines);
-            }
-            None => lines.extend(new_lines),
-        }
+    let left = |why: &str| {
+        Ok(Err(format!(
+            "{}: could not update {} ({why}); left as it is",
+            note.path.display(),
+            names.join(", ")
+        )))
+    };
+    let Some(text) = edit::edit(&note.text, &edits) else {
+        return left("its front matter does not start and end with a `---` line");
+    };
+    // The edited note must still read as the same talk.
+    let source = Source {
+        path: note.path.clone(),
+        rel: note.path.clone(),
+        text: crate::load::decode(text.as_bytes()).unwrap_or_default(),
+    };
+    match parse::talk(&source) {
+        Ok(t) if t.meta.id == m.id => Ok(Ok((text, names))),
+        _ => left("its front matter is written in a form the importer does not edit"),
     }
-    let mut out = String::from("---\n");
-    for l in &lines {
-        out.push_str(l);
-        out.push('\n');
-    }
-    out.push_str("---\n");
-    out.push_str(split.body);
-    Some(out)
 }
 
 #[derive(Serialize)]
@@ -481,28 +438,4 @@ fn new_config(s: &Schedule) -> Result<String> {
                 .collect(),
         },
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn edits_only_the_named_keys() {
-        let text = "---\ntitle: Old\n# my comment\nspeakers:\n- A\n- B\nrecommended: true\nextra: {mine: 1}\n---\nMy notes.\n\n---\n\nMore.\n";
-        let out = edit_front_matter(
-            text,
-            2,
-            &[
-                ("title", Some("title: New\n".into())),
-                ("speakers", Some("speakers:\n- C\n".into())),
-                ("room", Some("room: R2\n".into())),
-            ],
-        )
-        .unwrap();
-        assert_eq!(
-            out,
-            "---\ntitle: New\n# my comment\nspeakers:\n- C\nrecommended: true\nextra: {mine: 1}\nroom: R2\n---\nMy notes.\n\n---\n\nMore.\n"
-        );
-    }
 }

@@ -5,6 +5,8 @@
 //! compares the schedule with the notes already in the site and decides, per talk, what to
 //! write — never a note's body, never a field the writer set by hand.
 
+mod edit;
+mod files;
 pub mod frab_json;
 pub mod frab_xml;
 pub mod merge;
@@ -63,11 +65,16 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
     match first {
         Some('<') => frab_xml::read(text, path),
         Some('{') | Some('[') => {
-            let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-                Diagnostic::new(path, format!("not valid JSON: {e}"))
-                    .at(e.line(), e.column())
-                    .help("the file may be cut off; download the schedule again")
-            })?;
+            if let Some((line, column)) = too_deep(text) {
+                return Err(Diagnostic::new(
+                    path,
+                    format!("the JSON is nested more than {JSON_DEPTH} levels deep"),
+                )
+                .at(line, column)
+                .help("a schedule export is nested a few levels deep; this file is not one"));
+            }
+            let value: serde_json::Value =
+                serde_json::from_str(text).map_err(|e| json_error(&e, path))?;
             if value.get("schedule").is_some() {
                 frab_json::read(&value, path)
             } else if value.get("sessions").is_some() && value.get("speakers").is_some() {
@@ -78,6 +85,49 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         }
         _ => Err(unknown(path)),
     }
+}
+
+/// How deep summit-gen lets JSON nest (serde_json stops at 128; schedules need under 10).
+const JSON_DEPTH: usize = 100;
+
+/// Where `text` (JSON) first opens a level deeper than [`JSON_DEPTH`]: line and column.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let (mut depth, mut line, mut column) = (0usize, 1, 0);
+    let (mut in_string, mut escaped) = (false, false);
+    for c in text.chars() {
+        column += 1;
+        match c {
+            '\n' => (line, column) = (line + 1, 0),
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            _ if in_string => {}
+            '[' | '{' => {
+                depth += 1;
+                if depth > JSON_DEPTH {
+                    return Some((line, column));
+                }
+            }
+            ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// A JSON error, with help chosen by its kind (never by its text).
+fn json_error(e: &serde_json::Error, path: &Path) -> Diagnostic {
+    use serde_json::error::Category;
+    let help = match e.classify() {
+        Category::Eof => "the file ends too early: it may be cut off; download the schedule again",
+        Category::Syntax => {
+            "the JSON is broken at this place; export the schedule again, or fix it there"
+        }
+        Category::Data | Category::Io => "export the schedule again",
+    };
+    Diagnostic::new(path, format!("not valid JSON: {e}"))
+        .at(e.line(), e.column())
+        .help(help)
 }
 
 fn unknown(path: &Path) -> Diagnostic {

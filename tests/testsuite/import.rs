@@ -483,3 +483,50 @@ fn a_time_zone_that_contradicts_the_times_is_left_out() {
     );
     assert!(!site.read("summit.yaml").contains("timezone"));
 }
+
+/// A 100,000-deep JSON and an XML with a DTD were both told "the file may be cut off". Each now
+/// gets its own message; the cut-off help is for files that end too early, and only those.
+#[test]
+fn deep_json_and_an_xml_dtd_are_not_called_cut_off() {
+    let dtd = "<?xml version=\"1.0\"?>\n<!DOCTYPE schedule [<!ENTITY a \"aaaaaaaa\">]>\n<schedule>&a;</schedule>\n";
+    let cases: [(&str, String, &str); 5] = [
+        (
+            "deep.json",
+            "[".repeat(100_000),
+            "deep.json:1:101: the JSON is nested more than 100 levels deep — a schedule export is nested a few levels deep; this file is not one\n",
+        ),
+        (
+            "dtd.xml",
+            dtd.into(),
+            "dtd.xml:2:1: the file has a document type declaration (<!DOCTYPE …>), which summit-gen does not read — schedule exports have none (its entities could expand without limit): remove the <!DOCTYPE …> declaration, or export the schedule again\n",
+        ),
+        (
+            "cut.json",
+            "{\"schedule\": {\"conference\": ".into(),
+            "cut.json:1:28: not valid JSON: EOF while parsing a value at line 1 column 28 — the file ends too early: it may be cut off; download the schedule again\n",
+        ),
+        (
+            "broken.json",
+            // The writer's own words are in the file, not in the choice of help.
+            "{\"schedule\": EOF cut off}".into(),
+            "broken.json:1:14: not valid JSON: expected value at line 1 column 14 — the JSON is broken at this place; export the schedule again, or fix it there\n",
+        ),
+        (
+            "cut.xml",
+            "<schedule><day date=\"2024-05-14\">".into(),
+            "cut.xml:1:34: not valid XML: the root node was opened but never closed — the file ends too early: it may be cut off; download the schedule again\n",
+        ),
+    ];
+    for (name, text, expected) in cases {
+        let site = Site::empty();
+        site.write(name, &text);
+        let run = site.run(&["import", name]);
+        run.failure();
+        assert_eq!(
+            run.stderr,
+            format!("{expected}error: 1 problem found; nothing was written\n"),
+            "{name}"
+        );
+        assert!(!site.path().join("summit.yaml").exists(), "{name}");
+    }
+}
