@@ -12,6 +12,7 @@ mod import;
 mod output;
 mod publishing;
 mod quality;
+mod release;
 mod robustness;
 mod serve;
 mod serve_support;
