@@ -1,6 +1,8 @@
 //! Releases and the way to a live site: the actions every workflow uses (the repository's
-//! and the one `init` writes), how `init`'s workflow installs summit-gen, and the names of the
-//! release archives that `cargo binstall` looks for.
+//! and the one `init` writes), how `init`'s workflow installs summit-gen, the names of the
+//! release archives that `cargo binstall` looks for, and `--version`.
+
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -217,4 +219,33 @@ fn release_archives_are_where_cargo_binstall_looks_for_them() {
     assert!(manifest.contains(
         "[package.metadata.binstall.overrides.x86_64-pc-windows-msvc]\npkg-fmt = \"zip\""
     ));
+}
+
+#[test]
+fn version_names_the_release_and_the_commit_it_was_built_from() {
+    let out = Command::new(env!("CARGO_BIN_EXE_summit-gen"))
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .current_dir(repo())
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    // Built from this checkout: its HEAD. Without git (an unpacked crate): the version alone.
+    let here = repo().canonicalize().expect("repo");
+    let commit = git(&["rev-parse", "--show-toplevel"])
+        .filter(|top| std::path::Path::new(top).canonicalize().ok() == Some(here.clone()))
+        .and_then(|_| git(&["log", "-1", "--abbrev=12", "--format=%h %cs"]));
+    let expected = match commit {
+        Some(commit) => format!("summit-gen {VERSION} ({commit})\n"),
+        None => format!("summit-gen {VERSION}\n"),
+    };
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
 }
