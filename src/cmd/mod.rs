@@ -13,7 +13,13 @@ use clap::{Parser, Subcommand};
 
 /// A static site generator for conference recaps: one Markdown note per talk, one post.
 #[derive(Debug, Parser)]
-#[command(name = "summit-gen", version, about, propagate_version = true)]
+// `--version` names the commit too when built from a git checkout (see build.rs).
+#[command(
+    name = "summit-gen",
+    version = env!("SUMMIT_GEN_VERSION"),
+    about,
+    propagate_version = true
+)]
 pub struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]

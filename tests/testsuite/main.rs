@@ -19,6 +19,7 @@ mod jail;
 mod output;
 mod publishing;
 mod quality;
+mod release;
 mod robustness;
 mod serve;
 mod serve_security;
