@@ -392,7 +392,10 @@ fn update(
         text: crate::load::decode(text.as_bytes()).unwrap_or_default(),
     };
     match parse::talk(&source) {
-        Ok(t) if t.meta.id == m.id => Ok(Ok((text, names))),
+        // The id's value, not its place: an edit above it may move it.
+        Ok(t) if t.meta.id.as_ref().map(|i| &i.value) == m.id.as_ref().map(|i| &i.value) => {
+            Ok(Ok((text, names)))
+        }
         _ => left("its front matter is written in a form the importer does not edit"),
     }
 }
