@@ -9,9 +9,8 @@ use crate::BuildOptions;
 
 #[derive(Debug, Args)]
 pub struct BuildArgs {
-    /// The site folder, holding summit.yaml.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArg,
     /// Where to write the site [default: DIR/public].
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
@@ -25,7 +24,7 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let opts = BuildOptions {
-        root: args.root,
+        root: args.site.root(verbosity)?,
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,

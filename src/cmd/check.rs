@@ -1,7 +1,5 @@
 //! `summit-gen check`: build in memory, check every internal link and anchor, write nothing.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
 use super::Verbosity;
@@ -9,9 +7,8 @@ use crate::{BuildOptions, Error};
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
-    /// The site folder, holding summit.yaml.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArg,
     /// Overrides `base_url` from summit.yaml.
     #[arg(long, value_name = "URL", value_parser = super::base_url_arg)]
     pub base_url: Option<String>,
@@ -22,7 +19,7 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let opts = BuildOptions {
-        root: args.root,
+        root: args.site.root(verbosity)?,
         output: None,
         base_url: args.base_url,
         drafts: args.drafts,

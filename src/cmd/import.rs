@@ -12,9 +12,8 @@ use crate::{Diagnostic, Error};
 pub struct ImportArgs {
     /// The schedule: frab/pretalx schedule.xml or schedule.json, or a Sessionize "All data" export.
     pub schedule: PathBuf,
-    /// The site folder, holding summit.yaml (created from the schedule if missing).
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArg,
     /// Keep only talks whose title, track or tags contain one of these comma-separated terms.
     #[arg(long, value_name = "TERMS", value_delimiter = ',')]
     pub only: Vec<String>,
@@ -36,7 +35,8 @@ pub fn run(args: ImportArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let mut schedule =
         crate::import::read(&text, &args.schedule).map_err(|d| Error::from(vec![d]))?;
     crate::import::filter(&mut schedule, &args.only);
-    let plan = merge::plan(&args.root, &schedule)?;
+    let root = args.site.root(verbosity)?;
+    let plan = merge::plan(&root, &schedule)?;
 
     for w in schedule.skipped.iter().chain(&plan.warnings) {
         super::warn(verbosity, shown(w));
@@ -45,7 +45,7 @@ pub fn run(args: ImportArgs, verbosity: Verbosity) -> anyhow::Result<()> {
         table(&plan);
     }
     if !args.dry_run {
-        merge::apply(&args.root, &plan)?;
+        merge::apply(&root, &plan)?;
     }
     let count = |f: fn(&Action) -> bool| plan.actions.iter().filter(|a| f(a)).count();
     let new = count(|a| matches!(a, Action::New { .. }));

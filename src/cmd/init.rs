@@ -30,9 +30,8 @@ pub struct NewArgs {
     /// Who gave the talk (repeat for each speaker).
     #[arg(long)]
     pub speaker: Vec<String>,
-    /// The site folder, holding summit.yaml.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArg,
 }
 
 pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
@@ -51,11 +50,12 @@ pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
 
 pub fn new(args: NewArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let speakers: Vec<&str> = args.speaker.iter().map(String::as_str).collect();
-    let rel = crate::scaffold::new_note(&args.root, &args.title, &args.day, &speakers)?;
+    let root = args.site.root(verbosity)?;
+    let rel = crate::scaffold::new_note(&root, &args.title, &args.day, &speakers)?;
     if verbosity != Verbosity::Quiet {
         println!(
             "Created {}",
-            crate::load::display_path(&args.root, &rel).display()
+            crate::load::display_path(&root, &rel).display()
         );
     }
     Ok(())

@@ -51,6 +51,44 @@ pub enum Command {
     Man,
 }
 
+/// `--root`, shared by every command that works on a site.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SiteArg {
+    /// The site folder, holding summit.yaml [default: the nearest folder upwards that has one,
+    /// as cargo finds Cargo.toml].
+    #[arg(long, value_name = "DIR")]
+    root: Option<std::path::PathBuf>,
+}
+
+impl SiteArg {
+    /// The site folder: `--root`, else the current folder or the nearest one above it with a
+    /// summit.yaml (as a path relative to here, so messages name files as the shell sees
+    /// them), else the current folder (whose missing summit.yaml the command then reports).
+    pub fn root(&self, verbosity: Verbosity) -> anyhow::Result<std::path::PathBuf> {
+        if let Some(root) = &self.root {
+            return Ok(root.clone());
+        }
+        let here = std::env::current_dir()?;
+        let found = here
+            .ancestors()
+            .position(|dir| crate::config::path(dir).is_file());
+        Ok(match found {
+            None | Some(0) => std::path::PathBuf::from("."),
+            Some(up) => {
+                let root: std::path::PathBuf = std::iter::repeat_n("..", up).collect();
+                if verbosity != Verbosity::Quiet {
+                    eprintln!(
+                        "note: using the site in {} ({}), the nearest folder upwards with a summit.yaml",
+                        root.display(),
+                        here.ancestors().nth(up).unwrap_or(&here).display()
+                    );
+                }
+                root
+            }
+        })
+    }
+}
+
 /// Prints a warning, unless `--quiet` asked for errors only.
 pub fn warn(verbosity: Verbosity, what: impl std::fmt::Display) {
     if verbosity != Verbosity::Quiet {

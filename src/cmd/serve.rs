@@ -2,7 +2,6 @@
 
 use std::io::Write as _;
 use std::net::IpAddr;
-use std::path::PathBuf;
 
 use clap::Args;
 
@@ -12,9 +11,8 @@ use crate::serve::{Outcome, Reporter, ServeOptions};
 
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// The site folder, holding summit.yaml.
-    #[arg(long, default_value = ".", value_name = "DIR")]
-    pub root: PathBuf,
+    #[command(flatten)]
+    pub site: super::SiteArg,
     /// The address to listen on; anything but a loopback address shows the site to your network.
     #[arg(short, long, default_value = "127.0.0.1", value_name = "ADDR")]
     pub interface: IpAddr,
@@ -136,7 +134,7 @@ pub fn run(args: ServeArgs, verbosity: Verbosity) -> anyhow::Result<()> {
             ),
         );
     }
-    let mut build = BuildOptions::new(args.root);
+    let mut build = BuildOptions::new(args.site.root(verbosity)?);
     build.drafts = args.drafts;
     let opts = ServeOptions {
         build,

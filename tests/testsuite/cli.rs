@@ -104,3 +104,59 @@ fn a_base_url_with_an_empty_segment_in_summit_yaml_is_an_error() {
         run.stderr
     );
 }
+
+/// Issue 15.9: every command that works on a site finds it from any folder inside it, as
+/// cargo finds Cargo.toml, and says which folder it used.
+#[test]
+fn commands_find_the_site_from_a_subfolder() {
+    let site = Site::english();
+    let below = site.path().join("content/talks/day-1");
+    let run = |args: &[&str]| {
+        crate::support::Run::from(
+            std::process::Command::new(env!("CARGO_BIN_EXE_summit-gen"))
+                .args(args)
+                .current_dir(&below)
+                .env("NO_COLOR", "1")
+                .output()
+                .expect("run"),
+        )
+    };
+    let note = format!(
+        "note: using the site in ../../.. ({}), the nearest folder upwards with a summit.yaml\n",
+        site.path().display()
+    );
+    let built = run(&["build"]);
+    built.success();
+    assert_eq!(built.stderr, note);
+    assert!(built.stdout.starts_with("Wrote "), "{}", built.stdout);
+    assert!(
+        built.stdout.contains(" to ../../../public in "),
+        "{}",
+        built.stdout
+    );
+    assert!(site.path().join("public/index.html").is_file());
+
+    let checked = run(&["check"]);
+    checked.success();
+    assert_eq!(checked.stderr, note);
+
+    let created = run(&["new", "From below", "--day", "1"]);
+    created.success();
+    assert_eq!(
+        created.stdout,
+        "Created ../../../content/talks/day-1/from-below.md\n"
+    );
+    assert!(
+        site.path()
+            .join("content/talks/day-1/from-below.md")
+            .is_file()
+    );
+
+    // --quiet keeps the note to itself; an explicit --root needs no note.
+    let quiet = run(&["build", "--quiet"]);
+    quiet.success();
+    assert_eq!(quiet.stderr, "");
+    let explicit = run(&["build", "--root", "../../..", "--quiet"]);
+    explicit.success();
+    assert_eq!(explicit.stderr, "");
+}
