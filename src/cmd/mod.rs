@@ -134,6 +134,14 @@ pub fn day_arg(day: &str) -> Result<String, String> {
     }
 }
 
+/// `--start`: a 24-hour time `HH:MM`.
+pub fn time_arg(time: &str) -> Result<String, String> {
+    match crate::parse::types::ClockTime::parse(time) {
+        Some(t) => Ok(t.to_string()),
+        None => Err("expected a 24-hour time written HH:MM, e.g. 14:30".into()),
+    }
+}
+
 /// How much to print.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Verbosity {

@@ -22,24 +22,32 @@ struct NewNote<'a> {
     day: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     start: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    room: Option<&'a str>,
     tags: Vec<&'a str>,
     recommended: bool,
 }
 
-fn note(
-    title: &str,
-    speakers: &[&str],
-    day: u32,
-    start: Option<&str>,
-    body: &str,
-) -> Result<String> {
+/// What `new` is told about the talk besides its title and day.
+#[derive(Debug, Default)]
+pub struct NewTalk<'a> {
+    pub speakers: Vec<&'a str>,
+    /// `HH:MM`, checked by the caller.
+    pub start: Option<&'a str>,
+    pub room: Option<&'a str>,
+    pub tags: Vec<&'a str>,
+    pub recommended: bool,
+}
+
+fn note(title: &str, day: u32, talk: &NewTalk<'_>, body: &str) -> Result<String> {
     let meta = NewNote {
         title,
-        speakers: speakers.to_vec(),
+        speakers: talk.speakers.clone(),
         day,
-        start,
-        tags: Vec::new(),
-        recommended: false,
+        start: talk.start,
+        room: talk.room,
+        tags: talk.tags.clone(),
+        recommended: talk.recommended,
     };
     let yaml = serde_saphyr::to_string(&meta).map_err(|e| Error::Serve {
         what: format!("could not write front matter: {e}"),
@@ -74,21 +82,38 @@ pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathB
         ("content/outro.md".into(), outro.into()),
         (
             "content/talks/day-1/opening-keynote.md".into(),
-            note("Opening keynote", &["A Speaker"], 1, Some("09:00"), prompt)?,
+            note("Opening keynote", 1, &sample("A Speaker", "09:00"), prompt)?,
         ),
         (
             "content/talks/day-2/closing-keynote.md".into(),
             note(
                 "Closing keynote",
-                &["Another Speaker"],
                 2,
-                Some("16:00"),
+                &sample("Another Speaker", "16:00"),
                 prompt,
             )?,
         ),
         (".gitignore".into(), gitignore()),
         (".github/workflows/pages.yml".into(), pages_workflow()),
     ])
+}
+
+fn sample<'a>(speaker: &'a str, start: &'a str) -> NewTalk<'a> {
+    NewTalk {
+        speakers: vec![speaker],
+        start: Some(start),
+        ..NewTalk::default()
+    }
+}
+
+/// What `init` did with each starter file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Starter {
+    Written(PathBuf),
+    /// Already there with the same text.
+    Unchanged(PathBuf),
+    /// Already there with other text (the writer's): left as it is.
+    Kept(PathBuf),
 }
 
 /// The output, and the folders a build writes beside it (left behind only if a build is
@@ -100,7 +125,7 @@ fn gitignore() -> String {
 
 /// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone
 /// is fine) is refused unless `force`.
-pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<PathBuf>> {
+pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<Starter>> {
     if crate::locale::builtin(language).is_none() {
         return Err(Error::from(vec![
             Diagnostic::new("--language", format!("unknown language `{language}`")).help(format!(
@@ -117,22 +142,60 @@ pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<PathBuf>> {
         return Err(Error::Output {
             path: dir.to_path_buf(),
             reason: "is not empty".into(),
-            help: "choose a new folder, or pass --force to add the starter files (existing files with the same names are replaced)".into(),
+            help: "choose a new folder, or pass --force to add the starter files that are missing (files already there are kept)".into(),
         });
     }
     let today = jiff::ZonedDateTime::now().date();
-    let mut written = Vec::new();
+    let mut done = Vec::new();
     for (rel, text) in site_files(language, today)? {
         let path = dir.join(&rel);
-        write_new(&path, &text)?;
-        written.push(rel);
+        // Never overwrite: a file already there is the writer's, whatever it holds.
+        match std::fs::read(&path) {
+            Ok(old) if old == text.as_bytes() => done.push(Starter::Unchanged(rel)),
+            Ok(_) => done.push(Starter::Kept(rel)),
+            Err(_) if path.symlink_metadata().is_ok() => done.push(Starter::Kept(rel)),
+            Err(_) => {
+                write_new(&path, &text)?;
+                done.push(Starter::Written(rel));
+            }
+        }
     }
-    Ok(written)
+    Ok(done)
 }
 
-/// Writes a new note for `day`; returns its path relative to the site.
-/// `day` is the day's number or its date; `speakers` may be empty.
-pub fn new_note(root: &Path, title: &str, day: &str, speakers: &[&str]) -> Result<PathBuf> {
+/// A file name for a talk: the URL slug where it keeps the title's letters, else the title's
+/// own letters (`東京の講演.md`, not `talk.md`), so a note in any script is found by name.
+fn file_stem(title: &str) -> String {
+    let ascii = slugify(title);
+    let mut own = String::new();
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            own.push(c);
+        } else if !own.is_empty() && !own.ends_with('-') {
+            own.push('-');
+        }
+    }
+    let own = own.trim_end_matches('-');
+    let letters = |s: &str| s.chars().filter(|c| c.is_alphanumeric()).count();
+    if own.is_empty() || letters(&ascii) >= letters(own) {
+        return ascii;
+    }
+    // At most 100 bytes, cut on a character.
+    let mut end = own.len().min(100);
+    while !own.is_char_boundary(end) {
+        end -= 1;
+    }
+    own[..end].trim_end_matches('-').to_string()
+}
+
+/// Writes a new note for `day`; returns its path relative to the site, and warnings (a note
+/// with the same title exists). `day` is the day's number or its date.
+pub fn new_note(
+    root: &Path,
+    title: &str,
+    day: &str,
+    talk: &NewTalk<'_>,
+) -> Result<(PathBuf, Vec<Diagnostic>)> {
     // The day must exist: read summit.yaml as a build would.
     let mut reads = crate::load::ReadCache::default();
     let inputs = crate::load::load(root, &mut reads)?;
@@ -179,8 +242,21 @@ pub fn new_note(root: &Path, title: &str, day: &str, speakers: &[&str]) -> Resul
             Diagnostic::new("TITLE", "the title is empty").help("give the talk its title"),
         ]));
     }
+    let same_title: Vec<Diagnostic> = inputs
+        .talks
+        .iter()
+        .filter_map(|src| {
+            let t = crate::parse::talk(src).ok()?;
+            let (l, c) = crate::parse::file_pos(&t.meta.title.referenced, t.yaml_line);
+            (t.meta.title.value.trim().to_lowercase() == title.trim().to_lowercase()).then(|| {
+                Diagnostic::new(&src.path, "a note with this title exists already")
+                    .at(l, c)
+                    .help("if it is the same talk, edit that note instead")
+            })
+        })
+        .collect();
     let dir = PathBuf::from(format!("content/talks/day-{day}"));
-    let slug = slugify(title);
+    let slug = file_stem(title);
     let rel = (1..)
         .map(|n| match n {
             1 => dir.join(format!("{slug}.md")),
@@ -188,29 +264,42 @@ pub fn new_note(root: &Path, title: &str, day: &str, speakers: &[&str]) -> Resul
         })
         .find(|p| !root.join(p).exists())
         .unwrap_or_else(|| dir.join(format!("{slug}.md")));
-    let speakers: Vec<&str> = speakers
-        .iter()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .collect();
+    let talk = NewTalk {
+        speakers: talk
+            .speakers
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        room: talk.room.map(str::trim).filter(|r| !r.is_empty()),
+        tags: talk
+            .tags
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        ..*talk
+    };
     let body =
         "Write your notes here: who spoke, what was good, and should others watch the recording?\n";
-    let mut text = note(title.trim(), &speakers, day, None, body)?;
-    if speakers.is_empty() {
+    let mut text = note(title.trim(), day, &talk, body)?;
+    if talk.speakers.is_empty() {
         text = text.replacen(
             "speakers: []",
             "speakers: []   # who gave the talk, e.g. [Ada Lovelace]",
             1,
         );
     }
-    let day_line = format!("day: {day}\n");
-    text = text.replacen(
-        &day_line,
-        &format!("{day_line}# start: \"14:30\"   # optional: when it started\n"),
-        1,
-    );
+    if talk.start.is_none() {
+        let day_line = format!("day: {day}\n");
+        text = text.replacen(
+            &day_line,
+            &format!("{day_line}# start: \"14:30\"   # optional: when it started\n"),
+            1,
+        );
+    }
     write_new(&root.join(&rel), &text)?;
-    Ok(rel)
+    Ok((rel, same_title))
 }
 
 fn write_new(path: &Path, text: &str) -> Result<()> {

@@ -21,6 +21,7 @@ mod publishing;
 mod quality;
 mod release;
 mod robustness;
+mod scaffold;
 mod serve;
 mod serve_security;
 mod serve_support;
