@@ -30,7 +30,17 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    let report = crate::build(&opts)?;
+    let output = opts.output_dir();
+    let report = crate::build_with(&opts, &|holder| match holder {
+        Some(pid) => eprintln!(
+            "waiting for the build by process {pid} into {} to finish",
+            output.display()
+        ),
+        None => eprintln!(
+            "waiting for another build into {} to finish",
+            output.display()
+        ),
+    })?;
     for w in &report.warnings {
         eprintln!("warning: {w}");
     }
