@@ -367,11 +367,17 @@ fn sorted(mut problems: Vec<Diagnostic>) -> Error {
 
 /// Builds the site into its output folder. On any error the previous output is untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    build_with(opts, &|_| {})
+}
+
+/// Like [`build`]; when another build into the same output folder must finish first, this
+/// one waits, and `on_wait` is told (with that build's process id, if known).
+pub fn build_with(opts: &BuildOptions, on_wait: &dyn Fn(Option<u32>)) -> Result<BuildReport> {
     let started = Instant::now();
     let output = opts.output_dir();
     // Refuse a bad output folder before doing any work; pages go to disk as they are
     // rendered, and the folder is swapped in only if everything succeeded.
-    let staging = write::Staging::begin(&opts.root, &output)?;
+    let staging = write::Staging::begin(&opts.root, &output, on_wait)?;
     let mut builder = Builder::once();
     let compiled = builder.compile_into(opts, &staging)?;
     let writing = Instant::now();

@@ -29,7 +29,19 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
         base_url: args.base_url,
         drafts: args.drafts,
     };
-    let report = crate::build(&opts)?;
+    let output = opts.output_dir();
+    // A pause explained, not a problem: --quiet (errors only) keeps it to itself.
+    let report = crate::build_with(&opts, &|holder| match holder {
+        _ if verbosity == Verbosity::Quiet => {}
+        Some(pid) => eprintln!(
+            "waiting for the build by process {pid} into {} to finish",
+            output.display()
+        ),
+        None => eprintln!(
+            "waiting for another build into {} to finish",
+            output.display()
+        ),
+    })?;
     for w in &report.warnings {
         super::warn(verbosity, w);
     }

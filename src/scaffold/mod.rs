@@ -116,11 +116,9 @@ pub enum Starter {
     Kept(PathBuf),
 }
 
-/// The output, and the folders a build writes beside it (left behind only if a build is
-/// interrupted).
+/// The output, and what a build writes beside it (left behind only if a build is killed).
 fn gitignore() -> String {
-    let [new, old] = crate::write::beside("public");
-    format!("/public/\n/{new}/\n/{old}/\n")
+    format!("/public/\n/{}\n", crate::write::beside("public"))
 }
 
 /// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone

@@ -17,6 +17,7 @@ mod import_reimport;
 mod incremental;
 mod jail;
 mod output;
+mod output_safety;
 mod publishing;
 mod quality;
 mod release;

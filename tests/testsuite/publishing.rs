@@ -606,7 +606,7 @@ fn init_makes_a_site_that_builds_with_a_pages_workflow() {
     assert_eq!(yaml["env"]["SUMMIT_GEN_VERSION"], env!("CARGO_PKG_VERSION"));
     assert_eq!(
         std::fs::read_to_string(dir.join(".gitignore")).expect("gitignore"),
-        "/public/\n/.public.summit-gen-new/\n/.public.summit-gen-old/\n"
+        "/public/\n/.public.summit-gen-*\n"
     );
 
     let built = std::process::Command::new(env!("CARGO_BIN_EXE_summit-gen"))
