@@ -537,9 +537,10 @@ impl UniqueNames {
     }
 }
 
-/// `base`, or `base-2`, `base-3` … whichever is free; marks it taken. For a few names; many
-/// equal bases should share a [`UniqueNames`].
-pub fn unique(base: String, taken: &mut HashSet<String>) -> String {
+/// `base`, or `base-2`, `base-3` … whichever is free, trying each: the reference that
+/// [`UniqueNames`] is tested against.
+#[cfg(test)]
+fn unique(base: String, taken: &mut HashSet<String>) -> String {
     if taken.insert(base.clone()) {
         return base;
     }

@@ -9,7 +9,7 @@ use tera::Context;
 
 use super::{Env, Link, OutputFile, PageMeta, index_of, page_url, root_of, talk_dir};
 use crate::error::Result;
-use crate::model::{Talk, slugify, unique};
+use crate::model::{Talk, UniqueNames, slugify};
 
 /// Writes the pages the site has (summit.yaml `pages:`) and adds their folders to `sitemap`.
 pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
@@ -171,11 +171,12 @@ fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> V
             });
         }
     }
-    let mut taken = HashSet::new();
+    // Linear however many names slugify alike (names in other scripts).
+    let mut taken = UniqueNames::new([]);
     by_name
         .into_values()
         .map(|mut e| {
-            e.id = unique(format!("speaker-{}", slugify(&e.name)), &mut taken);
+            e.id = taken.claim(format!("speaker-{}", slugify(&e.name)));
             e
         })
         .collect()
@@ -201,14 +202,56 @@ pub(super) fn tag_slugs<'a>(talks: &[&'a Talk]) -> HashMap<&'a str, String> {
         .collect();
     let mut tags: Vec<(String, &str)> = distinct.into_iter().map(|t| (tag_key(t), t)).collect();
     tags.sort();
-    let mut taken = HashSet::new();
+    let mut taken = UniqueNames::new([]);
     let mut by_key: HashMap<String, String> = HashMap::new();
     let mut slugs = HashMap::new();
     for (key, t) in tags {
-        let slug = by_key
-            .entry(key)
-            .or_insert_with(|| unique(slugify(t), &mut taken));
+        let slug = by_key.entry(key).or_insert_with(|| taken.claim(slugify(t)));
         slugs.insert(t, slug.clone());
     }
     slugs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 12.16: slugs were found by trying `-2`, `-3` … from the start for each name, so
+    /// many tags that slugify alike (a non-Latin script: all `talk`) cost quadratic time.
+    #[test]
+    fn tags_that_slugify_alike_get_distinct_slugs_in_order() {
+        let tags: Vec<String> = (0..5000u32)
+            .filter_map(|i| char::from_u32(0x4E00 + i))
+            .map(String::from)
+            .collect();
+        let talk = Talk {
+            path: "content/talks/a.md".into(),
+            rel: "content/talks/a.md".into(),
+            body_line: 1,
+            slug: "a".into(),
+            title: "A".into(),
+            speakers: Vec::new(),
+            day: 1,
+            start: None,
+            end: None,
+            duration: None,
+            room: None,
+            track: None,
+            tags: tags.clone(),
+            recommended: false,
+            video: None,
+            slides: None,
+            links: Vec::new(),
+            id: None,
+            extra: None,
+            draft: false,
+            body: String::new(),
+        };
+        let slugs = tag_slugs(&[&talk]);
+        let mut got: Vec<&str> = tags.iter().map(|t| slugs[t.as_str()].as_str()).collect();
+        assert_eq!(got[..3], ["talk", "talk-2", "talk-3"]);
+        got.sort_unstable();
+        got.dedup();
+        assert_eq!(got.len(), 5000);
+    }
 }
