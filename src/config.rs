@@ -15,14 +15,61 @@ use crate::locale::{self, Labels};
 use crate::parse::types::{ClockTime, Date};
 use crate::yaml;
 
-/// The whole of `summit.yaml`.
+/// A built-in language of the pages (labels, dates).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Language {
+    Da,
+    #[default]
+    En,
+}
+
+impl Language {
+    pub const ALL: [Language; 2] = [Language::Da, Language::En];
+
+    /// The language named by an ISO 639-1 code, if built in.
+    pub fn from_code(code: &str) -> Option<Language> {
+        Language::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The built-in languages' codes, for messages: `da, en`.
+    pub fn codes() -> String {
+        Language::ALL.map(Language::code).join(", ")
+    }
+
+    /// The ISO 639-1 code (`lang="…"`, `inLanguage`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Language::Da => "da",
+            Language::En => "en",
+        }
+    }
+
+    /// OpenGraph's `og:locale`.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            Language::Da => "da_DK",
+            Language::En => "en_US",
+        }
+    }
+}
+
+/// The whole of `summit.yaml`, checked: the raw keys as written, and what [`Config::parse`]
+/// resolved from them once (`language`, `timezone`), so later stages never match strings.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub title: String,
     pub description: Option<String>,
     pub author: Option<String>,
-    pub language: Option<Spanned<String>>,
+    /// As written; see [`Config::language`].
+    #[serde(rename = "language")]
+    pub language_key: Option<Spanned<String>>,
+    /// The pages' language, resolved (English when unset).
+    #[serde(skip)]
+    pub language: Language,
+    /// The event's time zone, resolved from `event.timezone`.
+    #[serde(skip)]
+    pub timezone: Option<jiff::tz::TimeZone>,
     pub base_url: Option<Spanned<String>>,
     pub published: Option<Date>,
     pub event: Event,
@@ -112,8 +159,11 @@ impl Config {
         let mut problems = Vec::new();
         let at = |s: &serde_saphyr::Location| (s.line() as usize, s.column() as usize);
 
-        if let Some(lang) = &config.language
-            && locale::builtin(&lang.value).is_none()
+        if let Some(lang) = &config.language_key {
+            config.language = Language::from_code(&lang.value).unwrap_or_default();
+        }
+        if let Some(lang) = &config.language_key
+            && Language::from_code(&lang.value).is_none()
         {
             let (l, c) = at(&lang.referenced);
             problems.push(
@@ -121,7 +171,7 @@ impl Config {
                     .at(l, c)
                     .help(format!(
                         "built-in languages are {}; pick one and translate its texts under `labels:`",
-                        locale::LANGUAGES.join(", ")
+                        Language::codes()
                     )),
             );
         }
@@ -135,8 +185,11 @@ impl Config {
                     .help("write \"/\" or a full URL such as \"https://user.github.io/repo/\""),
             );
         }
+        if let Some(tz) = &config.event.timezone {
+            config.timezone = jiff::tz::TimeZone::get(&tz.value).ok();
+        }
         if let Some(tz) = &config.event.timezone
-            && jiff::tz::TimeZone::get(&tz.value).is_err()
+            && config.timezone.is_none()
         {
             let (l, c) = at(&tz.referenced);
             problems.push(
@@ -219,10 +272,6 @@ impl Config {
         }
     }
 
-    pub fn language(&self) -> &str {
-        self.language.as_ref().map_or("en", |l| l.value.as_str())
-    }
-
     /// Minutes since the start of the conference day (so 01:30 sorts after 23:00 when the
     /// day changes at 04:00), and whether the time falls on the next calendar date.
     pub fn day_time(&self, t: ClockTime) -> (u32, bool) {
@@ -230,12 +279,6 @@ impl Config {
             Some(change) if t < change => (t.minutes() + 24 * 60, true),
             _ => (t.minutes(), false),
         }
-    }
-
-    /// The event's time zone, if set and known.
-    pub fn timezone(&self) -> Option<jiff::tz::TimeZone> {
-        let name = &self.event.timezone.as_ref()?.value;
-        jiff::tz::TimeZone::get(name).ok()
     }
 
     /// The base URL, with `--base-url` taking precedence, always ending in `/`.

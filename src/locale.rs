@@ -7,9 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::config::Language;
 use crate::parse::types::Date;
-
-pub const LANGUAGES: &[&str] = &["da", "en"];
 
 /// The value a label may take, as `{name}`: none for most.
 pub fn placeholder(label: &str) -> Option<&'static str> {
@@ -200,12 +199,11 @@ const EN: Builtin = Builtin {
     home: "Home",
 };
 
-/// The built-in table for a language code.
-pub fn builtin(lang: &str) -> Option<&'static Builtin> {
+/// The built-in table of a language.
+pub fn builtin(lang: Language) -> &'static Builtin {
     match lang {
-        "da" => Some(&DA),
-        "en" => Some(&EN),
-        _ => None,
+        Language::Da => &DA,
+        Language::En => &EN,
     }
 }
 
@@ -216,8 +214,8 @@ pub struct Locale {
 }
 
 impl Locale {
-    pub fn new(lang: &str, overrides: &Labels) -> Locale {
-        let base = builtin(lang).unwrap_or(&EN);
+    pub fn new(lang: Language, overrides: &Labels) -> Locale {
+        let base = builtin(lang);
         Locale {
             base,
             labels: overrides.resolve(base),
@@ -266,8 +264,8 @@ mod tests {
 
     #[test]
     fn danish_and_english_dates() {
-        let da = Locale::new("da", &Labels::default());
-        let en = Locale::new("en", &Labels::default());
+        let da = Locale::new(Language::Da, &Labels::default());
+        let en = Locale::new(Language::En, &Labels::default());
         assert_eq!(
             da.published(date("2020-08-26")),
             "Publiceret 26. august 2020"
@@ -291,6 +289,6 @@ mod tests {
             day_heading: Some("Dag {n}".into()),
             ..Labels::default()
         };
-        assert_eq!(Locale::new("da", &labels).day_heading(2), "Dag 2");
+        assert_eq!(Locale::new(Language::Da, &labels).day_heading(2), "Dag 2");
     }
 }

@@ -104,11 +104,11 @@ pub fn base_url_arg(url: &str) -> Result<String, String> {
 
 /// `--language`: one of the built-in languages.
 pub fn language_arg(lang: &str) -> Result<String, String> {
-    match crate::locale::builtin(lang) {
+    match crate::config::Language::from_code(lang) {
         Some(_) => Ok(lang.to_string()),
         None => Err(format!(
             "unknown language; built-in languages are {}",
-            crate::locale::LANGUAGES.join(", ")
+            crate::config::Language::codes()
         )),
     }
 }

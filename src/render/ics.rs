@@ -11,15 +11,18 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 
 use crate::model::{Site, Talk};
+use crate::route::Recap;
 
 pub struct Urls<'a> {
     pub absolute: Option<&'a str>,
+    /// Where the recap's pages are.
+    pub recap: Recap<'a>,
 }
 
 /// The calendar for every talk with a start time.
 pub fn calendar(site: &Site, urls: &Urls<'_>, summaries: &HashMap<&str, &str>) -> String {
     let config = &site.config;
-    let tz = config.timezone();
+    let tz = config.timezone.clone();
     let host = urls
         .absolute
         .and_then(|u| u.split_once("://"))
@@ -82,12 +85,7 @@ pub fn calendar(site: &Site, urls: &Urls<'_>, summaries: &HashMap<&str, &str>) -
                 lines.push(format!("CATEGORIES:{}", tags.join(",")));
             }
             if let Some(abs) = urls.absolute {
-                let url = if config.pages.talks {
-                    format!("{abs}talks/{}/", t.slug)
-                } else {
-                    format!("{abs}#{}", t.slug)
-                };
-                lines.push(format!("URL:{url}"));
+                lines.push(format!("URL:{}", urls.recap.talk_url(&t.slug, abs)));
             }
             lines.push("END:VEVENT".into());
         }

@@ -7,24 +7,25 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use tera::Context;
 
-use super::{Env, Link, OutputFile, PageMeta, index_of, page_url, root_of, talk_dir};
+use super::{Env, Link, OutputFile, PageMeta, page_url};
 use crate::error::Result;
 use crate::model::{Talk, UniqueNames, slugify};
+use crate::route::{Page, Route};
 
 /// Writes the pages the site has (summit.yaml `pages:`) and adds their folders to `sitemap`.
 pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
     let pages = &env.site.config.pages;
     let labels = &env.locale.labels;
     if pages.speakers {
-        let dir = "speakers/";
-        let root = root_of(dir);
-        shaped(env, &index_of(dir), &|| {
-            let speakers = speakers_of(env.talks, &root, |t| talk_href(env, t, &root));
-            listing_page(env, dir, labels.speakers.clone(), "speakers.html", &|c| {
+        let at = Route::site(Page::Speakers);
+        shaped(env, &at.file(), &|| {
+            let root = at.href(&env.recap.post());
+            let speakers = speakers_of(env.talks, &root, |t| env.recap.talk_href(&t.slug, &at));
+            listing_page(env, &at, labels.speakers.clone(), "speakers.html", &|c| {
                 c.insert("speakers", &speakers)
             })
         })?;
-        sitemap.push(dir.into());
+        sitemap.push(at.dir());
     }
     if pages.tags && !env.tag_slugs.is_empty() {
         // One page per tag, whatever its spelling; it is shown as first spelled (in sorted order).
@@ -40,32 +41,34 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
                 }
             }
         }
+        let index = Route::site(Page::Tags);
         let list: Vec<TagEntry> = by_tag
             .values()
             .map(|(tag, ts)| TagEntry {
                 name: tag.to_string(),
-                href: format!("{}/", env.tag_slugs.get(tag).map_or("", String::as_str)),
+                href: index.href(&Route::site(Page::Tag(
+                    env.tag_slugs.get(tag).map_or("", String::as_str),
+                ))),
                 count: ts.len(),
             })
             .collect();
-        shaped(env, "tags/index.html", &|| {
-            listing_page(env, "tags/", labels.tags.clone(), "tags.html", &|c| {
+        shaped(env, &index.file(), &|| {
+            listing_page(env, &index, labels.tags.clone(), "tags.html", &|c| {
                 c.insert("tags", &list)
             })
         })?;
-        sitemap.push("tags/".into());
+        sitemap.push(index.dir());
         for (tag, ts) in by_tag.values() {
             let Some(slug) = env.tag_slugs.get(tag) else {
                 continue;
             };
-            let dir = format!("tags/{slug}/");
-            let root = root_of(&dir);
-            shaped(env, &index_of(&dir), &|| {
+            let at = Route::site(Page::Tag(slug));
+            shaped(env, &at.file(), &|| {
                 let entries: Vec<Link> = ts
                     .iter()
                     .map(|t| Link {
                         title: t.title.clone(),
-                        href: talk_href(env, t, &root),
+                        href: env.recap.talk_href(&t.slug, &at),
                     })
                     .collect();
                 let heading = labels.tag_heading.replace("{tag}", tag);
@@ -73,12 +76,12 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
                     name: tag,
                     heading: &heading,
                 };
-                listing_page(env, &dir, heading.clone(), "tag.html", &|c| {
+                listing_page(env, &at, heading.clone(), "tag.html", &|c| {
                     c.insert("tag", &page);
                     c.insert("talks", &entries);
                 })
             })?;
-            sitemap.push(dir);
+            sitemap.push(at.dir());
         }
     }
     Ok(())
@@ -95,32 +98,23 @@ fn shaped(env: &Env<'_>, path: &str, make: &dyn Fn() -> Result<String>) -> Resul
     }
 }
 
-/// A listing page in folder `dir`, with `fill` adding its data.
+/// The listing page `at`, with `fill` adding its data.
 fn listing_page(
     env: &Env<'_>,
-    dir: &str,
+    at: &Route<'_>,
     title: String,
     template: &str,
     fill: &dyn Fn(&mut Context),
 ) -> Result<String> {
     let meta = PageMeta {
         title: format!("{title} · {}", env.site.config.title),
-        url: env.urls.of(dir),
+        url: env.urls.of(&at.dir()),
         og_type: "website",
         ..PageMeta::default()
     };
-    let mut context = env.context(&root_of(dir), meta)?;
+    let mut context = env.context(at, meta)?;
     fill(&mut context);
     env.render(template, &context)
-}
-
-/// Where a listing links a talk: its own page, or its anchor on the post.
-fn talk_href(env: &Env<'_>, t: &Talk, root: &str) -> String {
-    if env.site.config.pages.talks {
-        format!("{root}{}", talk_dir(t))
-    } else {
-        format!("{root}#{}", t.slug)
-    }
 }
 
 #[derive(Serialize)]

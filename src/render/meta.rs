@@ -5,13 +5,11 @@ use serde_json::{Value, json};
 
 use crate::model::{Site, Talk};
 
-use super::Urls;
-
-/// The post's JSON-LD, safe to place inside `<script type="application/ld+json">`.
-pub(super) fn post_jsonld(site: &Site, urls: &Urls, words: usize) -> String {
+/// The post's JSON-LD (the post's absolute `url`, if known), safe to place inside
+/// `<script type="application/ld+json">`.
+pub(super) fn post_jsonld(site: &Site, url: Option<String>, words: usize) -> String {
     let config = &site.config;
     let event = &config.event;
-    let url = urls.of("");
     let location = if event.is_virtual {
         let mut place = json!({ "@type": "VirtualLocation" });
         if let Some(u) = event.url.clone().or_else(|| url.clone()) {
@@ -42,7 +40,7 @@ pub(super) fn post_jsonld(site: &Site, urls: &Urls, words: usize) -> String {
         "@context": "https://schema.org",
         "@type": "BlogPosting",
         "headline": config.title,
-        "inLanguage": config.language(),
+        "inLanguage": config.language.code(),
         "wordCount": words,
         "about": event_ld,
     });

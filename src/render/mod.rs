@@ -4,9 +4,10 @@
 //! Tera renders the theme: the built-in templates and CSS are embedded in the binary and the
 //! site's own `templates/` and `static/` files replace them by name. Never touches the disk.
 //!
-//! Pages link to each other with relative URLs (`root` is `""` or `"../../"`), so a site works
-//! at a domain root, under a project path and opened from disk; only `404.html`, which GitHub
-//! Pages serves at any depth, uses the base URL's path. Absolute URLs (canonical, OpenGraph,
+//! Pages link to each other with relative URLs ([`crate::route`] decides every page's file and
+//! every link between pages; `root` is the way to the site root), so a site works at a domain
+//! root, under a project path and opened from disk; only `404.html`, which GitHub Pages serves
+//! at any depth, uses the base URL's path. Absolute URLs (canonical, OpenGraph,
 //! feed, sitemap) need a full `base_url`; without one they are left out.
 //!
 //! Each page gets its own small context: a talk page never carries the whole post.
@@ -39,6 +40,7 @@ use crate::locale::{Locale, ResolvedLabels};
 use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
 use crate::parse::types::ClockTime;
+use crate::route::{Page, Recap, Route};
 pub use output::{Bytes, Collect, Incremental, Output, OutputFile, Previous, Sink};
 use theme::template_error;
 pub use theme::{Theme, unused_templates};
@@ -91,6 +93,8 @@ struct Globals<'a> {
 struct Common<'a> {
     /// Relative path from this page to the site root.
     root: &'a str,
+    /// Relative path from this page to its recap's root (the site root but in a blog).
+    recap_root: &'a str,
     page: PageMeta,
 }
 
@@ -238,19 +242,14 @@ struct Link {
     href: String,
 }
 
-/// A folder page's output file (`talks/x/` → `talks/x/index.html`).
-fn index_of(dir: &str) -> String {
-    format!("{dir}index.html")
-}
+/// The post's file inside its recap: the page a recap's Markdown is first rendered for.
+const POST: &str = crate::route::INDEX;
 
-/// `../` once per folder level of `dir`.
-fn root_of(dir: &str) -> String {
-    "../".repeat(dir.matches('/').count())
-}
-
-/// Renders the whole site. `cache` keeps rendered Markdown between builds.
+/// Renders the whole site, its pages under `prefix` (`""`, or `"<folder>/"` for a recap in a
+/// blog). `cache` keeps rendered Markdown between builds.
 pub fn render(
     site: &Site,
+    prefix: &str,
     theme: &mut Theme,
     cache: &mut markdown::Cache,
     sink: &dyn Sink,
@@ -258,8 +257,12 @@ pub fn render(
 ) -> Result<Output> {
     let config = &site.config;
     let pages = &config.pages;
-    let locale = Locale::new(config.language(), &config.labels);
+    let locale = Locale::new(config.language, &config.labels);
     let urls = Urls::new(&site.base_url);
+    let recap = Recap {
+        prefix,
+        talk_pages: pages.talks,
+    };
     cache.begin(
         site.fixed_ids(),
         notes::note_targets(site),
@@ -285,7 +288,7 @@ pub fn render(
             place: d.place,
             source: d.rel,
             body_line: d.body_line,
-            page: "index.html".into(),
+            page: recap.post(),
         })
         .collect();
     if pages.talks {
@@ -294,7 +297,7 @@ pub fn render(
             place: notes::talk_page_place(t),
             source: &t.rel,
             body_line: t.body_line,
-            page: index_of(&talk_dir(t)),
+            page: recap.talk_page(&t.slug),
         }));
     }
     let mut clock = std::time::Instant::now();
@@ -311,12 +314,12 @@ pub fn render(
 
     let mut words = 0;
     for d in &docs {
-        if let Some(r) = cache.get(d.place.id_prefix, "index.html") {
+        if let Some(r) = cache.get(d.place.id_prefix, POST) {
             words += r.words;
             out.note_links.extend(
                 r.links
                     .iter()
-                    .map(|l| (d.path.clone(), "index.html".to_string(), l.clone())),
+                    .map(|l| (d.path.clone(), recap.post().file(), l.clone())),
             );
         }
     }
@@ -334,10 +337,7 @@ pub fn render(
         description: config.description.as_deref(),
         author: config.author.as_deref(),
         url: urls.absolute.as_deref(),
-        og_locale: match config.language() {
-            "da" => "da_DK",
-            _ => "en_US",
-        },
+        og_locale: config.language.og_locale(),
         event: EventInfo {
             name: &event.name,
             url: event.url.as_deref(),
@@ -354,7 +354,7 @@ pub fn render(
     };
     theme.tera.global_context().extend(
         Context::from_serialize(&Globals {
-            lang: config.language(),
+            lang: config.language.code(),
             base_url: &site.base_url,
             labels: &locale.labels,
             site: &site_info,
@@ -371,9 +371,10 @@ pub fn render(
         sink,
         talks: &talks,
         tag_slugs: &tag_slugs,
+        recap,
         pager: Pager {
             cache,
-            talk_pages: pages.talks,
+            recap,
             tag_pages,
             tag_slugs: &tag_slugs,
         },
@@ -386,9 +387,9 @@ pub fn render(
         for t in &talks {
             let section = section_key(t);
             out.rendered_from
-                .extend(fingerprint(notes, cache, t, "index.html").map(|f| (section, f)));
+                .extend(fingerprint(notes, cache, t, POST).map(|f| (section, f)));
             if pages.talks {
-                let page = index_of(&talk_dir(t));
+                let page = recap.talk_page(&t.slug).local_file();
                 let f = fingerprint(notes, cache, t, &page);
                 out.rendered_from.extend(f.map(|f| (page, f)));
             }
@@ -397,9 +398,9 @@ pub fn render(
     }
     lap(&mut out, "post and talk pages");
 
-    let mut sitemap: Vec<String> = vec![String::new()];
+    let mut sitemap: Vec<String> = vec![recap.post().dir()];
     if pages.talks {
-        sitemap.extend(talks.iter().map(|t| talk_dir(t)));
+        sitemap.extend(talks.iter().map(|t| recap.talk_page(&t.slug).dir()));
     }
     listings::write(&env, &mut sitemap)?;
     site_files::write(&env, &sitemap)?;
@@ -415,6 +416,8 @@ struct Env<'a> {
     theme: &'a Theme,
     cache: &'a markdown::Cache,
     sink: &'a dyn Sink,
+    /// Where the recap's pages live.
+    recap: Recap<'a>,
     /// Every talk, in reading order.
     talks: &'a [&'a Talk],
     tag_slugs: &'a HashMap<&'a str, String>,
@@ -448,9 +451,21 @@ impl Env<'_> {
             .unwrap_or_else(|| self.locale.day_heading(n))
     }
 
-    /// A page's own context: the way to the site root and the page's metadata.
-    fn context(&self, root: &str, page: PageMeta) -> Result<Context> {
-        Context::from_serialize(&Common { root, page }).map_err(|e| template_error(&e))
+    /// A page's own context: the ways to the site's and the recap's roots, and the page's
+    /// metadata.
+    fn context(&self, at: &Route<'_>, page: PageMeta) -> Result<Context> {
+        let (root, recap_root) = (at.root(), at.recap_root());
+        self.context_at(&root, &recap_root, page)
+    }
+
+    /// [`Env::context`] for a page that is not a route (404, feeds).
+    fn context_at(&self, root: &str, recap_root: &str, page: PageMeta) -> Result<Context> {
+        Context::from_serialize(&Common {
+            root,
+            recap_root,
+            page,
+        })
+        .map_err(|e| template_error(&e))
     }
 
     /// Renders `template` into a page.
@@ -505,14 +520,10 @@ fn fingerprint(
     Some(h.finish())
 }
 
-fn talk_dir(t: &Talk) -> String {
-    format!("talks/{}/", t.slug)
-}
-
 /// Builds the contexts that borrow rendered Markdown from the cache.
 struct Pager<'a> {
     cache: &'a markdown::Cache,
-    talk_pages: bool,
+    recap: Recap<'a>,
     tag_pages: bool,
     tag_slugs: &'a HashMap<&'a str, String>,
 }
@@ -520,33 +531,30 @@ struct Pager<'a> {
 impl<'a> Pager<'a> {
     fn section(&self, page: &'a Option<ParsedPage>, prefix: &str) -> Option<Section<'a>> {
         let p = page.as_ref()?;
-        let html = self.cache.get(prefix, "index.html")?.html.as_str();
+        let html = self.cache.get(prefix, POST)?.html.as_str();
         Some(Section {
             title: p.meta.title.as_deref(),
             html,
         })
     }
 
-    /// A talk as shown on the page in folder `page_dir` (`""` is the post).
-    fn talk(&self, t: &'a Talk, page_dir: &str, day_heading: String) -> Option<TalkContext<'a>> {
-        let html = self.cache.get(&t.slug, &index_of(page_dir))?.html.as_str();
-        Some(self.view(t, page_dir, day_heading, html))
+    /// A talk as shown on the page `at` (the post or the talk's page).
+    fn talk(&self, t: &'a Talk, at: &Route<'_>, day_heading: String) -> Option<TalkContext<'a>> {
+        let html = self.cache.get(&t.slug, &at.local_file())?.html.as_str();
+        Some(self.view(t, at, day_heading, html))
     }
 
-    /// A talk with its rendered notes `html`, as shown on the page in folder `page_dir`.
+    /// A talk with its rendered notes `html`, as shown on the page `at`.
     fn view(
         &self,
         t: &'a Talk,
-        page_dir: &str,
+        at: &Route<'_>,
         day_heading: String,
         html: &'a str,
     ) -> TalkContext<'a> {
-        let root = root_of(page_dir);
-        let post_href = if page_dir.is_empty() {
-            format!("#{}", t.slug)
-        } else {
-            format!("{root}#{}", t.slug)
-        };
+        // Paths on the site in front matter are taken from the recap's root.
+        let root = at.recap_root();
+        let post_href = at.anchor(&self.recap.post(), &t.slug);
         TalkContext {
             slug: &t.slug,
             title: &t.title,
@@ -583,11 +591,7 @@ impl<'a> Pager<'a> {
             start_text: t.start.map(|s| s.to_string()),
             end_text: t.end.map(|s| s.to_string()),
             html,
-            href: if self.talk_pages {
-                format!("{root}{}", talk_dir(t))
-            } else {
-                post_href.clone()
-            },
+            href: self.recap.talk_href(&t.slug, at),
             post_href,
             tag_links: t
                 .tags
@@ -595,7 +599,7 @@ impl<'a> Pager<'a> {
                 .map(|tag| Link {
                     title: tag.clone(),
                     href: match (self.tag_pages, self.tag_slugs.get(tag.as_str())) {
-                        (true, Some(slug)) => format!("{root}tags/{slug}/"),
+                        (true, Some(slug)) => at.href(&Route::site(Page::Tag(slug))),
                         _ => String::new(),
                     },
                 })
@@ -638,13 +642,17 @@ mod tests {
         };
         let slugs = HashMap::new();
         let cache = markdown::Cache::default();
+        let recap = Recap {
+            prefix: "",
+            talk_pages: true,
+        };
         let pager = Pager {
             cache: &cache,
-            talk_pages: true,
+            recap,
             tag_pages: true,
             tag_slugs: &slugs,
         };
-        let context = pager.view(&talk, "", String::new(), "");
+        let context = pager.view(&talk, &recap.post(), String::new(), "");
         let keys = |v: serde_json::Value| -> Vec<String> {
             v.as_object().expect("a map").keys().cloned().collect()
         };

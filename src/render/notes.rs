@@ -84,11 +84,7 @@ pub(super) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
                 t.rel.clone(),
                 NoteTarget::Talk {
                     slug: t.slug.clone(),
-                    page: site
-                        .config
-                        .pages
-                        .talks
-                        .then(|| format!("talks/{}/", t.slug)),
+                    page: site.config.pages.talks,
                 },
             );
         }

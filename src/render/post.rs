@@ -14,8 +14,8 @@ use tera::Context;
 
 use super::markdown::NoteLink;
 use super::{
-    DayContext, Env, Link, OutputFile, PageMeta, PostContext, PostTalk, WORDS_PER_MINUTE, index_of,
-    meta, root_of, talk_dir,
+    DayContext, Env, Link, OutputFile, POST, PageMeta, PostContext, PostTalk, WORDS_PER_MINUTE,
+    meta,
 };
 use crate::error::Result;
 
@@ -27,14 +27,15 @@ pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
     env.talks
         .par_iter()
         .map(|t| {
-            if env.unchanged(t, &super::section_key(t), "index.html")
+            if env.unchanged(t, &super::section_key(t), POST)
                 && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
             {
                 return Ok(old.clone());
             }
+            let post = env.recap.post();
             let mut context = Context::new();
-            context.insert("root", "");
-            context.insert("talk", &env.pager.talk(t, "", env.day_heading(t.day)));
+            context.insert("root", &post.root());
+            context.insert("talk", &env.pager.talk(t, &post, env.day_heading(t.day)));
             env.render("talk.html", &context)
         })
         .collect()
@@ -97,19 +98,20 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
         outro: env.pager.section(&site.outro, "outro"),
         days,
     };
+    let at = env.recap.post();
     let page = PageMeta {
         title: config.title.clone(),
         description: config.description.clone(),
-        url: env.urls.of(""),
+        url: env.urls.of(&at.dir()),
         og_type: "article",
         published: config.published.map(|d| d.to_string()),
-        jsonld: Some(meta::post_jsonld(site, env.urls, words)),
+        jsonld: Some(meta::post_jsonld(site, env.urls.of(&at.dir()), words)),
     };
-    let mut context = env.context("", page)?;
+    let mut context = env.context(&at, page)?;
     context.insert("post", &post);
     let index = env.render("index.html", &context)?;
     drop(context);
-    env.sink.put_parts("index.html", &splice(&index, sections))
+    env.sink.put_parts(&at.file(), &splice(&index, sections))
 }
 
 /// A page per talk, with the previous and next talk, each put into the sink as soon as it is
@@ -124,52 +126,49 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
         .par_iter()
         .enumerate()
         .map(|(i, t)| -> Result<Vec<(PathBuf, String, NoteLink)>> {
-            let dir = talk_dir(t);
-            let page = index_of(&dir);
-            let root = root_of(&dir);
+            let at = env.recap.talk_page(&t.slug);
+            // The Markdown is rendered for the page's file inside the recap.
+            let (page, file) = (at.local_file(), at.file());
             let links = || {
                 env.cache
                     .get(&t.slug, &page)
                     .into_iter()
                     .flat_map(|r| &r.links)
-                    .map(|l| (t.path.clone(), page.clone(), l.clone()))
+                    .map(|l| (t.path.clone(), file.clone(), l.clone()))
                     .collect()
             };
             if env.unchanged(t, &page, &page)
-                && let Some(old) = env.reuse(&page)
+                && let Some(old) = env.reuse(&file)
             {
                 env.sink.put(OutputFile {
-                    path: page.clone(),
+                    path: file.clone(),
                     contents: old,
                 })?;
                 return Ok(links());
             }
-            let Some(talk) = env.pager.talk(t, &dir, env.day_heading(t.day)) else {
+            let Some(talk) = env.pager.talk(t, &at, env.day_heading(t.day)) else {
                 return Ok(Vec::new());
             };
             let neighbour = |j: Option<usize>| {
                 j.and_then(|j| talks.get(j)).map(|n| Link {
                     title: n.title.clone(),
-                    href: format!("{root}{}", talk_dir(n)),
+                    href: at.href(&env.recap.talk_page(&n.slug)),
                 })
             };
-            let summary = env
-                .cache
-                .get(&t.slug, "index.html")
-                .map(|r| r.summary.as_str());
+            let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
             let meta = PageMeta {
                 title: format!("{} · {}", t.title, config.title),
                 description: Some(meta::talk_description(t, summary)),
-                url: env.urls.of(&dir),
+                url: env.urls.of(&at.dir()),
                 og_type: "article",
                 published: config.published.map(|d| d.to_string()),
                 jsonld: None,
             };
-            let mut context = env.context(&root, meta)?;
+            let mut context = env.context(&at, meta)?;
             context.insert("talk", &talk);
             context.insert("previous", &neighbour(i.checked_sub(1)));
             context.insert("next", &neighbour(Some(i + 1)));
-            env.put(&page, env.render("talk_page.html", &context)?)?;
+            env.put(&file, env.render("talk_page.html", &context)?)?;
             Ok(links())
         })
         .collect::<Result<_>>()?;

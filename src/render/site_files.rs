@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Env, OutputFile, PageMeta, ics, meta, talk_dir};
+use super::{Env, OutputFile, POST, PageMeta, ics, meta};
 use crate::error::Result;
 
 #[derive(Serialize)]
@@ -37,11 +37,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
     let site = env.site;
     let config = &site.config;
     let pages = &config.pages;
-    let summary = |slug: &str| {
-        env.cache
-            .get(slug, "index.html")
-            .map(|r| r.summary.as_str())
-    };
+    let summary = |slug: &str| env.cache.get(slug, POST).map(|r| r.summary.as_str());
 
     // 404: GitHub Pages serves it at any depth, so it links from the base path.
     let meta = PageMeta {
@@ -49,7 +45,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
         og_type: "website",
         ..PageMeta::default()
     };
-    let context = env.context(&env.urls.path, meta)?;
+    let context = env.context_at(&env.urls.path, &env.urls.path, meta)?;
     env.put("404.html", env.render("404.html", &context)?)?;
 
     if let Some(abs) = &env.urls.absolute {
@@ -63,16 +59,12 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
                 .iter()
                 .map(|t| FeedEntry {
                     title: t.title.clone(),
-                    url: if pages.talks {
-                        format!("{abs}{}", talk_dir(t))
-                    } else {
-                        format!("{abs}#{}", t.slug)
-                    },
+                    url: env.recap.talk_url(&t.slug, abs),
                     summary: meta::talk_description(t, summary(&t.slug)),
                     tags: t.tags.clone(),
                 })
                 .collect();
-            let mut context = env.context("", PageMeta::default())?;
+            let mut context = env.context_at("", "", PageMeta::default())?;
             context.insert("updated", &updated);
             context.insert("entries", &entries);
             context.insert("post_summary", &config.description);
@@ -80,7 +72,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
         }
         if pages.sitemap {
             let urls: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
-            let mut context = env.context("", PageMeta::default())?;
+            let mut context = env.context_at("", "", PageMeta::default())?;
             context.insert("urls", &urls);
             context.insert("lastmod", &config.published.map(|d| d.to_string()));
             env.put(
@@ -101,8 +93,10 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
             .collect();
         let urls = ics::Urls {
             absolute: env.urls.absolute.as_deref(),
+            recap: env.recap,
         };
-        env.put("schedule.ics", ics::calendar(site, &urls, &summaries))?;
+        let file = env.recap.file("schedule.ics");
+        env.put(&file, ics::calendar(site, &urls, &summaries))?;
     }
 
     // GitHub Pages: no Jekyll processing; an optional custom domain.

@@ -124,11 +124,11 @@ fn gitignore() -> String {
 /// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone
 /// is fine) is refused unless `force`.
 pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<Starter>> {
-    if crate::locale::builtin(language).is_none() {
+    if crate::config::Language::from_code(language).is_none() {
         return Err(Error::from(vec![
             Diagnostic::new("--language", format!("unknown language `{language}`")).help(format!(
                 "built-in languages are {}",
-                crate::locale::LANGUAGES.join(", ")
+                crate::config::Language::codes()
             )),
         ]));
     }

@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::{LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
+use crate::route::{Page, Route};
 
 /// One Markdown document to render for one page.
 pub struct Job<'a> {
@@ -13,8 +14,8 @@ pub struct Job<'a> {
     /// The note's path relative to the site root.
     pub source: &'a Path,
     pub body_line: usize,
-    /// The output file it is shown in.
-    pub page: String,
+    /// The page it is shown on.
+    pub page: Route<'a>,
 }
 
 /// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
@@ -89,7 +90,6 @@ impl Cache {
     /// rendering when it has the same shape and no page-dependent link).
     pub fn render_all(&mut self, jobs: &[Job<'_>]) {
         use rayon::prelude::*;
-        const POST: &str = "index.html";
         let mut groups: Vec<Vec<&Job<'_>>> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
         for j in jobs {
@@ -98,7 +98,7 @@ impl Cache {
                 groups.len() - 1
             });
             // The post's job first: the others may reuse it.
-            if j.page == POST {
+            if j.page.page == Page::Post {
                 groups[i].insert(0, j);
             } else {
                 groups[i].push(j);
@@ -110,16 +110,19 @@ impl Cache {
             .par_iter()
             .flat_map_iter(|group| {
                 let body = if retain { hash(group[0].markdown) } else { 0 };
-                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.clone());
-                let cached =
-                    |j: &Job<'_>| entries.get(j.place.id_prefix).and_then(|m| m.get(&j.page));
+                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
+                let cached = |j: &Job<'_>| {
+                    entries
+                        .get(j.place.id_prefix)
+                        .and_then(|m| m.get(&j.page.local_file()))
+                };
                 let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
                 let mut prepared: Option<Prepared<'_>> = None;
                 let mut post: Option<(bool, (u8, u8))> = None;
                 let mut out = Vec::new();
                 for j in group {
                     let shape = (j.place.shift, j.place.min_level);
-                    if j.page == POST {
+                    if j.page.page == Page::Post {
                         if let Some(e) = cached(j).filter(|e| e.matches(j, body)) {
                             post = Some((e.rendered.page_dependent, shape));
                             continue;
@@ -134,20 +137,20 @@ impl Cache {
                         }
                     }
                     let doc = prepared.get_or_insert_with(|| {
-                        let text = group.iter().any(|g| g.page == POST);
+                        let text = group.iter().any(|g| g.page.page == Page::Post);
                         prepare(j.markdown, j.place.id_prefix, fixed, text, highlight)
                     });
                     let env = LinkEnv {
                         source: j.source,
                         body_line: j.body_line,
                         notes,
-                        page: &j.page,
+                        page: j.page,
                     };
                     let mut rendered = emit(doc, j.markdown, &j.place, &env);
                     if retain {
                         rendered.fingerprint = hash(&rendered.html);
                     }
-                    if j.page == POST {
+                    if j.page.page == Page::Post {
                         post = Some((rendered.page_dependent, shape));
                     }
                     out.push((
@@ -169,12 +172,13 @@ impl Cache {
         }
     }
 
-    /// A note rendered for `page` (or the post's rendering, where that fits every page).
+    /// A note rendered for `page`, by its file in the recap (or the post's rendering, where
+    /// that fits every page).
     pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
         let pages = self.entries.get(id_prefix)?;
         pages
             .get(page)
-            .or_else(|| pages.get("index.html"))
+            .or_else(|| pages.get(crate::route::INDEX))
             .map(|e| &e.rendered)
     }
 }

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use crate::model::slugify;
+use crate::route::{Page, Recap, Route};
 
 /// A link written in a note, resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -33,8 +34,8 @@ pub enum LinkTarget {
 /// Where a note that other notes link to is shown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NoteTarget {
-    /// A talk: its anchor on the post, and its own page (`talks/<slug>/`) if there are pages.
-    Talk { slug: String, page: Option<String> },
+    /// A talk: its anchor on the post, and its own page if the recap has talk pages.
+    Talk { slug: String, page: bool },
     /// The intro, outro or a day's text: an anchor on the post.
     Section { anchor: String },
     /// A draft, left out of this build.
@@ -50,18 +51,13 @@ pub struct LinkEnv<'a> {
     pub body_line: usize,
     /// Every note of the site by its path relative to the root.
     pub notes: &'a HashMap<PathBuf, NoteTarget>,
-    /// The output file the note is rendered into (`index.html`, `talks/x/index.html`).
-    pub page: &'a str,
+    /// The page the note is rendered for (the post, the talk's page).
+    pub page: Route<'a>,
 }
 
 impl LinkEnv<'_> {
     fn on_post(&self) -> bool {
-        self.page == "index.html"
-    }
-
-    /// `../` once per folder level of the page.
-    fn root(&self) -> String {
-        "../".repeat(self.page.matches('/').count())
+        self.page.page == Page::Post
     }
 }
 
@@ -79,7 +75,12 @@ pub(super) fn resolve_link(
         None => (dest, None),
     };
     let path = path.split('?').next().unwrap_or(path);
-    let root = env.root();
+    // Paths that are not notes are files of the recap, from its root.
+    let root = env.page.recap_root();
+    let post = Route {
+        prefix: env.page.prefix,
+        page: Page::Post,
+    };
 
     if path.is_empty() {
         // `#heading` within the note, or an id of the page.
@@ -89,7 +90,7 @@ pub(super) fn resolve_link(
             .cloned()
             .unwrap_or_else(|| frag.to_string());
         let target = LinkTarget::Internal {
-            file: env.page.to_string(),
+            file: env.page.file(),
             fragment: Some(id.clone()),
         };
         return Some((format!("#{id}"), target));
@@ -115,13 +116,9 @@ pub(super) fn resolve_link(
         };
         // An anchor on the post, from this page.
         let post_anchor = |anchor: String| {
-            let href = if env.on_post() {
-                format!("#{anchor}")
-            } else {
-                format!("{root}#{anchor}")
-            };
+            let href = env.page.anchor(&post, &anchor);
             let target = LinkTarget::Internal {
-                file: "index.html".into(),
+                file: post.file(),
                 fragment: Some(anchor),
             };
             (href, target)
@@ -132,11 +129,15 @@ pub(super) fn resolve_link(
                     Some(f) => format!("{slug}--{}", slugify(f)),
                     None => slug.clone(),
                 };
-                match page {
-                    Some(page) if !env.on_post() => (
-                        format!("{root}{page}#{anchor}"),
+                let recap = Recap {
+                    prefix: env.page.prefix,
+                    talk_pages: *page,
+                };
+                match recap.talk(slug) {
+                    (to, None) if !env.on_post() => (
+                        env.page.anchor(&to, &anchor),
                         LinkTarget::Internal {
-                            file: format!("{page}index.html"),
+                            file: to.file(),
                             fragment: Some(anchor),
                         },
                     ),
@@ -160,18 +161,18 @@ pub(super) fn resolve_link(
             LinkTarget::Broken("it leads out of the site".into()),
         ));
     };
-    let mut file = file.to_string_lossy().replace('\\', "/");
+    let file = file.to_string_lossy().replace('\\', "/");
     let href = format!(
         "{root}{}{}",
         path.trim_start_matches('/').trim_start_matches("./"),
         fragment.map(|f| format!("#{f}")).unwrap_or_default()
     );
-    if path.ends_with('/') || file.is_empty() {
-        if !file.is_empty() {
-            file.push('/');
-        }
-        file.push_str("index.html");
-    }
+    let file = if path.ends_with('/') || file.is_empty() {
+        crate::route::folder_file(&file)
+    } else {
+        file
+    };
+    let file = format!("{}{file}", env.page.prefix);
     Some((
         href,
         LinkTarget::Internal {

@@ -313,7 +313,7 @@ mod tests {
                 PathBuf::from("content/talks/day-2/other.md"),
                 NoteTarget::Talk {
                     slug: "other".into(),
-                    page: Some("talks/other/".into()),
+                    page: true,
                 },
             ),
             (
@@ -325,13 +325,23 @@ mod tests {
         ])
     }
 
+    /// The page whose file in the recap is `file` (`index.html`, `talks/x/index.html`).
+    fn at(file: &str) -> crate::route::Route<'_> {
+        use crate::route::{Page, Route};
+        let page = match file.strip_prefix("talks/") {
+            Some(rest) => Page::Talk(rest.trim_end_matches("/index.html")),
+            None => Page::Post,
+        };
+        Route { prefix: "", page }
+    }
+
     fn render_on(md: &str, page: &str) -> Rendered {
         let notes = notes();
         let env = LinkEnv {
             source: Path::new("content/talks/day-1/talk.md"),
             body_line: 10,
             notes: &notes,
-            page,
+            page: at(page),
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -362,7 +372,7 @@ mod tests {
             source: Path::new("t.md"),
             body_line: 1,
             notes: &notes,
-            page: "index.html",
+            page: at("index.html"),
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -440,7 +450,7 @@ mod tests {
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
         cache.begin(HashSet::new(), HashMap::new(), true);
-        let job = |md: &'static str, page: &str| Job {
+        let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             place: Placement {
                 id_prefix: "t",
@@ -449,7 +459,7 @@ mod tests {
             },
             source: Path::new("t.md"),
             body_line: 1,
-            page: page.to_string(),
+            page: at(page),
         };
         cache.render_all(&[job("## A", "index.html")]);
         assert_eq!(

@@ -1,0 +1,348 @@
+//! The build engine: runs load → parse → model → render, collecting every problem, and
+//! keeps what it can between runs for `serve` (file contents, parsed notes, rendered
+//! Markdown, the theme, and the last build's pages with what each was rendered from).
+//!
+//! `lib.rs` is the facade: [`crate::compile`] and [`crate::build`] call into this file.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::{self, Config};
+use crate::error::{Diagnostic, Error, Result};
+use crate::model::{self, Site};
+use crate::render::{self, OutputFile, Theme};
+use crate::{BuildOptions, load, parse};
+
+/// The site in memory: the model, the files to write, and what was skipped.
+#[derive(Debug)]
+pub struct Compiled {
+    pub site: Site,
+    pub files: Vec<OutputFile>,
+    pub warnings: Vec<Diagnostic>,
+    /// Every link written in a note, resolved (the note's path, the page, the link).
+    pub note_links: Vec<(PathBuf, String, render::markdown::NoteLink)>,
+    /// How long each stage took, in order.
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// Runs the pipeline, keeping what it can between runs: file contents (by size and mtime),
+/// parsed notes (by text), rendered Markdown (by text and placement) and the theme (by the
+/// site's templates and static files). `serve` keeps one `Builder` for its lifetime, so an
+/// edit to one note re-parses and re-renders that note only; `build` uses a fresh one.
+#[derive(Default)]
+pub struct Builder {
+    /// Keep parsed notes between runs (`serve`); a one-shot build does not.
+    retain: bool,
+    reads: load::ReadCache,
+    talks: HashMap<PathBuf, CachedTalk>,
+    theme: Option<(ThemeKey, Theme)>,
+    markdown: render::markdown::Cache,
+    /// The last successful build's pages (`serve`) and what each was rendered from.
+    previous: render::Previous,
+    /// A hash of each note's text in this run, by display path (`serve` only).
+    note_hashes: HashMap<PathBuf, u64>,
+}
+
+/// A parsed note kept between runs: its text, a hash of the text, the result.
+type CachedTalk = (String, u64, Result<parse::ParsedTalk, Vec<Diagnostic>>);
+
+type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
+
+impl Builder {
+    /// A builder for many runs (`serve`): it keeps what it can between them.
+    pub fn new() -> Self {
+        Builder {
+            retain: true,
+            reads: load::ReadCache::new(true),
+            markdown: render::markdown::Cache::retaining(),
+            ..Self::default()
+        }
+    }
+
+    /// A builder for one run (`build`, `check`): it keeps nothing it does not need.
+    pub fn once() -> Self {
+        Self::default()
+    }
+
+    /// Loads, parses, models and renders the site into memory. Every content problem of the
+    /// site is reported together.
+    pub fn compile(&mut self, opts: &BuildOptions) -> Result<Compiled> {
+        let sink = render::Collect::default();
+        let mut compiled = self.compile_into(opts, &sink)?;
+        compiled.files = sink.into_files();
+        if self.retain {
+            self.previous.files = compiled
+                .files
+                .iter()
+                .map(|f| (f.path.clone(), f.contents.clone()))
+                .collect();
+        }
+        Ok(compiled)
+    }
+
+    /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
+    /// (`Compiled::files` stays empty).
+    pub fn compile_into(
+        &mut self,
+        opts: &BuildOptions,
+        sink: &dyn render::Sink,
+    ) -> Result<Compiled> {
+        let mut timings = Timings::start();
+        let inputs = load::load(&opts.root, &mut self.reads)?;
+        timings.lap("load");
+        let (site, inputs, warnings) = self.model(opts, inputs, &mut timings)?;
+        let global = global_hash(&inputs, opts);
+        let mut warnings = warnings;
+        warnings.extend(unused_template_warnings(&opts.root, &inputs.templates));
+        let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
+        timings.lap("model");
+        let incremental = self.retain.then_some(render::Incremental {
+            previous: &self.previous,
+            notes: &self.note_hashes,
+            global,
+        });
+        let output = render::render(&site, "", theme, &mut self.markdown, sink, incremental)?;
+        if self.retain {
+            self.previous.shape = output.shape;
+            self.previous.sections = output.sections.clone();
+            self.previous.rendered_from = output.rendered_from;
+        }
+        let mut timings = timings.done;
+        timings.extend(output.timings.iter().copied());
+        Ok(Compiled {
+            site,
+            files: Vec::new(),
+            warnings,
+            note_links: output.note_links,
+            timings,
+        })
+    }
+
+    /// Parses what was loaded and models the site: every content problem of the site at
+    /// once. Returns the site, what of the inputs rendering still needs, and the warnings.
+    fn model(
+        &mut self,
+        opts: &BuildOptions,
+        mut inputs: load::Inputs,
+        timings: &mut Timings,
+    ) -> Result<(Site, Rest, Vec<Diagnostic>)> {
+        let mut problems = std::mem::take(&mut inputs.problems);
+        let config = inputs
+            .config
+            .as_ref()
+            .map(Config::parse)
+            .and_then(|c| c.map_err(|d| problems.extend(d)).ok());
+        let (intro, outro, days) = parse_pages(&inputs, &mut problems);
+        let talks = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
+        let mut warnings = std::mem::take(&mut inputs.warnings);
+        warnings.extend(talks.iter().flat_map(|t| t.warnings.iter().cloned()));
+        timings.lap("parse");
+        let base_url = base_url_option(opts, &mut problems);
+
+        // Model checks run even when some files failed, so one build reports every problem.
+        let Some(config) = config else {
+            return Err(sorted(problems));
+        };
+        let base_url = base_url.unwrap_or_else(|| config.base_url());
+        let parsed = model::Parsed {
+            intro,
+            outro,
+            days,
+            talks,
+        };
+        let site = match model::assemble(config, base_url, parsed, opts.drafts) {
+            Ok(site) if problems.is_empty() => site,
+            Ok(_) => return Err(sorted(problems)),
+            Err(more) => {
+                problems.extend(more);
+                return Err(sorted(problems));
+            }
+        };
+        let rest = Rest {
+            config: inputs.config,
+            templates: inputs.templates,
+            assets: inputs.assets,
+        };
+        Ok((site, rest, warnings))
+    }
+
+    /// Parses the notes in parallel, reusing the result for any note whose text is unchanged.
+    fn parse_talks(
+        &mut self,
+        sources: Vec<load::Source>,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<parse::ParsedTalk> {
+        use rayon::prelude::*;
+        let (cached, retain) = (&self.talks, self.retain);
+        type Parsed = (Result<parse::ParsedTalk, Vec<Diagnostic>>, u64);
+        let results: Vec<(load::Source, Parsed)> = sources
+            .into_par_iter()
+            .map(|src| {
+                let result = match cached.get(&src.path) {
+                    Some((text, hash, result)) if *text == src.text => (result.clone(), *hash),
+                    _ => (
+                        parse::talk(&src),
+                        if retain { text_hash(&src.text) } else { 0 },
+                    ),
+                };
+                (src, result)
+            })
+            .collect();
+        let mut talks = Vec::with_capacity(results.len());
+        let mut keep = HashMap::new();
+        self.note_hashes.clear();
+        for (src, (result, hash)) in results {
+            if self.retain {
+                match &result {
+                    Ok(t) => talks.push(t.clone()),
+                    Err(d) => problems.extend(d.iter().cloned()),
+                }
+                self.note_hashes.insert(src.path.clone(), hash);
+                keep.insert(src.path, (src.text, hash, result));
+            } else {
+                // A one-shot build needs no copy.
+                match result {
+                    Ok(t) => talks.push(t),
+                    Err(d) => problems.extend(d),
+                }
+            }
+        }
+        // Notes that were deleted drop out of the cache here.
+        self.talks = keep;
+        talks
+    }
+}
+
+fn text_hash(text: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.hash(&mut h);
+    h.finish()
+}
+
+/// The theme from `slot` if the site's templates and static files are unchanged, else anew.
+fn cached_theme(
+    slot: &mut Option<(ThemeKey, Theme)>,
+    templates: Vec<(String, load::Source)>,
+    assets: Vec<load::Asset>,
+) -> Result<&mut Theme> {
+    let key: ThemeKey = (
+        templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
+        assets,
+    );
+    let entry = match slot.take() {
+        Some((k, theme)) if k == key => (k, theme),
+        _ => {
+            let theme = Theme::new(&key.0, &key.1)?;
+            (key, theme)
+        }
+    };
+    Ok(&mut slot.insert(entry).1)
+}
+
+fn sorted(mut problems: Vec<Diagnostic>) -> Error {
+    problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+    Error::from(problems)
+}
+
+/// What rendering needs of the loaded inputs once the site is modelled.
+struct Rest {
+    config: Option<load::Source>,
+    templates: Vec<(String, load::Source)>,
+    assets: Vec<load::Asset>,
+}
+
+/// How long each stage took, in order.
+struct Timings {
+    clock: Instant,
+    done: Vec<(&'static str, Duration)>,
+}
+
+impl Timings {
+    fn start() -> Timings {
+        Timings {
+            clock: Instant::now(),
+            done: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, name: &'static str) {
+        let now = Instant::now();
+        self.done.push((name, now - self.clock));
+        self.clock = now;
+    }
+}
+
+/// The intro, the outro and the days' texts, parsed; problems go to `problems`.
+fn parse_pages(
+    inputs: &load::Inputs,
+    problems: &mut Vec<Diagnostic>,
+) -> (
+    Option<parse::ParsedPage>,
+    Option<parse::ParsedPage>,
+    Vec<(u32, parse::ParsedPage)>,
+) {
+    let mut page = |src: &load::Source| parse::page(src).map_err(|d| problems.extend(d)).ok();
+    let intro = inputs.intro.as_ref().and_then(&mut page);
+    let outro = inputs.outro.as_ref().and_then(&mut page);
+    let days = inputs
+        .days
+        .iter()
+        .filter_map(|(n, s)| page(s).map(|p| (*n, p)))
+        .collect();
+    (intro, outro, days)
+}
+
+/// `--base-url`, normalized, if given and valid; a bad one is a problem of the build.
+fn base_url_option(opts: &BuildOptions, problems: &mut Vec<Diagnostic>) -> Option<String> {
+    let url = opts.base_url.as_ref()?;
+    match config::check_base_url(url) {
+        Ok(()) => Some(config::normalize_base_url(url)),
+        Err(why) => {
+            problems.push(
+                Diagnostic::new("--base-url", why)
+                    .help("write \"/\" or a full URL such as \"https://user.github.io/repo/\""),
+            );
+            None
+        }
+    }
+}
+
+/// A hash of everything global the build reads (summit.yaml, the theme, the options): when
+/// it changes, every page is rendered anew.
+fn global_hash(inputs: &Rest, opts: &BuildOptions) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    inputs.config.as_ref().map(|c| &c.text).hash(&mut h);
+    (&opts.base_url, opts.drafts).hash(&mut h);
+    for (name, src) in &inputs.templates {
+        (name, &src.text).hash(&mut h);
+    }
+    for a in &inputs.assets {
+        (&a.rel, &*a.bytes).hash(&mut h);
+    }
+    h.finish()
+}
+
+/// A warning for each of the site's templates that replaces nothing and that nothing uses.
+fn unused_template_warnings(root: &Path, templates: &[(String, load::Source)]) -> Vec<Diagnostic> {
+    let site_templates: Vec<(&str, &str)> = templates
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .collect();
+    render::unused_templates(&site_templates)
+        .into_iter()
+        .map(|(name, near)| {
+            let path = load::display_path(root, &Path::new("templates").join(&name));
+            let d = Diagnostic::new(
+                path,
+                "no template of the theme has this name, and no template uses it",
+            );
+            match near {
+                Some(n) => d.help(format!("to replace the built-in `{n}`, name it so")),
+                None => d.help("include it from another template, or remove it"),
+            }
+        })
+        .collect()
+}
