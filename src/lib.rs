@@ -99,7 +99,7 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let report = BuildReport {
         output,
         files,
-        talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
+        talks: compiled.talks(),
         warnings: compiled.warnings.clone(),
         elapsed: started.elapsed(),
         timings,
