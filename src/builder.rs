@@ -14,16 +14,32 @@ use crate::model::{self, Site};
 use crate::render::{self, OutputFile, Theme};
 use crate::{BuildOptions, load, parse};
 
+mod blog;
+
 /// The site in memory: the model, the files to write, and what was skipped.
 #[derive(Debug)]
 pub struct Compiled {
-    pub site: Site,
+    /// The recap, or every recap of a blog (in folder order).
+    pub sites: Vec<Site>,
+    /// The base URL the site was built for.
+    pub base_url: String,
     pub files: Vec<OutputFile>,
     pub warnings: Vec<Diagnostic>,
     /// Every link written in a note, resolved (the note's path, the page, the link).
     pub note_links: Vec<(PathBuf, String, render::markdown::NoteLink)>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Compiled {
+    /// How many talks the site shows.
+    pub fn talks(&self) -> usize {
+        self.sites
+            .iter()
+            .flat_map(|s| &s.days)
+            .map(|d| d.talks.len())
+            .sum()
+    }
 }
 
 /// Runs the pipeline, keeping what it can between runs: file contents (by size and mtime),
@@ -42,6 +58,8 @@ pub struct Builder {
     previous: render::Previous,
     /// A hash of each note's text in this run, by display path (`serve` only).
     note_hashes: HashMap<PathBuf, u64>,
+    /// In a blog: a builder per recap, by folder (the blog's own theme is `theme`).
+    recaps: std::collections::BTreeMap<String, Builder>,
 }
 
 /// A parsed note kept between runs: its text, a hash of the text, the result.
@@ -77,44 +95,97 @@ impl Builder {
                 .iter()
                 .map(|f| (f.path.clone(), f.contents.clone()))
                 .collect();
+            // A recap of a blog reuses its own pages, under its folder.
+            for (folder, recap) in &mut self.recaps {
+                let prefix = format!("{folder}/");
+                recap.previous.files = self
+                    .previous
+                    .files
+                    .iter()
+                    .filter(|(path, _)| path.starts_with(&prefix))
+                    .map(|(p, b)| (p.clone(), b.clone()))
+                    .collect();
+            }
         }
         Ok(compiled)
     }
 
     /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
-    /// (`Compiled::files` stays empty).
+    /// (`Compiled::files` stays empty). A folder with `posts/` is a blog of recaps.
     pub fn compile_into(
         &mut self,
         opts: &BuildOptions,
         sink: &dyn render::Sink,
     ) -> Result<Compiled> {
+        if load::is_blog(&opts.root) {
+            return self.compile_blog(opts, sink);
+        }
+        let modelled = self.prepare(opts, None)?;
+        let rendered = self.finish(opts, modelled, &render::blog::Host::ALONE, &[], 0, sink)?;
+        Ok(Compiled {
+            base_url: rendered.site.base_url.clone(),
+            sites: vec![rendered.site],
+            files: Vec::new(),
+            warnings: rendered.warnings,
+            note_links: rendered.output.note_links,
+            timings: rendered.timings,
+        })
+    }
+
+    /// Loads, parses and models one recap (inside `blog`, if given).
+    fn prepare(&mut self, opts: &BuildOptions, blog: Option<&config::Blog>) -> Result<Modelled> {
         let mut timings = Timings::start();
         let inputs = load::load(&opts.root, &mut self.reads)?;
         timings.lap("load");
-        let (site, inputs, warnings) = self.model(opts, inputs, &mut timings)?;
-        let global = global_hash(&inputs, opts);
-        let mut warnings = warnings;
-        warnings.extend(unused_template_warnings(&opts.root, &inputs.templates));
-        let theme = cached_theme(&mut self.theme, inputs.templates, inputs.assets)?;
+        let (site, rest, warnings) = self.model(opts, inputs, blog, &mut timings)?;
+        Ok(Modelled {
+            site,
+            rest,
+            warnings,
+            timings,
+        })
+    }
+
+    /// Renders a modelled recap where `host` says, with `templates` (the blog's) under the
+    /// recap's own and `outer` (a hash of the blog's inputs) deciding reuse with the rest.
+    fn finish(
+        &mut self,
+        opts: &BuildOptions,
+        modelled: Modelled,
+        host: &render::blog::Host<'_>,
+        templates: &[(String, load::Source)],
+        outer: u64,
+        sink: &dyn render::Sink,
+    ) -> Result<Rendered> {
+        let Modelled {
+            site,
+            rest,
+            mut warnings,
+            mut timings,
+        } = modelled;
+        let global = global_hash(&rest, opts) ^ outer;
+        warnings.extend(unused_template_warnings(&opts.root, &rest.templates));
+        let mut all_templates = templates.to_vec();
+        all_templates.extend(rest.templates);
+        let theme = cached_theme(&mut self.theme, all_templates, rest.assets)?;
         timings.lap("model");
         let incremental = self.retain.then_some(render::Incremental {
             previous: &self.previous,
             notes: &self.note_hashes,
             global,
         });
-        let output = render::render(&site, "", theme, &mut self.markdown, sink, incremental)?;
+        let output = render::render(&site, host, theme, &mut self.markdown, sink, incremental)?;
         if self.retain {
             self.previous.shape = output.shape;
             self.previous.sections = output.sections.clone();
-            self.previous.rendered_from = output.rendered_from;
+            self.previous.rendered_from = output.rendered_from.clone();
         }
         let mut timings = timings.done;
         timings.extend(output.timings.iter().copied());
-        Ok(Compiled {
+        Ok(Rendered {
             site,
-            files: Vec::new(),
+            output,
             warnings,
-            note_links: output.note_links,
             timings,
         })
     }
@@ -125,17 +196,20 @@ impl Builder {
         &mut self,
         opts: &BuildOptions,
         mut inputs: load::Inputs,
+        blog: Option<&config::Blog>,
         timings: &mut Timings,
     ) -> Result<(Site, Rest, Vec<Diagnostic>)> {
         let mut problems = std::mem::take(&mut inputs.problems);
-        let config = inputs
-            .config
-            .as_ref()
-            .map(Config::parse)
-            .and_then(|c| c.map_err(|d| problems.extend(d)).ok());
+        let mut warnings = std::mem::take(&mut inputs.warnings);
+        let config = inputs.config.as_ref().and_then(|src| {
+            let mut c = Config::parse(src).map_err(|d| problems.extend(d)).ok()?;
+            if let Some(blog) = blog {
+                warnings.extend(c.inherit(blog, src));
+            }
+            Some(c)
+        });
         let (intro, outro, days) = parse_pages(&inputs, &mut problems);
         let talks = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
-        let mut warnings = std::mem::take(&mut inputs.warnings);
         warnings.extend(talks.iter().flat_map(|t| t.warnings.iter().cloned()));
         timings.lap("parse");
         let base_url = base_url_option(opts, &mut problems);
@@ -244,6 +318,22 @@ fn cached_theme(
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {
     problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
     Error::from(problems)
+}
+
+/// A recap, modelled and ready to render.
+struct Modelled {
+    site: Site,
+    rest: Rest,
+    warnings: Vec<Diagnostic>,
+    timings: Timings,
+}
+
+/// A recap, rendered.
+struct Rendered {
+    site: Site,
+    output: render::Output,
+    warnings: Vec<Diagnostic>,
+    timings: Vec<(&'static str, Duration)>,
 }
 
 /// What rendering needs of the loaded inputs once the site is modelled.

@@ -64,7 +64,7 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
         }
     }
 
-    let base_path = base_path(&compiled.site.base_url);
+    let base_path = base_path(&compiled.base_url);
     for (page, bytes) in &files {
         if !page.ends_with(".html") {
             continue;

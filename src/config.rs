@@ -77,15 +77,186 @@ pub struct Config {
     pub labels: Labels,
     /// A custom domain for GitHub Pages: written to `CNAME`.
     pub cname: Option<String>,
-    #[serde(default)]
+    /// As written (a recap in a blog inherits the blog's when unset).
+    #[serde(rename = "pages")]
+    pub pages_key: Option<Pages>,
+    /// Which pages the recap has.
+    #[serde(skip)]
     pub pages: Pages,
+    /// As written; see `highlight`.
+    #[serde(rename = "highlight")]
+    pub highlight_key: Option<bool>,
     /// Highlight fenced code blocks (on unless `false`).
-    #[serde(default = "yes")]
+    #[serde(skip)]
     pub highlight: bool,
 }
 
-fn yes() -> bool {
-    true
+/// A blog's `summit.yaml`: the blog, and what its recaps inherit. No `event:`: each recap
+/// under `posts/` brings its own.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Blog {
+    pub title: String,
+    pub description: Option<String>,
+    pub author: Option<String>,
+    #[serde(rename = "language")]
+    pub language_key: Option<Spanned<String>>,
+    /// The blog's own pages' language, resolved.
+    #[serde(skip)]
+    pub language: Language,
+    pub base_url: Option<Spanned<String>>,
+    pub cname: Option<String>,
+    #[serde(default)]
+    pub labels: Labels,
+    #[serde(default)]
+    pub pages: Pages,
+    pub highlight: Option<bool>,
+}
+
+impl Blog {
+    /// Parses and checks a blog's `summit.yaml`.
+    pub fn parse(source: &Source) -> Result<Blog, Vec<Diagnostic>> {
+        let mut blog: Blog = yaml::from_str(&source.text, &source.path, 1)?;
+        for text in [&mut blog.description, &mut blog.author] {
+            if text.as_deref().is_some_and(|t| t.trim().is_empty()) {
+                *text = None;
+            }
+        }
+        let mut problems = Vec::new();
+        if let Some(lang) = &blog.language_key {
+            match Language::from_code(&lang.value) {
+                Some(l) => blog.language = l,
+                None => problems.push(unknown_language(source, lang)),
+            }
+        }
+        if let Some(url) = &blog.base_url
+            && let Err(why) = check_base_url(&url.value)
+        {
+            problems.push(bad_base_url(source, url, &why));
+        }
+        if let Some(cname) = &blog.cname
+            && let Some(d) = bad_cname(source, cname)
+        {
+            problems.push(d);
+        }
+        problems.extend(label_problems(source, &blog.labels));
+        if problems.is_empty() {
+            Ok(blog)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The base URL, always ending in `/`.
+    pub fn base_url(&self) -> String {
+        normalize_base_url(self.base_url.as_ref().map_or("/", |u| u.value.as_str()))
+    }
+}
+
+impl Config {
+    /// A recap inside `blog`: the blog's author, language, labels, pages and highlighting
+    /// where the recap sets none. `base_url` and `cname` are the blog's: a recap's are
+    /// dropped, each with a warning at its line in `source` (the recap's summit.yaml).
+    pub fn inherit(&mut self, blog: &Blog, source: &Source) -> Vec<Diagnostic> {
+        if self.author.is_none() {
+            self.author = blog.author.clone();
+        }
+        if self.language_key.is_none() {
+            self.language = blog.language;
+        }
+        self.labels.inherit(&blog.labels);
+        if self.pages_key.is_none() {
+            self.pages = blog.pages.clone();
+        }
+        if self.highlight_key.is_none() {
+            self.highlight = blog.highlight.unwrap_or(true);
+        }
+        let mut warnings = Vec::new();
+        let ignored = |key: &str| {
+            let d = Diagnostic::new(
+                &source.path,
+                format!("`{key}` is the blog's: a recap's own is ignored"),
+            )
+            .help(format!(
+                "remove it here; set `{key}` in the blog's summit.yaml"
+            ));
+            match key_position(&source.text, key) {
+                Some((l, c)) => d.at(l, c),
+                None => d,
+            }
+        };
+        if self.base_url.take().is_some() {
+            warnings.push(ignored("base_url"));
+        }
+        if self.cname.take().is_some() {
+            warnings.push(ignored("cname"));
+        }
+        warnings
+    }
+}
+
+/// The line and column of the top-level `key:` in YAML `text`.
+fn key_position(text: &str, key: &str) -> Option<(usize, usize)> {
+    let key = format!("{key}:");
+    text.lines()
+        .enumerate()
+        .find_map(|(i, l)| l.starts_with(&key).then_some((i + 1, 1)))
+}
+
+fn unknown_language(source: &Source, lang: &Spanned<String>) -> Diagnostic {
+    let loc = &lang.referenced;
+    Diagnostic::new(&source.path, format!("unknown language `{}`", lang.value))
+        .at(loc.line() as usize, loc.column() as usize)
+        .help(format!(
+            "built-in languages are {}; pick one and translate its texts under `labels:`",
+            Language::codes()
+        ))
+}
+
+fn bad_base_url(source: &Source, url: &Spanned<String>, why: &str) -> Diagnostic {
+    let loc = &url.referenced;
+    Diagnostic::new(&source.path, format!("invalid `base_url`: {why}"))
+        .at(loc.line() as usize, loc.column() as usize)
+        .help("write \"/\" or a full URL such as \"https://user.github.io/repo/\"")
+}
+
+fn bad_cname(source: &Source, cname: &str) -> Option<Diagnostic> {
+    (cname.trim().is_empty() || cname.contains(['/', ':', ' '])).then(|| {
+        Diagnostic::new(
+            &source.path,
+            format!("`cname` must be a bare domain, found \"{cname}\""),
+        )
+        .help("write only the host, e.g. `cname: notes.example.org`")
+    })
+}
+
+/// Labels with a `{placeholder}` they never fill in.
+fn label_problems(source: &Source, labels: &Labels) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (label, text) in labels.overrides() {
+        for word in locale::unknown_placeholders(label, text) {
+            // The label's own line, found by its key (labels are not located by the parser).
+            let key = format!("{label}:");
+            let at_key = source.text.lines().enumerate().find_map(|(i, l)| {
+                let text = l.trim_start();
+                text.starts_with(&key)
+                    .then(|| (i + 1, l.len() - text.len() + 1))
+            });
+            let d = Diagnostic::new(
+                &source.path,
+                format!("label `{label}` has `{{{word}}}`, which is never filled in"),
+            );
+            let d = match at_key {
+                Some((l, c)) => d.at(l, c),
+                None => d,
+            };
+            problems.push(match locale::placeholder(label) {
+                Some(p) => d.help(format!("`{label}` takes `{{{p}}}`")),
+                None => d.help(format!("`{label}` takes no value: write the text alone")),
+            });
+        }
+    }
+    problems
 }
 
 /// Which outputs beyond the post to write; each is on unless switched off.
@@ -156,6 +327,8 @@ impl Config {
                 *text = None;
             }
         }
+        config.pages = config.pages_key.clone().unwrap_or_default();
+        config.highlight = config.highlight_key.unwrap_or(true);
         let mut problems = Vec::new();
         let at = |s: &serde_saphyr::Location| (s.line() as usize, s.column() as usize);
 
@@ -242,29 +415,7 @@ impl Config {
                 );
             }
         }
-        for (label, text) in config.labels.overrides() {
-            for word in locale::unknown_placeholders(label, text) {
-                // The label's own line, found by its key (labels are not located by the parser).
-                let key = format!("{label}:");
-                let at_key = source.text.lines().enumerate().find_map(|(i, l)| {
-                    let text = l.trim_start();
-                    text.starts_with(&key)
-                        .then(|| (i + 1, l.len() - text.len() + 1))
-                });
-                let d = Diagnostic::new(
-                    &source.path,
-                    format!("label `{label}` has `{{{word}}}`, which is never filled in"),
-                );
-                let d = match at_key {
-                    Some((l, c)) => d.at(l, c),
-                    None => d,
-                };
-                problems.push(match locale::placeholder(label) {
-                    Some(p) => d.help(format!("`{label}` takes `{{{p}}}`")),
-                    None => d.help(format!("`{label}` takes no value: write the text alone")),
-                });
-            }
-        }
+        problems.extend(label_problems(source, &config.labels));
         if problems.is_empty() {
             Ok(config)
         } else {

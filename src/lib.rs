@@ -105,7 +105,7 @@ pub fn build_with(opts: &BuildOptions, on_wait: &dyn Fn(Option<u32>)) -> Result<
     let report = BuildReport {
         output,
         files,
-        talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
+        talks: compiled.talks(),
         warnings: compiled.warnings.clone(),
         elapsed: started.elapsed(),
         timings,

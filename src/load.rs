@@ -252,7 +252,8 @@ impl Loader<'_> {
                 .warnings
                 .push(Diagnostic::new(display_path(self.root, &rel), why).help(help));
         }
-        if self.inputs.talks.is_empty() {
+        // A blog's root has no notes of its own: its recaps do.
+        if self.inputs.talks.is_empty() && !is_blog(self.root) {
             self.inputs.warnings.push(
                 Diagnostic::new(
                     display_path(self.root, Path::new("content/talks")),
@@ -421,6 +422,62 @@ enum Resolved {
     Outside,
     /// A dangling link (or a path that vanished while loading).
     Broken,
+}
+
+/// Whether the site at `root` is a blog of recaps: it has a `posts/` folder.
+pub fn is_blog(root: &Path) -> bool {
+    root.join("posts").is_dir()
+}
+
+/// The recaps of the blog at `root`: the folders under `posts/` holding a `summit.yaml`, in
+/// sorted order. The jail holds for the blog too: a folder that leads out of the blog is
+/// skipped with a warning (returned); a name that cannot be a URL path is a problem.
+pub fn recaps(root: &Path, problems: &mut Vec<Diagnostic>) -> (Vec<String>, Vec<Diagnostic>) {
+    let (mut folders, mut warnings) = (Vec::new(), Vec::new());
+    let Ok(canonical_root) = std::fs::canonicalize(root) else {
+        return (folders, warnings);
+    };
+    let Ok(entries) = std::fs::read_dir(root.join("posts")) else {
+        return (folders, warnings);
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(std::result::Result::ok)
+        .filter_map(|e| e.file_name().to_str().map(String::from))
+        .filter(|n| !is_ignored(n))
+        .collect();
+    names.sort();
+    for name in names {
+        let rel = Path::new("posts").join(&name);
+        let path = root.join(&rel);
+        if !path.join("summit.yaml").is_file() {
+            continue;
+        }
+        if !std::fs::canonicalize(&path).is_ok_and(|p| p.starts_with(&canonical_root)) {
+            warnings.push(
+                Diagnostic::new(
+                    display_path(root, &rel),
+                    "skipped: a link to a folder outside the blog, which summit-gen never reads",
+                )
+                .help("move the recap's folder into posts/"),
+            );
+            continue;
+        }
+        if !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        {
+            problems.push(
+                Diagnostic::new(
+                    display_path(root, &rel),
+                    "a recap's folder name is its URL: letters, digits, `-`, `_` and `.` only",
+                )
+                .help("rename the folder, e.g. to kafka-summit-2020"),
+            );
+            continue;
+        }
+        folders.push(name);
+    }
+    (folders, warnings)
 }
 
 /// The path to show for a file at `rel` inside the site.

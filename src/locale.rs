@@ -17,6 +17,7 @@ pub fn placeholder(label: &str) -> Option<&'static str> {
         "published" => Some("date"),
         "reading_time" => Some("minutes"),
         "tag_heading" => Some("tag"),
+        "talk_count" => Some("n"),
         _ => None,
     }
 }
@@ -59,6 +60,11 @@ macro_rules! labels {
                 ResolvedLabels { $($field: self.$field.clone().unwrap_or_else(|| base.$field.to_string()),)* }
             }
 
+            /// Takes `from`'s label wherever this sets none (a recap from its blog).
+            pub fn inherit(&mut self, from: &Labels) {
+                $(if self.$field.is_none() { self.$field = from.$field.clone(); })*
+            }
+
             /// The labels summit.yaml sets, by name.
             pub fn overrides(&self) -> Vec<(&'static str, &str)> {
                 let mut set = Vec::new();
@@ -99,6 +105,8 @@ labels! {
     feed,
     calendar,
     home,
+    /// "{n} talks", on a blog's index
+    talk_count,
 }
 
 const DA: Builtin = Builtin {
@@ -145,6 +153,7 @@ const DA: Builtin = Builtin {
     feed: "Feed",
     calendar: "Kalender",
     home: "Forside",
+    talk_count: "{n} foredrag",
 };
 
 const EN: Builtin = Builtin {
@@ -197,6 +206,7 @@ const EN: Builtin = Builtin {
     feed: "Feed",
     calendar: "Calendar",
     home: "Home",
+    talk_count: "{n} talks",
 };
 
 /// The built-in table of a language.

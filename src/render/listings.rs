@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use serde::Serialize;
 use tera::Context;
 
-use super::{Env, Link, OutputFile, PageMeta, page_url};
+use super::{Env, OutputFile, PageMeta, page_url};
 use crate::error::Result;
 use crate::model::{Talk, UniqueNames, slugify};
 use crate::route::{Page, Route};
@@ -20,7 +20,16 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
         let at = Route::site(Page::Speakers);
         shaped(env, &at.file(), &|| {
             let root = at.href(&env.recap.post());
-            let speakers = speakers_of(env.talks, &root, |t| env.recap.talk_href(&t.slug, &at));
+            let listed: Vec<Listed<'_>> = env
+                .talks
+                .iter()
+                .map(|t| Listed {
+                    talk: t,
+                    href: env.recap.talk_href(&t.slug, &at),
+                    event: None,
+                })
+                .collect();
+            let speakers = speakers_of(&listed, &root);
             listing_page(env, &at, labels.speakers.clone(), "speakers.html", &|c| {
                 c.insert("speakers", &speakers)
             })
@@ -64,11 +73,12 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
             };
             let at = Route::site(Page::Tag(slug));
             shaped(env, &at.file(), &|| {
-                let entries: Vec<Link> = ts
+                let entries: Vec<ListedLink> = ts
                     .iter()
-                    .map(|t| Link {
+                    .map(|t| ListedLink {
                         title: t.title.clone(),
                         href: env.recap.talk_href(&t.slug, &at),
+                        event: None,
                     })
                     .collect();
                 let heading = labels.tag_heading.replace("{tag}", tag);
@@ -118,32 +128,53 @@ fn listing_page(
 }
 
 #[derive(Serialize)]
-struct TagEntry {
-    name: String,
-    href: String,
-    count: usize,
+pub(super) struct TagEntry {
+    pub(super) name: String,
+    pub(super) href: String,
+    pub(super) count: usize,
 }
 
 #[derive(Serialize)]
-struct TagPage<'a> {
-    name: &'a str,
-    heading: &'a str,
+pub(super) struct TagPage<'a> {
+    pub(super) name: &'a str,
+    pub(super) heading: &'a str,
 }
 
 #[derive(Serialize)]
-struct SpeakerEntry {
+pub(super) struct SpeakerEntry {
     name: String,
     id: String,
     affiliation: Option<String>,
     url: Option<String>,
-    talks: Vec<Link>,
+    talks: Vec<ListedLink>,
+}
+
+/// A talk on a listing page: where the page links it, and (in a blog) its conference.
+pub(super) struct Listed<'a> {
+    pub(super) talk: &'a Talk,
+    pub(super) href: String,
+    pub(super) event: Option<&'a str>,
+}
+
+/// A talk's link on a listing page.
+#[derive(Serialize)]
+pub(super) struct ListedLink {
+    pub(super) title: String,
+    pub(super) href: String,
+    /// The talk's conference, in a blog.
+    pub(super) event: Option<String>,
 }
 
 /// Every speaker (by name, case-insensitively sorted) with their talks in reading order, for
-/// a page `root` away from the site root.
-fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> Vec<SpeakerEntry> {
+/// a page `root` away from the site root (a speaker's `url` on the site is taken from there).
+pub(super) fn speakers_of(talks: &[Listed<'_>], root: &str) -> Vec<SpeakerEntry> {
     let mut by_name: BTreeMap<(String, String), SpeakerEntry> = BTreeMap::new();
-    for t in talks {
+    for Listed {
+        talk: t,
+        href,
+        event,
+    } in talks
+    {
         for s in &t.speakers {
             let e = by_name
                 .entry((s.name.to_lowercase(), s.name.clone()))
@@ -159,9 +190,10 @@ fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> V
                 .url
                 .take()
                 .or_else(|| s.url.as_deref().map(|u| page_url(u, root).into_owned()));
-            e.talks.push(Link {
+            e.talks.push(ListedLink {
                 title: t.title.clone(),
-                href: href(t),
+                href: href.clone(),
+                event: event.map(String::from),
             });
         }
     }
@@ -178,7 +210,7 @@ fn speakers_of(talks: &[&Talk], root: &str, href: impl Fn(&Talk) -> String) -> V
 
 /// Spellings of one tag: `Kafka Streams`, `kafka-streams` and `kafka_streams` differ only in
 /// case, spaces, `-` and `_`.
-fn tag_key(tag: &str) -> String {
+pub(super) fn tag_key(tag: &str) -> String {
     tag.to_lowercase()
         .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
         .filter(|w| !w.is_empty())

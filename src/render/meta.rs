@@ -61,7 +61,7 @@ pub(super) fn post_jsonld(site: &Site, url: Option<String>, words: usize) -> Str
 }
 
 /// JSON that cannot end its `<script>` element early.
-fn script_safe(v: &Value) -> String {
+pub(super) fn script_safe(v: &Value) -> String {
     v.to_string()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")

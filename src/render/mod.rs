@@ -18,6 +18,7 @@
 //! places the Markdown documents, `theme` holds the templates, `output` the files and sinks.
 
 mod blocks;
+pub mod blog;
 pub mod ics;
 mod listings;
 pub mod markdown;
@@ -105,6 +106,8 @@ struct SiteInfo<'a> {
     author: Option<&'a str>,
     url: Option<&'a str>,
     og_locale: &'a str,
+    /// The blog's title, on a recap inside a blog (the site navigation's home link).
+    blog_title: Option<&'a str>,
     event: EventInfo<'a>,
     /// Which pages exist (links are only shown to pages that exist).
     talk_pages: bool,
@@ -245,11 +248,11 @@ struct Link {
 /// The post's file inside its recap: the page a recap's Markdown is first rendered for.
 const POST: &str = crate::route::INDEX;
 
-/// Renders the whole site, its pages under `prefix` (`""`, or `"<folder>/"` for a recap in a
-/// blog). `cache` keeps rendered Markdown between builds.
+/// Renders the whole site (a recap alone), or a recap's pages inside a blog (`host`).
+/// `cache` keeps rendered Markdown between builds.
 pub fn render(
     site: &Site,
-    prefix: &str,
+    host: &blog::Host<'_>,
     theme: &mut Theme,
     cache: &mut markdown::Cache,
     sink: &dyn Sink,
@@ -260,7 +263,7 @@ pub fn render(
     let locale = Locale::new(config.language, &config.labels);
     let urls = Urls::new(&site.base_url);
     let recap = Recap {
-        prefix,
+        prefix: host.prefix,
         talk_pages: pages.talks,
     };
     cache.begin(
@@ -328,9 +331,12 @@ pub fn render(
         .map(|t| t.title.split_whitespace().count())
         .sum::<usize>();
 
-    let tag_slugs = listings::tag_slugs(&talks);
+    let tag_slugs = match host.blog {
+        Some(b) => b.tag_slugs_of(&talks),
+        None => listings::tag_slugs(&talks),
+    };
     // A site whose talks have no tags gets no (empty) tags page, and no link to one.
-    let tag_pages = pages.tags && !tag_slugs.is_empty();
+    let tag_pages = host.blog.map_or(pages.tags, |b| b.tags) && !tag_slugs.is_empty();
     let event = &config.event;
     let site_info = SiteInfo {
         title: &config.title,
@@ -338,6 +344,7 @@ pub fn render(
         author: config.author.as_deref(),
         url: urls.absolute.as_deref(),
         og_locale: config.language.og_locale(),
+        blog_title: host.blog.map(|b| b.title),
         event: EventInfo {
             name: &event.name,
             url: event.url.as_deref(),
@@ -347,9 +354,9 @@ pub fn render(
             end: site.days.last().map(|d| d.date.to_string()),
         },
         talk_pages: pages.talks,
-        speakers_page: pages.speakers,
-        tags_page: tag_pages,
-        feed: pages.feed && urls.absolute.is_some(),
+        speakers_page: host.blog.map_or(pages.speakers, |b| b.speakers),
+        tags_page: host.blog.map_or(tag_pages, |b| b.tags_page),
+        feed: host.blog.map_or(pages.feed, |b| b.feed) && urls.absolute.is_some(),
         calendar: pages.calendar,
     };
     theme.tera.global_context().extend(
@@ -402,8 +409,14 @@ pub fn render(
     if pages.talks {
         sitemap.extend(talks.iter().map(|t| recap.talk_page(&t.slug).dir()));
     }
-    listings::write(&env, &mut sitemap)?;
-    site_files::write(&env, &sitemap)?;
+    if host.blog.is_none() {
+        listings::write(&env, &mut sitemap)?;
+        site_files::write(&env, &sitemap)?;
+    } else {
+        site_files::write_recap_files(&env)?;
+    }
+    out.words = words;
+    out.sitemap = sitemap;
     lap(&mut out, "other pages");
     Ok(out)
 }

@@ -98,4 +98,8 @@ pub struct Output {
     pub note_links: Vec<(PathBuf, String, NoteLink)>,
     /// How long each part of rendering took.
     pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// The post's word count (titles and notes), for its reading time.
+    pub words: usize,
+    /// The folders of the pages written, for the sitemap.
+    pub sitemap: Vec<String>,
 }

@@ -20,7 +20,7 @@ struct FeedEntry {
 /// An XML document without the characters XML 1.0 forbids (NUL and the other C0 controls
 /// but tab and line breaks, unpaired surrogates cannot occur in Rust text, U+FFFE, U+FFFF):
 /// one in a title would make the whole feed ill-formed, and feed readers drop it.
-fn xml_chars(text: String) -> String {
+pub(super) fn xml_chars(text: String) -> String {
     if text.chars().all(xml_allowed) {
         return text;
     }
@@ -30,6 +30,42 @@ fn xml_chars(text: String) -> String {
 /// Whether XML 1.0 allows `c` in a document.
 pub(super) fn xml_allowed(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// A recap's own files inside a blog: its calendar and its `static/` files, under its folder
+/// (the blog writes the rest, once for every recap).
+pub(super) fn write_recap_files(env: &Env<'_>) -> Result<()> {
+    calendar(env)?;
+    for (path, bytes) in env.theme.own_assets() {
+        env.sink.put(OutputFile {
+            path: env.recap.file(path),
+            contents: bytes.clone(),
+        })?;
+    }
+    Ok(())
+}
+
+/// `schedule.ics`, if the recap has one.
+fn calendar(env: &Env<'_>) -> Result<()> {
+    if !env.site.config.pages.calendar {
+        return Ok(());
+    }
+    let summaries: HashMap<&str, &str> = env
+        .talks
+        .iter()
+        .filter_map(|t| {
+            Some((
+                t.slug.as_str(),
+                env.cache.get(&t.slug, POST)?.summary.as_str(),
+            ))
+        })
+        .collect();
+    let urls = ics::Urls {
+        absolute: env.urls.absolute.as_deref(),
+        recap: env.recap,
+    };
+    let file = env.recap.file("schedule.ics");
+    env.put(&file, ics::calendar(env.site, &urls, &summaries))
 }
 
 /// Writes every file but the pages; `sitemap` lists the folders of the pages written.
@@ -85,19 +121,7 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
             )?;
         }
     }
-    if pages.calendar {
-        let summaries: HashMap<&str, &str> = env
-            .talks
-            .iter()
-            .filter_map(|t| Some((t.slug.as_str(), summary(&t.slug)?)))
-            .collect();
-        let urls = ics::Urls {
-            absolute: env.urls.absolute.as_deref(),
-            recap: env.recap,
-        };
-        let file = env.recap.file("schedule.ics");
-        env.put(&file, ics::calendar(site, &urls, &summaries))?;
-    }
+    calendar(env)?;
 
     // GitHub Pages: no Jekyll processing; an optional custom domain.
     env.put(".nojekyll", String::new())?;

@@ -28,6 +28,11 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("404.html", include_str!("../../templates/404.html")),
     ("atom.xml", include_str!("../../templates/atom.xml")),
     ("sitemap.xml", include_str!("../../templates/sitemap.xml")),
+    ("blog.html", include_str!("../../templates/blog.html")),
+    (
+        "blog_atom.xml",
+        include_str!("../../templates/blog_atom.xml"),
+    ),
 ];
 const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
 
@@ -38,6 +43,8 @@ pub struct Theme {
     pub(super) assets: BTreeMap<String, Bytes>,
     /// Names of the templates the site brings itself (in its `templates/`).
     own: BTreeSet<String>,
+    /// Names of the static files the site brings itself.
+    own_assets: BTreeSet<String>,
 }
 
 impl Theme {
@@ -59,7 +66,20 @@ impl Theme {
         for a in site_assets {
             assets.insert(a.rel.clone(), a.bytes.clone());
         }
-        Ok(Theme { tera, assets, own })
+        let own_assets = site_assets.iter().map(|a| a.rel.clone()).collect();
+        Ok(Theme {
+            tera,
+            assets,
+            own,
+            own_assets,
+        })
+    }
+
+    /// The static files the site brings itself (not the built-in ones), by path.
+    pub(super) fn own_assets(&self) -> impl Iterator<Item = (&String, &Bytes)> {
+        self.assets
+            .iter()
+            .filter(|(p, _)| self.own_assets.contains(*p))
     }
 
     pub(super) fn render(&self, name: &str, context: &Context) -> Result<String> {

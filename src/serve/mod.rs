@@ -232,6 +232,7 @@ fn rebuild(builder: &mut Builder, opts: &BuildOptions, shared: &Shared) -> Outco
     let mut current = shared.current.write().unwrap_or_else(|e| e.into_inner());
     let (result, notice) = match result {
         Ok(compiled) => {
+            let talks = compiled.talks();
             let files: HashMap<String, Bytes> = compiled
                 .files
                 .into_iter()
@@ -240,7 +241,7 @@ fn rebuild(builder: &mut Builder, opts: &BuildOptions, shared: &Shared) -> Outco
             let notice = notice_for(&current, &files);
             let stats = BuildStats {
                 files: files.len(),
-                talks: compiled.site.days.iter().map(|d| d.talks.len()).sum(),
+                talks,
                 warnings: compiled.warnings,
                 timings: compiled.timings,
             };

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod blog;
 mod browser;
 mod cli;
 mod completions;

@@ -67,7 +67,7 @@ fn is_external(href: &str) -> bool {
 
 /// Walks every page and checks that every internal href and src leads to a built file (and
 /// anchor), with the site served under `base`. 404.html is checked as served deep down.
-fn assert_links_resolve(site: &Site, base: &str) {
+pub(crate) fn assert_links_resolve(site: &Site, base: &str) {
     let base_path = format!("/{}", base.splitn(4, '/').nth(3).unwrap_or(""));
     let files = tree(&site.path().join("public"));
     let names: HashSet<String> = files

@@ -22,10 +22,11 @@ pub struct Site {
 }
 
 impl Site {
-    /// Copies `summit.yaml` and `content/` (and `templates/`, `static/` if present) of `from`.
+    /// Copies `summit.yaml` and `content/` (and `templates/`, `static/`, a blog's `posts/`, if
+    /// present) of `from`.
     pub fn copy_of(from: &Path) -> Site {
         let site = Site::empty();
-        for name in ["summit.yaml", "content", "templates", "static"] {
+        for name in ["summit.yaml", "content", "templates", "static", "posts"] {
             let src = from.join(name);
             if src.exists() {
                 copy_tree(&src, &site.path().join(name));

@@ -1,0 +1,148 @@
+//! The blog build: a folder of recaps under `posts/` as one site. Each recap goes through the
+//! very pipeline a one-recap site does (its own [`Builder`], so `serve` keeps its caches per
+//! recap), modelled first so that tags get one slug across the blog, then rendered under its
+//! folder; the blog's pages are rendered last from the recaps' metadata.
+
+use std::hash::{Hash, Hasher};
+
+use super::{Builder, Compiled, Modelled, Timings, base_url_option, cached_theme, sorted};
+use crate::config::Blog;
+use crate::error::{Diagnostic, Error, Result};
+use crate::render::blog::{Host, RecapMeta, Scope, tag_slugs};
+use crate::render::{self, Sink};
+use crate::{BuildOptions, load};
+
+impl Builder {
+    /// Loads, models and renders the blog at `opts.root`: every recap, then the blog's pages.
+    pub(super) fn compile_blog(
+        &mut self,
+        opts: &BuildOptions,
+        sink: &dyn Sink,
+    ) -> Result<Compiled> {
+        let mut timings = Timings::start();
+        let inputs = load::load(&opts.root, &mut self.reads)?;
+        let mut problems = inputs.problems;
+        let mut warnings = inputs.warnings;
+        let source = inputs.config.ok_or_else(|| Error::from(Vec::new()))?;
+        let blog = Blog::parse(&source).map_err(|d| sorted([problems.clone(), d].concat()))?;
+        let base_url = base_url_option(opts, &mut problems).unwrap_or_else(|| blog.base_url());
+        let (folders, skipped) = load::recaps(&opts.root, &mut problems);
+        warnings.extend(skipped);
+        timings.lap("load");
+        let modelled = self.model_recaps(opts, &folders, &blog, &base_url, &mut problems);
+        if !problems.is_empty() {
+            return Err(sorted(problems));
+        }
+        let sites: Vec<_> = modelled.iter().map(|(_, m)| &m.site).collect();
+        let slugs = tag_slugs(&sites);
+        let scope = Scope {
+            title: &blog.title,
+            speakers: blog.pages.speakers,
+            tags: blog.pages.tags,
+            tags_page: blog.pages.tags && !slugs.is_empty(),
+            feed: blog.pages.feed,
+            tag_slugs: slugs,
+        };
+        // What every recap's pages show of the blog: when it changes, they are all anew.
+        let outer = {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            source.text.hash(&mut h);
+            for (name, src) in &inputs.templates {
+                (name, &src.text).hash(&mut h);
+            }
+            let mut slugs: Vec<_> = scope.tag_slugs.iter().collect();
+            slugs.sort();
+            slugs.hash(&mut h);
+            h.finish()
+        };
+        let mut rendered = Vec::new();
+        for (folder, m) in modelled {
+            let prefix = format!("{folder}/");
+            let host = Host {
+                prefix: &prefix,
+                blog: Some(&scope),
+            };
+            let recap_opts = recap_options(opts, &folder, &base_url);
+            let recap = self.recaps.entry(folder).or_default();
+            let r = recap.finish(&recap_opts, m, &host, &inputs.templates, outer, sink)?;
+            rendered.push((prefix, r));
+        }
+        timings.lap("recaps");
+        let mut metas: Vec<RecapMeta<'_>> = rendered
+            .iter()
+            .map(|(prefix, r)| RecapMeta {
+                prefix,
+                site: &r.site,
+                words: r.output.words,
+                sitemap: &r.output.sitemap,
+            })
+            .collect();
+        let templates: Vec<_> = inputs
+            .templates
+            .iter()
+            .map(|(n, s)| (n.clone(), s.clone()))
+            .collect();
+        let theme = cached_theme(&mut self.theme, templates, inputs.assets)?;
+        render::blog::render(&blog, &base_url, &mut metas, &scope, theme, sink)?;
+        drop(metas);
+        timings.lap("blog pages");
+        let mut compiled = Compiled {
+            sites: Vec::new(),
+            base_url,
+            files: Vec::new(),
+            warnings,
+            note_links: Vec::new(),
+            timings: timings.done,
+        };
+        for (_, r) in rendered {
+            compiled.warnings.extend(r.warnings);
+            compiled.note_links.extend(r.output.note_links);
+            compiled.sites.push(r.site);
+        }
+        Ok(compiled)
+    }
+
+    /// Models every recap in `folders`, each with its own builder; problems of all of them
+    /// go to `problems`.
+    fn model_recaps(
+        &mut self,
+        opts: &BuildOptions,
+        folders: &[String],
+        blog: &Blog,
+        base_url: &str,
+        problems: &mut Vec<Diagnostic>,
+    ) -> Vec<(String, Modelled)> {
+        let retain = self.retain;
+        // Recaps that are gone drop out with their caches.
+        self.recaps.retain(|f, _| folders.contains(f));
+        let mut modelled = Vec::new();
+        for folder in folders {
+            let recap = self.recaps.entry(folder.clone()).or_insert_with(|| {
+                if retain {
+                    Builder::new()
+                } else {
+                    Builder::once()
+                }
+            });
+            match recap.prepare(&recap_options(opts, folder, base_url), Some(blog)) {
+                Ok(m) => modelled.push((folder.clone(), m)),
+                Err(Error::Content(d)) => problems.extend(d.0),
+                Err(e) => problems.push(Diagnostic::new(
+                    load::display_path(&opts.root, &std::path::Path::new("posts").join(folder)),
+                    e.to_string(),
+                )),
+            }
+        }
+        modelled
+    }
+}
+
+/// The build options of the recap in `posts/<folder>`, built for the blog's base URL.
+fn recap_options(opts: &BuildOptions, folder: &str, base_url: &str) -> BuildOptions {
+    BuildOptions {
+        root: load::display_path(&opts.root, &std::path::Path::new("posts").join(folder)),
+        output: None,
+        base_url: Some(base_url.to_string()),
+        drafts: opts.drafts,
+    }
+}

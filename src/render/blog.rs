@@ -1,0 +1,483 @@
+//! A blog of recaps: what a recap needs to know of the blog around it ([`Host`]), and the
+//! blog's own pages, rendered from the recaps' metadata only (titles, dates, speakers, tags,
+//! word counts; never a note's body): the index (newest first), speakers and tags across
+//! every recap, the Atom feed (one entry per recap), sitemap, robots.txt, 404, `.nojekyll`,
+//! `CNAME` and the theme's static files.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use serde_json::json;
+use tera::Context;
+
+use super::listings::{self, Listed, ListedLink, TagEntry, TagPage};
+use super::{Common, EventInfo, Globals, OutputFile, PageMeta, Sink, SiteInfo, Theme, Urls};
+use super::{WORDS_PER_MINUTE, site_files::xml_chars, template_error};
+use crate::config::Blog;
+use crate::error::Result;
+use crate::locale::Locale;
+use crate::model::{Site, Talk};
+use crate::parse::types::Date;
+use crate::route::{Page, Recap, Route};
+
+/// Where a recap is rendered: alone (its own site), or under `prefix` inside a blog.
+#[derive(Clone, Copy)]
+pub struct Host<'a> {
+    /// `""` alone, `"<folder>/"` in a blog.
+    pub prefix: &'a str,
+    pub blog: Option<&'a Scope<'a>>,
+}
+
+impl Host<'static> {
+    /// A recap that is the whole site.
+    pub const ALONE: Host<'static> = Host {
+        prefix: "",
+        blog: None,
+    };
+}
+
+/// What a recap's pages show of the blog: its title, which site-wide pages exist, and the
+/// tags' URL slugs (decided across every recap, so a tag has one page).
+pub struct Scope<'a> {
+    pub title: &'a str,
+    pub speakers: bool,
+    /// Tag pages are written (and linked from talks).
+    pub tags: bool,
+    /// The navigation links to `tags/` (some recap has a tag).
+    pub tags_page: bool,
+    pub feed: bool,
+    pub tag_slugs: HashMap<String, String>,
+}
+
+impl Scope<'_> {
+    /// The slugs of the tags `talks` use.
+    pub(super) fn tag_slugs_of<'t>(&self, talks: &[&'t Talk]) -> HashMap<&'t str, String> {
+        talks
+            .iter()
+            .flat_map(|t| &t.tags)
+            .filter_map(|tag| Some((tag.as_str(), self.tag_slugs.get(tag)?.clone())))
+            .collect()
+    }
+}
+
+/// Tag slugs across every recap of a blog.
+pub fn tag_slugs(sites: &[&Site]) -> HashMap<String, String> {
+    let talks: Vec<&Talk> = sites
+        .iter()
+        .flat_map(|s| s.days.iter().flat_map(|d| &d.talks))
+        .collect();
+    listings::tag_slugs(&talks)
+        .into_iter()
+        .map(|(t, s)| (t.to_string(), s))
+        .collect()
+}
+
+/// A rendered recap, as the blog's pages see it.
+pub struct RecapMeta<'a> {
+    /// `"<folder>/"`.
+    pub prefix: &'a str,
+    pub site: &'a Site,
+    /// Its word count (for the reading time) and its pages' folders (for the sitemap).
+    pub words: usize,
+    pub sitemap: &'a [String],
+}
+
+impl RecapMeta<'_> {
+    fn recap(&self) -> Recap<'_> {
+        Recap {
+            prefix: self.prefix,
+            talk_pages: self.site.config.pages.talks,
+        }
+    }
+
+    /// The date the index orders by: published, else the event's last day.
+    fn date(&self) -> Option<Date> {
+        let c = &self.site.config;
+        c.published
+            .or_else(|| self.site.days.last().map(|d| d.date))
+    }
+
+    fn talks(&self) -> impl Iterator<Item = &Talk> {
+        self.site.days.iter().flat_map(|d| &d.talks)
+    }
+}
+
+/// A recap on the index.
+#[derive(Serialize)]
+struct IndexEntry<'a> {
+    title: &'a str,
+    href: String,
+    description: Option<&'a str>,
+    event: EventInfo<'a>,
+    dates_text: String,
+    published: Option<String>,
+    published_text: Option<String>,
+    reading_time: String,
+    talks: usize,
+    talk_count: String,
+    recommended: Vec<ListedLink>,
+}
+
+/// The blog's own pages.
+struct Writer<'a> {
+    blog: &'a Blog,
+    urls: &'a Urls,
+    theme: &'a Theme,
+    sink: &'a dyn Sink,
+}
+
+impl Writer<'_> {
+    fn page(
+        &self,
+        at: &Route<'_>,
+        title: String,
+        template: &str,
+        fill: &dyn Fn(&mut Context),
+    ) -> Result<()> {
+        let meta = PageMeta {
+            title,
+            description: self.blog.description.clone(),
+            url: self.urls.of(&at.dir()),
+            og_type: "website",
+            ..PageMeta::default()
+        };
+        self.page_with(at, meta, template, fill)
+    }
+
+    fn page_with(
+        &self,
+        at: &Route<'_>,
+        meta: PageMeta,
+        template: &str,
+        fill: &dyn Fn(&mut Context),
+    ) -> Result<()> {
+        let (root, recap_root) = (at.root(), at.root());
+        let mut context = Context::from_serialize(&Common {
+            root: &root,
+            recap_root: &recap_root,
+            page: meta,
+        })
+        .map_err(|e| template_error(&e))?;
+        fill(&mut context);
+        self.put(&at.file(), self.theme.render(template, &context)?)
+    }
+
+    fn put(&self, path: &str, text: String) -> Result<()> {
+        self.sink.put(OutputFile {
+            path: path.to_string(),
+            contents: text.into_bytes().into(),
+        })
+    }
+}
+
+/// Renders the blog's pages for `recaps` (in any order).
+pub fn render(
+    blog: &Blog,
+    base_url: &str,
+    recaps: &mut [RecapMeta<'_>],
+    scope: &Scope<'_>,
+    theme: &mut Theme,
+    sink: &dyn Sink,
+) -> Result<()> {
+    // Newest first; the same date in folder order.
+    recaps.sort_by(|a, b| b.date().cmp(&a.date()).then(a.prefix.cmp(b.prefix)));
+    let recaps = &*recaps;
+    let locale = Locale::new(blog.language, &blog.labels);
+    let urls = Urls::new(base_url);
+    let site_info = SiteInfo {
+        title: &blog.title,
+        description: blog.description.as_deref(),
+        author: blog.author.as_deref(),
+        url: urls.absolute.as_deref(),
+        og_locale: blog.language.og_locale(),
+        blog_title: None,
+        event: EventInfo {
+            name: &blog.title,
+            url: None,
+            location: None,
+            is_virtual: false,
+            start: None,
+            end: None,
+        },
+        talk_pages: true,
+        speakers_page: scope.speakers,
+        tags_page: scope.tags_page,
+        feed: scope.feed && urls.absolute.is_some(),
+        calendar: false,
+    };
+    theme.tera.global_context().extend(
+        Context::from_serialize(&Globals {
+            lang: blog.language.code(),
+            base_url,
+            labels: &locale.labels,
+            site: &site_info,
+        })
+        .map_err(|e| template_error(&e))?,
+    );
+    let w = Writer {
+        blog,
+        urls: &urls,
+        theme,
+        sink,
+    };
+    let mut sitemap = vec![String::new()];
+    index(&w, &locale, recaps)?;
+    if scope.speakers {
+        speakers(&w, &locale, recaps)?;
+        sitemap.push(Route::site(Page::Speakers).dir());
+    }
+    if scope.tags && !scope.tag_slugs.is_empty() {
+        sitemap.extend(tags(&w, &locale, recaps, scope)?);
+    }
+    for r in recaps {
+        sitemap.extend(r.sitemap.iter().cloned());
+    }
+    site_files(&w, &locale, recaps, &sitemap)
+}
+
+fn index(w: &Writer<'_>, locale: &Locale, recaps: &[RecapMeta<'_>]) -> Result<()> {
+    let home = Route::site(Page::Home);
+    let entries: Vec<IndexEntry<'_>> = recaps
+        .iter()
+        .map(|r| {
+            let c = &r.site.config;
+            let (first, last) = (r.site.days.first(), r.site.days.last());
+            let dates_text = match (first, last) {
+                (Some(a), Some(b)) if a.date == b.date => locale.date(a.date),
+                (Some(a), Some(b)) => format!("{} – {}", locale.date(a.date), locale.date(b.date)),
+                _ => String::new(),
+            };
+            let minutes = r.words.div_ceil(WORDS_PER_MINUTE).max(1);
+            IndexEntry {
+                title: &c.title,
+                href: home.href(&r.recap().post()),
+                description: c.description.as_deref(),
+                event: EventInfo {
+                    name: &c.event.name,
+                    url: c.event.url.as_deref(),
+                    location: c.event.location.as_deref(),
+                    is_virtual: c.event.is_virtual,
+                    start: first.map(|d| d.date.to_string()),
+                    end: last.map(|d| d.date.to_string()),
+                },
+                dates_text,
+                published: c.published.map(|d| d.to_string()),
+                published_text: c.published.map(|d| locale.published(d)),
+                reading_time: locale.reading_time(minutes),
+                talks: r.talks().count(),
+                talk_count: locale
+                    .labels
+                    .talk_count
+                    .replace("{n}", &r.talks().count().to_string()),
+                recommended: r
+                    .talks()
+                    .filter(|t| t.recommended)
+                    .map(|t| ListedLink {
+                        title: t.title.clone(),
+                        href: r.recap().talk_href(&t.slug, &home),
+                        event: None,
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let meta = PageMeta {
+        title: w.blog.title.clone(),
+        description: w.blog.description.clone(),
+        url: w.urls.of(""),
+        og_type: "website",
+        jsonld: Some(blog_jsonld(w, recaps)),
+        ..PageMeta::default()
+    };
+    w.page_with(&home, meta, "blog.html", &|c| c.insert("recaps", &entries))
+}
+
+/// JSON-LD `Blog` with a `BlogPosting` per recap.
+fn blog_jsonld(w: &Writer<'_>, recaps: &[RecapMeta<'_>]) -> String {
+    let posts: Vec<_> = recaps
+        .iter()
+        .map(|r| {
+            let c = &r.site.config;
+            let mut p = json!({ "@type": "BlogPosting", "headline": c.title, "inLanguage": c.language.code() });
+            if let Some(d) = c.published {
+                p["datePublished"] = json!(d.to_string());
+            }
+            if let Some(u) = w.urls.of(r.prefix) {
+                p["url"] = json!(u);
+            }
+            p
+        })
+        .collect();
+    let mut ld = json!({
+        "@context": "https://schema.org",
+        "@type": "Blog",
+        "name": w.blog.title,
+        "inLanguage": w.blog.language.code(),
+        "blogPost": posts,
+    });
+    if let Some(d) = &w.blog.description {
+        ld["description"] = json!(d);
+    }
+    if let Some(u) = w.urls.of("") {
+        ld["url"] = json!(u);
+    }
+    super::meta::script_safe(&ld)
+}
+
+/// Every talk of every recap, as linked from `from`, with its conference.
+fn listed<'a>(recaps: &'a [RecapMeta<'a>], from: &Route<'_>) -> Vec<Listed<'a>> {
+    recaps
+        .iter()
+        .flat_map(|r| {
+            r.talks().map(move |t| Listed {
+                talk: t,
+                href: r.recap().talk_href(&t.slug, from),
+                event: Some(r.site.config.event.name.as_str()),
+            })
+        })
+        .collect()
+}
+
+fn speakers(w: &Writer<'_>, locale: &Locale, recaps: &[RecapMeta<'_>]) -> Result<()> {
+    let at = Route::site(Page::Speakers);
+    let list = listings::speakers_of(&listed(recaps, &at), &at.root());
+    let title = format!("{} · {}", locale.labels.speakers, w.blog.title);
+    w.page(&at, title, "speakers.html", &|c| {
+        c.insert("speakers", &list)
+    })
+}
+
+/// The tags index and a page per tag; returns their folders.
+fn tags(
+    w: &Writer<'_>,
+    locale: &Locale,
+    recaps: &[RecapMeta<'_>],
+    scope: &Scope<'_>,
+) -> Result<Vec<String>> {
+    let index = Route::site(Page::Tags);
+    // One page per tag, whatever its spelling; shown as first spelled in sorted order.
+    let mut by_tag: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
+    let all = listed(recaps, &index);
+    for (i, l) in all.iter().enumerate() {
+        for tag in &l.talk.tags {
+            let (name, talks) = by_tag
+                .entry(listings::tag_key(tag))
+                .or_insert((tag, Vec::new()));
+            *name = (*name).min(tag.as_str());
+            if talks.last() != Some(&i) {
+                talks.push(i);
+            }
+        }
+    }
+    let slug = |tag: &str| scope.tag_slugs.get(tag).cloned().unwrap_or_default();
+    let list: Vec<TagEntry> = by_tag
+        .values()
+        .map(|(tag, ts)| TagEntry {
+            name: tag.to_string(),
+            href: index.href(&Route::site(Page::Tag(&slug(tag)))),
+            count: ts.len(),
+        })
+        .collect();
+    let title = format!("{} · {}", locale.labels.tags, w.blog.title);
+    w.page(&index, title, "tags.html", &|c| c.insert("tags", &list))?;
+    let mut dirs = vec![index.dir()];
+    for (tag, ts) in by_tag.values() {
+        let slug = slug(tag);
+        let at = Route::site(Page::Tag(&slug));
+        let on_page = listed(recaps, &at);
+        let entries: Vec<ListedLink> = ts
+            .iter()
+            .map(|&i| ListedLink {
+                title: on_page[i].talk.title.clone(),
+                href: on_page[i].href.clone(),
+                event: on_page[i].event.map(String::from),
+            })
+            .collect();
+        let heading = locale.labels.tag_heading.replace("{tag}", tag);
+        let page = TagPage {
+            name: tag,
+            heading: &heading,
+        };
+        let title = format!("{heading} · {}", w.blog.title);
+        w.page(&at, title, "tag.html", &|c| {
+            c.insert("tag", &page);
+            c.insert("talks", &entries);
+        })?;
+        dirs.push(at.dir());
+    }
+    Ok(dirs)
+}
+
+#[derive(Serialize)]
+struct FeedEntry {
+    title: String,
+    url: String,
+    updated: Option<String>,
+    summary: Option<String>,
+}
+
+/// 404, Atom, sitemap, robots.txt, `.nojekyll`, `CNAME` and the theme's static files.
+fn site_files(
+    w: &Writer<'_>,
+    locale: &Locale,
+    recaps: &[RecapMeta<'_>],
+    sitemap: &[String],
+) -> Result<()> {
+    let path = &w.urls.path;
+    let mut context = Context::from_serialize(&Common {
+        root: path,
+        recap_root: path,
+        page: PageMeta {
+            title: format!("{} · {}", locale.labels.not_found, w.blog.title),
+            og_type: "website",
+            ..PageMeta::default()
+        },
+    })
+    .map_err(|e| template_error(&e))?;
+    w.put("404.html", w.theme.render("404.html", &context)?)?;
+    let stamp = |d: Option<Date>| d.map(|d| format!("{d}T00:00:00Z"));
+    if let Some(abs) = &w.urls.absolute {
+        let newest = recaps.iter().filter_map(RecapMeta::date).max();
+        if w.blog.pages.feed {
+            let entries: Vec<FeedEntry> = recaps
+                .iter()
+                .map(|r| FeedEntry {
+                    title: r.site.config.title.clone(),
+                    url: r.recap().post().absolute(abs),
+                    updated: stamp(r.date()),
+                    summary: r.site.config.description.clone(),
+                })
+                .collect();
+            context.insert("updated", &stamp(newest));
+            context.insert("entries", &entries);
+            w.put(
+                "atom.xml",
+                xml_chars(w.theme.render("blog_atom.xml", &context)?),
+            )?;
+        }
+        if w.blog.pages.sitemap {
+            let urls: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
+            context.insert("urls", &urls);
+            context.insert("lastmod", &newest.map(|d| d.to_string()));
+            w.put(
+                "sitemap.xml",
+                xml_chars(w.theme.render("sitemap.xml", &context)?),
+            )?;
+            w.put(
+                "robots.txt",
+                format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
+            )?;
+        }
+    }
+    w.put(".nojekyll", String::new())?;
+    if let Some(cname) = &w.blog.cname {
+        w.put("CNAME", format!("{}\n", cname.trim()))?;
+    }
+    for (path, bytes) in &w.theme.assets {
+        w.sink.put(OutputFile {
+            path: path.clone(),
+            contents: bytes.clone(),
+        })?;
+    }
+    Ok(())
+}

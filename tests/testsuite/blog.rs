@@ -1,0 +1,209 @@
+//! A blog of recaps (issue 13): a folder of recaps under `posts/` builds as one site.
+
+use crate::publishing::assert_links_resolve;
+use crate::support::{Site, fixture, sel, texts};
+
+const CNAME_WARNING: &str = "warning: posts/rustfest-2021/summit.yaml:4:1: `cname` is the blog's: a recap's own is ignored — remove it here; set `cname` in the blog's summit.yaml\n";
+
+fn blog() -> Site {
+    Site::copy_of(&fixture("blog"))
+}
+
+#[test]
+fn the_index_lists_every_recap_newest_first() {
+    let site = blog();
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, CNAME_WARNING);
+    assert!(run.stdout.contains("(6 talks)"), "{}", run.stdout);
+    let html = site.html("public/index.html");
+    let root = html.root_element();
+    assert_eq!(root.value().attr("lang"), Some("en"));
+    assert_eq!(texts(root, "h1"), ["Conference notes"]);
+    assert_eq!(
+        texts(root, "article.recap h2"),
+        [
+            "KubeCon EU 2024 recap",
+            "RustFest 2021: my notes",
+            "Kafka Summit 2020: opsummering"
+        ]
+    );
+    assert_eq!(
+        texts(root, "article.recap .event"),
+        [
+            "KubeCon + CloudNativeCon Europe 2024 · Paris · 20 March 2024 – 22 March 2024",
+            "RustFest 2021 · Zürich · 17 June 2021 – 18 June 2021",
+            "Kafka Summit 2020 · Virtual event · 24 August 2020",
+        ]
+    );
+    assert_eq!(
+        texts(root, "article.recap .talk-count"),
+        ["2 talks", "2 talks", "2 talks"]
+    );
+    assert_eq!(texts(root, "article.recap .reading-time")[0], "1 min read");
+    assert_eq!(
+        texts(root, "article.recap .description")[0],
+        "Operators everywhere."
+    );
+    let recommended: Vec<_> = html
+        .select(&sel("article.recap .recommended a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(
+        recommended,
+        [
+            "kubecon-eu-2024/talks/writing-operators/",
+            "rustfest-2021/talks/async-in-depth/",
+            "kafka-summit-2020/talks/kafka-streams-i-praksis/",
+        ]
+    );
+    let script = html
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("JSON-LD");
+    let ld: serde_json::Value =
+        serde_json::from_str(&script.text().collect::<String>()).expect("JSON");
+    assert_eq!(ld["@type"], "Blog");
+    assert_eq!(ld["blogPost"].as_array().map(Vec::len), Some(3));
+    assert_eq!(
+        ld["blogPost"][0]["url"],
+        "https://example.github.io/notes/kubecon-eu-2024/"
+    );
+}
+
+#[test]
+fn each_recap_keeps_its_own_language_under_its_folder() {
+    let site = blog();
+    site.build().success();
+    let da = site.html("public/kafka-summit-2020/index.html");
+    assert_eq!(da.root_element().value().attr("lang"), Some("da"));
+    assert_eq!(
+        texts(da.root_element(), "section.day h2"),
+        ["Opsummering af dag 1"]
+    );
+    assert_eq!(
+        texts(da.root_element(), ".post-header time"),
+        ["Publiceret 26. august 2020"]
+    );
+    let en = site.html("public/rustfest-2021/index.html");
+    assert_eq!(en.root_element().value().attr("lang"), Some("en"));
+    assert_eq!(
+        texts(en.root_element(), "section.day h2"),
+        ["Day 1 recap", "Day 2 recap"]
+    );
+    // The recap inherits the blog's author; its navigation leads home to the blog.
+    assert_eq!(
+        texts(en.root_element(), ".post-header .author"),
+        ["Test Writer"]
+    );
+    let home = en.select(&sel(".site-nav a")).next().expect("home link");
+    assert_eq!(home.value().attr("href"), Some("../"));
+    assert_eq!(crate::support::text(home), "Conference notes");
+    let ld = en
+        .select(&sel("script[type='application/ld+json']"))
+        .next()
+        .expect("JSON-LD");
+    let ld: serde_json::Value = serde_json::from_str(&ld.text().collect::<String>()).expect("JSON");
+    assert_eq!(ld["@type"], "BlogPosting");
+    assert_eq!(ld["about"]["@type"], "Event");
+    assert_eq!(ld["url"], "https://example.github.io/notes/rustfest-2021/");
+    assert!(
+        site.path()
+            .join("public/rustfest-2021/talks/async-in-depth/index.html")
+            .is_file()
+    );
+    assert!(
+        site.path()
+            .join("public/rustfest-2021/schedule.ics")
+            .is_file()
+    );
+    // `cname` belongs to the blog, which sets none.
+    assert!(!site.path().join("public/CNAME").exists());
+}
+
+#[test]
+fn a_speaker_at_two_conferences_is_one_entry_with_both_talks() {
+    let site = blog();
+    site.build().success();
+    let html = site.html("public/speakers/index.html");
+    let anna = html
+        .select(&sel("#speaker-anna-berg"))
+        .next()
+        .expect("Anna's entry");
+    assert_eq!(
+        texts(anna, "li li"),
+        [
+            "Writing operators · KubeCon + CloudNativeCon Europe 2024",
+            "Kafka Streams i praksis · Kafka Summit 2020",
+        ]
+    );
+    assert_eq!(html.select(&sel("[id^=speaker-anna]")).count(), 1);
+    // A tag used in two recaps (spelt two ways) is one page listing both.
+    let kafka = site.html("public/tags/kafka/index.html");
+    assert_eq!(
+        texts(kafka.root_element(), ".talk-list li"),
+        [
+            "Async in depth · RustFest 2021",
+            "Kafka Streams i praksis · Kafka Summit 2020",
+            "ksqlDB · Kafka Summit 2020",
+        ]
+    );
+}
+
+#[test]
+fn the_feed_has_one_entry_per_recap_with_absolute_links() {
+    let site = blog();
+    site.build().success();
+    let atom = site.read("public/atom.xml");
+    let doc = roxmltree::Document::parse(&atom).expect("atom.xml is XML");
+    let entries: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .collect();
+    let ids: Vec<_> = entries
+        .iter()
+        .filter_map(|e| e.children().find(|n| n.has_tag_name("id")))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "https://example.github.io/notes/kubecon-eu-2024/",
+            "https://example.github.io/notes/rustfest-2021/",
+            "https://example.github.io/notes/kafka-summit-2020/",
+        ]
+    );
+    let sitemap = site.read("public/sitemap.xml");
+    assert!(
+        sitemap
+            .contains("<loc>https://example.github.io/notes/kafka-summit-2020/talks/ksqldb/</loc>")
+    );
+    assert!(sitemap.contains("<loc>https://example.github.io/notes/speakers/</loc>"));
+    assert_eq!(site.read("public/.nojekyll"), "");
+    assert!(site.read("public/robots.txt").contains("notes/sitemap.xml"));
+}
+
+#[test]
+fn every_link_of_a_blog_resolves_at_the_root_and_under_a_project_path() {
+    for base in [
+        "https://example.github.io/",
+        "https://example.github.io/notes/",
+    ] {
+        let site = blog();
+        site.run(&["build", "--base-url", base]).success();
+        assert_links_resolve(&site, base);
+        let run = site.run(&["check", "--base-url", base]);
+        run.success();
+    }
+}
+
+#[test]
+fn a_recap_folder_builds_on_its_own_as_before() {
+    let site = Site::copy_of(&fixture("blog").join("posts/kafka-summit-2020"));
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
+    let html = site.html("public/index.html");
+    assert_eq!(html.root_element().value().attr("lang"), Some("da"));
+    assert!(site.path().join("public/speakers/index.html").is_file());
+}
