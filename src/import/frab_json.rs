@@ -37,6 +37,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),
+        zone_warning: None,
     };
     for (i, day) in days.iter().enumerate() {
         let date = str_of(day, "date")
@@ -92,8 +93,8 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
         && let Some(offset) =
             offset.filter(|o| !matches!(o.as_str(), "Z" | "+00:00" | "-00:00" | ""))
     {
-        schedule.skipped.push(format!(
-            "the schedule names the time zone UTC, but its times are at {offset}; the time zone is left out — set event.timezone in summit.yaml"
+        schedule.zone_warning = Some(format!(
+            "the schedule names the time zone UTC, but its times are at {offset}; the time zone is left out — set event.timezone in summit.yaml, or import with --timezone ZONE"
         ));
         schedule.timezone = None;
     }

@@ -47,6 +47,7 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),
+        zone_warning: None,
     };
     for day in root.children().filter(|n| n.has_tag_name("day")) {
         let Some(date) = day.attribute("date").and_then(Date::parse) else {

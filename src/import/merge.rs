@@ -7,13 +7,14 @@
 //! left the schedule are listed, never deleted. Every file is named and checked before any is
 //! written, and all are written together (see [`super::files`]).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use super::edit::{self, New, scalar};
 use super::files::{self, NoteNames};
+use super::memory;
 use super::{Entry, Schedule};
 use crate::error::{Diagnostic, Error, Result};
 use crate::load::Source;
@@ -26,10 +27,32 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Notes whose talk is no longer in the schedule: (path, id, title). Kept.
     pub gone: Vec<(PathBuf, String, String)>,
-    /// `summit.yaml` to write, when the site has none.
+    /// `summit.yaml` to write: a new one when the site has none, or init's with the
+    /// schedule's days (`config_edited`).
     pub config: Option<String>,
-    /// Talks that could not be placed, and notes that could not be read.
+    pub config_edited: bool,
+    /// The starter files `init` writes besides notes, for a site that has no summit.yaml.
+    pub starters: Vec<(PathBuf, String)>,
+    /// Init's untouched sample notes, removed once the schedule's days replace init's.
+    pub delete: Vec<PathBuf>,
+    /// Talks whose note the writer deleted: not written again (see [`super::memory`]).
+    pub removed: Vec<Entry>,
+    /// `imported.yaml`, when it changes.
+    pub memory: Option<String>,
+    /// Talks on dates that are not days of the site.
+    pub unplaced: Vec<Entry>,
+    /// The site's days and time zone, as the notes will be read.
+    pub days: Vec<Date>,
+    pub timezone: Option<String>,
+    /// Notes that could not be read or updated.
     pub warnings: Vec<String>,
+}
+
+/// How to plan.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Write the notes of talks the writer removed again.
+    pub restore: bool,
 }
 
 #[derive(Debug)]
@@ -69,30 +92,62 @@ struct Existing {
     meta: parse::TalkMeta,
 }
 
-/// Decides what to write for `schedule` in the site at `root`.
-pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
-    let mut plan = Plan::default();
+/// The site's summit.yaml (its text and what it says), if it has one.
+pub fn site_config(root: &Path) -> Result<Option<(String, crate::config::Config)>> {
     let config_path = crate::config::path(root);
-    let days: Vec<Date> = if config_path.is_file() {
-        let text = std::fs::read_to_string(&config_path)
-            .map_err(|e| Error::io("could not read", &config_path, e))?;
-        let source = Source {
-            path: crate::load::display_path(root, Path::new("summit.yaml")),
-            rel: "summit.yaml".into(),
-            text,
-        };
-        let config = crate::config::Config::parse(&source).map_err(Error::from)?;
-        config.event.days.value.iter().map(|d| d.date).collect()
-    } else {
-        plan.config = Some(new_config(schedule)?);
-        schedule.days.clone()
+    if !config_path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(&config_path)
+        .map_err(|e| Error::io("could not read", &config_path, e))?;
+    let source = Source {
+        path: crate::load::display_path(root, Path::new("summit.yaml")),
+        rel: "summit.yaml".into(),
+        text: text.clone(),
     };
+    let config = crate::config::Config::parse(&source).map_err(Error::from)?;
+    Ok(Some((text, config)))
+}
+
+/// Decides what to write for `schedule` in the site at `root`.
+pub fn plan(root: &Path, schedule: &Schedule, options: Options) -> Result<Plan> {
+    let mut plan = Plan::default();
+    let days: Vec<Date> = match site_config(root)? {
+        Some((text, config)) => match super::site::fresh_from_init(root, &text, schedule) {
+            Some(fresh) => {
+                plan.config = Some(fresh.config);
+                plan.config_edited = true;
+                plan.delete = fresh.samples;
+                plan.timezone = schedule.timezone.clone();
+                schedule.days.clone()
+            }
+            None => {
+                plan.timezone = config.event.timezone.as_ref().map(|t| t.value.clone());
+                config.event.days.value.iter().map(|d| d.date).collect()
+            }
+        },
+        None => {
+            plan.config = Some(new_config(schedule)?);
+            plan.starters = super::site::starter_files(root);
+            plan.timezone = valid_zone(schedule);
+            schedule.days.clone()
+        }
+    };
+    plan.days = days.clone();
+    let (memory_text, memory) = memory::load(root)?;
 
     let existing = existing_notes(root, &mut plan.warnings)?;
     let mut by_id: HashMap<&str, &Existing> = HashMap::new();
     for e in &existing {
         if let Some(id) = &e.meta.id {
             by_id.insert(&id.value, e);
+        }
+    }
+    // Talks imported before whose note is gone now: the writer deleted it.
+    let mut removed = memory.removed.clone();
+    for (id, title) in &memory.imported {
+        if !by_id.contains_key(id.as_str()) {
+            removed.insert(id.clone(), title.clone());
         }
     }
     let mut names = NoteNames::default();
@@ -102,10 +157,7 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
             .position(|d| *d == entry.date)
             .map(|i| i as u32 + 1)
         else {
-            plan.warnings.push(format!(
-                "talk {} ({}) is on {}, which is not one of summit.yaml's days; not imported",
-                entry.id, entry.title, entry.date
-            ));
+            plan.unplaced.push(entry.clone());
             continue;
         };
         match by_id.get(entry.id.as_str()) {
@@ -132,6 +184,9 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
                     }
                 });
             }
+            None if removed.contains_key(&entry.id) && !options.restore => {
+                plan.removed.push(entry.clone());
+            }
             None => {
                 let path = names.claim(root, day, &entry.title);
                 plan.actions.push(Action::New {
@@ -152,6 +207,7 @@ pub fn plan(root: &Path, schedule: &Schedule) -> Result<Plan> {
                 .push((e.path.clone(), id.value.clone(), e.meta.title.value.clone()));
         }
     }
+    plan.memory = new_memory(&plan, &existing, removed, memory_text.as_deref())?;
     // Every target checked before anything is written; a folder in the way is named once.
     let mut seen = std::collections::HashSet::new();
     let problems: Vec<Diagnostic> = plan
@@ -173,19 +229,66 @@ impl Plan {
             .config
             .as_deref()
             .map(|c| (Path::new("summit.yaml"), c));
+        let starters = self.starters.iter().map(|(p, t)| (p.as_path(), t.as_str()));
+        let memory = self.memory.as_deref().map(|m| (Path::new(memory::FILE), m));
         let notes = self.actions.iter().filter_map(|a| match a {
             Action::New { path, text, .. } | Action::Update { path, text, .. } => {
                 Some((path.as_path(), text.as_str()))
             }
             Action::Unchanged { .. } => None,
         });
-        config.into_iter().chain(notes).collect()
+        config
+            .into_iter()
+            .chain(starters)
+            .chain(notes)
+            .chain(memory)
+            .collect()
     }
 }
 
-/// Writes the plan's files: all of them, or (on a failure) none.
+/// Writes the plan's files: all of them, or (on a failure) none; then removes init's samples.
 pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
-    files::write_all(root, &plan.files())
+    files::write_all(root, &plan.files())?;
+    for rel in &plan.delete {
+        let path = root.join(rel);
+        std::fs::remove_file(&path).map_err(|e| Error::io("could not remove", &path, e))?;
+        // The day folder too, when the sample was all it held.
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    Ok(())
+}
+
+/// `imported.yaml` after this import, if it changes: every note's id (with the schedule's
+/// title), and the removed talks that still have no note.
+fn new_memory(
+    plan: &Plan,
+    existing: &[Existing],
+    mut removed: BTreeMap<String, String>,
+    old: Option<&str>,
+) -> Result<Option<String>> {
+    let mut imported = BTreeMap::new();
+    for e in existing {
+        if let Some(id) = &e.meta.id {
+            imported.insert(id.value.clone(), e.meta.title.value.clone());
+        }
+    }
+    for a in &plan.actions {
+        imported.insert(a.entry().id.clone(), a.entry().title.clone());
+    }
+    removed.retain(|id, _| !imported.contains_key(id));
+    if old.is_none() && imported.is_empty() && removed.is_empty() {
+        return Ok(None);
+    }
+    let text = memory::render(&memory::Memory { imported, removed })?;
+    Ok((old != Some(text.as_str())).then_some(text))
+}
+
+fn valid_zone(s: &Schedule) -> Option<String> {
+    s.timezone
+        .clone()
+        .filter(|tz| jiff::tz::TimeZone::get(tz).is_ok())
 }
 
 /// Every note under content/talks with an `id`; notes that do not parse are left alone.

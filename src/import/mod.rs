@@ -5,12 +5,18 @@
 //! compares the schedule with the notes already in the site and decides, per talk, what to
 //! write — never a note's body, never a field the writer set by hand.
 
+pub mod c3voc_v2;
+pub mod download;
 mod edit;
 mod files;
 pub mod frab_json;
 pub mod frab_xml;
+pub mod ics;
+mod ics_zone;
+mod memory;
 pub mod merge;
 pub mod sessionize;
+mod site;
 mod text;
 
 use std::path::Path;
@@ -31,8 +37,10 @@ pub struct Schedule {
     /// The conference days, in order.
     pub days: Vec<Date>,
     pub talks: Vec<Entry>,
-    /// Items skipped, with why (named by id and title).
+    /// Items skipped, with why (named by id and title), and other warnings.
     pub skipped: Vec<String>,
+    /// Why the time zone is not known: shown only while summit.yaml names none.
+    pub zone_warning: Option<String>,
 }
 
 /// One talk of a schedule: public programme fields only.
@@ -56,10 +64,98 @@ pub struct Entry {
     pub tags: Vec<String>,
 }
 
-pub const FORMATS: &str = "frab/pretalx schedule.xml, pretalx/frab schedule.json (v1 or c3voc v2), or a Sessionize \"All data\" JSON export";
+pub const FORMATS: &str = "frab/pretalx schedule.xml, pretalx/frab schedule.json (v1 or c3voc v2), a Sessionize \"All data\" JSON export, or an iCalendar (.ics) file";
 
-/// Reads a schedule from `text`; `path` is used in messages.
-pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
+/// What a reader needs to know about the site to place times.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Zones<'a> {
+    /// summit.yaml's `event.timezone`.
+    pub site: Option<&'a str>,
+    /// `--timezone`: for a schedule that names no zone.
+    pub fallback: Option<&'a str>,
+}
+
+/// Reads a schedule from `bytes` (detected from the content); `path` is used in messages.
+pub fn read(bytes: &[u8], path: &Path, zones: Zones<'_>) -> Result<Schedule, Diagnostic> {
+    if ics::looks_like(bytes) {
+        let mut schedule = ics::read(bytes, path, zones.site, zones.fallback)?;
+        if let Some(w) = placeholder_links(&schedule) {
+            schedule.skipped.push(w);
+        }
+        return Ok(schedule);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col(bytes, e.valid_up_to());
+        Diagnostic::new(path, "the schedule is not UTF-8 text")
+            .at(line, column)
+            .help("export it again as UTF-8")
+    })?;
+    let mut schedule = read_text(text, path)?;
+    if let Some(w) = placeholder_links(&schedule) {
+        schedule.skipped.push(w);
+    }
+    if schedule.timezone.is_none()
+        && let Some(zone) = zones.fallback
+    {
+        schedule.timezone = Some(zone.to_string());
+        schedule.zone_warning = None;
+    }
+    Ok(schedule)
+}
+
+/// A warning when talk pages point at a test server (`localhost`, `example.org`, `*.test` …):
+/// the schedule was exported where it did not know its public address.
+fn placeholder_links(schedule: &Schedule) -> Option<String> {
+    let local: Vec<(&str, &str)> = schedule
+        .talks
+        .iter()
+        .filter_map(|t| t.url.as_deref())
+        .filter_map(|u| Some((u, placeholder_host(u)?)))
+        .collect();
+    let (example, host) = *local.first()?;
+    let n = local.len();
+    let whose = if n == 1 {
+        "1 talk's".to_string()
+    } else {
+        format!("{n} talks'")
+    };
+    Some(format!(
+        "{whose} \"Talk page\" links point at {host} (e.g. {example}): the schedule was exported from a server that does not know its public address, so these links will not work — fix them in the notes, or export the schedule from the conference's public site"
+    ))
+}
+
+/// The host of `url` when it is a local or placeholder one.
+fn placeholder_host(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let host_port = authority.rsplit('@').next()?;
+    let host = match host_port.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => host_port.split(':').next()?,
+    };
+    let lower = host.to_ascii_lowercase();
+    let placeholder = lower == "localhost"
+        || lower == "::1"
+        || lower == "0.0.0.0"
+        || lower.starts_with("127.")
+        || ["localhost", "example", "test", "invalid"]
+            .iter()
+            .any(|tld| lower.ends_with(&format!(".{tld}")))
+        || ["example.com", "example.org", "example.net"]
+            .iter()
+            .any(|d| lower == *d || lower.ends_with(&format!(".{d}")));
+    placeholder.then_some(host)
+}
+
+/// Line and column (1-based) of byte `at`.
+fn line_col(bytes: &[u8], at: usize) -> (usize, usize) {
+    let before = &bytes[..at.min(bytes.len())];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+    (line, column)
+}
+
+fn read_text(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.trim_start().chars().next();
     match first {
@@ -75,7 +171,9 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
             }
             let value: serde_json::Value =
                 serde_json::from_str(text).map_err(|e| json_error(&e, path))?;
-            if value.get("schedule").is_some() {
+            if c3voc_v2::is_flat(&value) {
+                c3voc_v2::read(&value, path)
+            } else if value.get("schedule").is_some() {
                 frab_json::read(&value, path)
             } else if value.get("sessions").is_some() && value.get("speakers").is_some() {
                 sessionize::read(&value, path)

@@ -55,6 +55,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
         days: Vec::new(),
         talks: Vec::new(),
         skipped: Vec::new(),
+        zone_warning: None,
     };
     for s in list("sessions") {
         let id = id_of(&s).unwrap_or_default();

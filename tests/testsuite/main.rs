@@ -13,6 +13,8 @@ mod example;
 mod fixture_site;
 mod hostile;
 mod import;
+mod import_flow;
+mod import_formats;
 mod import_names;
 mod import_reimport;
 mod incremental;
