@@ -83,6 +83,7 @@ pub(super) fn rewrite(
     let mut links = Vec::new();
     let mut assets = Vec::new();
     let mut heading = 0;
+    let mut in_code = false;
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
             Event::Start(Tag::Heading { level, .. }) => {
@@ -189,6 +190,17 @@ pub(super) fn rewrite(
                 let from = text_end(&events, i, range, body);
                 edits.push((from..range.end, tail(dest, title)));
             }
+            // kramdown (Jekyll) reads `$$` as maths and `{:` as its own syntax; a backslash
+            // keeps them text there, and CommonMark shows the same.
+            Event::Start(Tag::CodeBlock(_)) => in_code = true,
+            Event::End(TagEnd::CodeBlock) => in_code = false,
+            Event::Text(t) if !in_code && &body[range.clone()] == t.as_ref() => {
+                for (at, len) in kramdown_syntax(t) {
+                    let from = range.start + at;
+                    let escaped = t[at..at + len].replace('$', "\\$").replace('{', "\\{");
+                    edits.push((from..from + len, vec![Piece::Text(escaped)]));
+                }
+            }
             Event::FootnoteReference(label) => {
                 edits.push((
                     range.clone(),
@@ -227,6 +239,19 @@ pub(super) fn rewrite(
         ids,
         assets,
     }
+}
+
+/// Where `text` holds `$$` or `{:`: (offset, length).
+fn kramdown_syntax(text: &str) -> Vec<(usize, usize)> {
+    let mut found: Vec<(usize, usize)> = text
+        .match_indices("$$")
+        .chain(text.match_indices("{:"))
+        .map(|(at, m)| (at, m.len()))
+        .collect();
+    found.sort();
+    // `$$$`: the second match overlaps the first.
+    found.dedup_by(|b, a| b.0 < a.0 + a.1);
+    found
 }
 
 /// `](dest "title")`: the end of an inline link, after its text.
