@@ -308,3 +308,79 @@ fn inner_span(events: &[(Event<'_>, Range<usize>)], i: usize) -> Option<Range<us
 fn shift(level: HeadingLevel, place: &Placement<'_>) -> u8 {
     (level as u8 + place.shift).clamp(place.min_level, 6)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite_md(md: &str) -> String {
+        let fixed = HashSet::new();
+        let notes = HashMap::from([(
+            PathBuf::from("content/talks/b.md"),
+            NoteTarget::Talk {
+                slug: "b".into(),
+                page: None,
+            },
+        )]);
+        let files = HashSet::from(["img/a b.png"]);
+        let env = Env {
+            fixed: &fixed,
+            notes: &notes,
+            files: &files,
+        };
+        let place = Placement {
+            id_prefix: "t",
+            shift: 2,
+            min_level: 4,
+        };
+        let done = rewrite(
+            md,
+            std::path::Path::new("content/talks/t.md"),
+            1,
+            &place,
+            &env,
+        );
+        done.pieces
+            .iter()
+            .map(|p| match p {
+                Piece::Text(t) => t.clone(),
+                Piece::Asset { path, .. } => format!("<<{path}>>"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn headings_shift_and_carry_the_ids_build_gives() {
+        assert_eq!(rewrite_md("# Top\n"), "#### Top {#t--top}\n");
+        assert_eq!(
+            rewrite_md("## A ##\n\n## A\n"),
+            "#### A {#t--a}\n\n#### A {#t--a-2}\n"
+        );
+        assert_eq!(rewrite_md("## Mine {#own .x}\n"), "#### Mine {#own}\n");
+        assert_eq!(
+            rewrite_md("Two\nlines\n---\n"),
+            "#### Two lines {#t--twolines}\n"
+        );
+        assert_eq!(
+            rewrite_md("## See [b](b.md)\n"),
+            "#### See [b](<#b>) {#t--see-b}\n"
+        );
+    }
+
+    #[test]
+    fn links_point_into_the_post_and_at_copied_files() {
+        assert_eq!(
+            rewrite_md("[x](b.md#Why) ![i](/img/a%20b.png \"T\") [w](https://e.org)\n"),
+            "[x](<#b--why>) ![i](<<<img/a b.png>>> \"T\") [w](https://e.org)\n"
+        );
+        assert_eq!(
+            rewrite_md("[r][d] and [d]\n\n[d]: b.md\n"),
+            "[r](<#b>) and [d](<#b>)\n\n[d]: b.md\n"
+        );
+        assert_eq!(rewrite_md("x[^1]\n\n[^1]: n\n"), "x[^t-1]\n\n[^t-1]: n\n");
+        assert_eq!(
+            rewrite_md("$$ a $$ `$$ b` {: c}\n\n```\n$$\n```\n"),
+            "\\$\\$ a \\$\\$ `$$ b` \\{: c}\n\n```\n$$\n```\n"
+        );
+    }
+}

@@ -250,6 +250,10 @@ fn check_page(public: &Path, url: &str, base: &str, want: &Expected, template_li
         for t in TEMPLATE_LIKE {
             assert!(page_text.contains(t), "`{t}` is not shown as written");
         }
+        // Both notes' footnotes `[^1]` are there: the labels were told apart.
+        for footnote in ["The footnote.", "See you next year."] {
+            assert!(page_text.contains(footnote), "footnote {footnote}");
+        }
         assert!(!page_text.contains("/*"), "an escape shows: {page_text}");
     }
 }
@@ -298,7 +302,7 @@ fn hugo_renders_the_exported_post_with_its_own_templates() {
             .into_owned();
         host_build(
             Command::new(&hugo)
-                .args(["--minify=false", "--quiet", "-s"])
+                .args(["--minify=false", "-s"])
                 .arg(blog.path())
                 .arg("-d")
                 .arg(blog.path().join("public")),
@@ -340,7 +344,7 @@ fn jekyll_renders_the_exported_post_with_its_own_layout() {
         let url = format!("/blog/{}/{slug}.html", date[..10].replace('-', "/"));
         host_build(
             Command::new(&jekyll)
-                .args(["build", "--quiet", "-s"])
+                .args(["build", "-s"])
                 .arg(b)
                 .arg("-d")
                 .arg(b.join("_site"))
