@@ -137,7 +137,7 @@ pub(super) fn replace(
         if fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
             fs::remove_file(&path).map_err(|e| Error::io("could not remove", &path, e))?;
             removed.push(gone.to_string());
-            remove_empty_parents(&path, &out);
+            remove_empty_parents(&path, &out, slug);
         }
     }
     write_manifest(&manifest, &claim(&new))?;
@@ -181,11 +181,15 @@ fn write_manifest(path: &Path, entries: &[(String, String)]) -> Result<()> {
     fs::rename(&temp, path).map_err(|e| Error::io("could not write", path, e))
 }
 
-/// Removes the folders above a removed file that are empty now, up to (not including) `out`.
-fn remove_empty_parents(file: &Path, out: &Path) {
+/// Removes the folders above a removed file that are empty now and are the recap's own
+/// (`content/posts/<slug>/…`, `assets/<slug>/…`): a blog's `content/posts/` stays, empty or not.
+fn remove_empty_parents(file: &Path, out: &Path, slug: &str) {
     let mut dir = file.parent();
     while let Some(d) = dir {
-        if d == out || !d.starts_with(out) || fs::remove_dir(d).is_err() {
+        let ours = d
+            .strip_prefix(out)
+            .is_ok_and(|rel| rel.components().any(|c| c.as_os_str() == slug));
+        if !ours || fs::remove_dir(d).is_err() {
             break;
         }
         dir = d.parent();

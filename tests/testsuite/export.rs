@@ -566,3 +566,41 @@ fn a_link_to_an_untitled_intro_warns_at_the_link() {
         "warning: content/talks/day-1/untimed.md:6:9: links to `#intro`, which the exported post has no heading for — give that note a `title:`, so it has a heading in the post\n"
     );
 }
+
+#[test]
+fn two_recaps_share_one_blog_and_keep_each_others_files() {
+    let (english, example) = (recap(), Site::example());
+    let blog = tempfile::tempdir().expect("temp dir");
+    let b = blog.path();
+    fs::create_dir_all(b.join("content/posts")).expect("mkdir");
+    let first = export(&english, "hugo", b);
+    let second = export(&example, "hugo", b);
+    assert_ne!(first, second);
+    // The English recap's image is gone from its notes: its copy goes, the other post stays.
+    let note = english.read("content/talks/day-2/templates.md");
+    let note = note
+        .replace("![A diagram](/img/diagram%20one.png)", "")
+        .replace("slides: /img/diagram one.png\n", "");
+    english.write("content/talks/day-2/templates.md", note);
+    export(&english, "hugo", b);
+    assert!(Path::new(&first).is_file() && Path::new(&second).is_file());
+    assert!(
+        !Path::new(&first)
+            .parent()
+            .expect("bundle")
+            .join("img")
+            .exists()
+    );
+    assert!(
+        b.join("content/posts").is_dir(),
+        "the blog's own folder went"
+    );
+    let manifest = fs::read_to_string(b.join(".summit-gen-export")).expect("manifest");
+    assert_eq!(
+        manifest.lines().skip(1).collect::<Vec<_>>(),
+        [
+            "kafka-summit-2020-opsummering\tcontent/posts/kafka-summit-2020-opsummering/index.md",
+            "rustconf-ish-2021-my-notes\tcontent/posts/rustconf-ish-2021-my-notes/index.md",
+        ]
+    );
+}
