@@ -25,8 +25,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 4] = [Format::Hugo, Format::Jekyll, Format::Zola, Format::Markdown];
-
     pub fn name(self) -> &'static str {
         match self {
             Format::Hugo => "hugo",
