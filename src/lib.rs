@@ -18,6 +18,7 @@ pub mod check;
 pub mod cmd;
 pub mod config;
 pub mod error;
+pub mod export;
 pub mod import;
 pub mod load;
 pub mod locale;

@@ -5,6 +5,7 @@
 pub mod build;
 pub mod check;
 pub mod completions;
+pub mod export;
 pub mod import;
 pub mod init;
 pub mod serve;
@@ -43,6 +44,8 @@ pub enum Command {
     Init(init::InitArgs),
     /// Write a new talk note with its front matter filled in.
     New(init::NewArgs),
+    /// Write the recap as one post of a Hugo, Jekyll or Zola blog (or plain Markdown).
+    Export(export::ExportArgs),
     /// Start (or update) notes from the conference's published schedule.
     Import(import::ImportArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
@@ -169,6 +172,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Init(args) => init::init(args, verbosity),
         Command::New(args) => init::new(args, verbosity),
         Command::Import(args) => import::run(args, verbosity),
+        Command::Export(args) => export::run(args, verbosity),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

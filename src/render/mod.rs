@@ -23,7 +23,7 @@ pub mod ics;
 mod listings;
 pub mod markdown;
 mod meta;
-mod notes;
+pub(crate) mod notes;
 mod output;
 mod post;
 mod site_files;

@@ -8,16 +8,16 @@ use super::markdown::{NoteTarget, Placement};
 use crate::model::{Site, Talk};
 
 /// A Markdown document of the post.
-pub(super) struct Doc<'a> {
-    pub(super) path: PathBuf,
-    pub(super) rel: &'a Path,
-    pub(super) body: &'a str,
-    pub(super) body_line: usize,
-    pub(super) place: Placement<'a>,
+pub(crate) struct Doc<'a> {
+    pub(crate) path: PathBuf,
+    pub(crate) rel: &'a Path,
+    pub(crate) body: &'a str,
+    pub(crate) body_line: usize,
+    pub(crate) place: Placement<'a>,
 }
 
 /// Every Markdown document shown on the post: intro, outro, day leads and talks, in order.
-pub(super) fn documents(site: &Site) -> Vec<Doc<'_>> {
+pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
     let mut docs = Vec::new();
     for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {
@@ -54,7 +54,7 @@ pub(super) fn documents(site: &Site) -> Vec<Doc<'_>> {
 }
 
 /// Where each note of the site is shown, for links between notes.
-pub(super) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
+pub(crate) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
     let mut notes: HashMap<PathBuf, NoteTarget> = site
         .drafts
         .iter()
@@ -101,11 +101,11 @@ fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {
 }
 
 /// On the post a talk is an `<h3>`: its headings start at `<h4>`.
-pub(super) fn talk_place(t: &Talk) -> Placement<'_> {
+pub(crate) fn talk_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 2, 4)
 }
 
 /// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
-pub(super) fn talk_page_place(t: &Talk) -> Placement<'_> {
+pub(crate) fn talk_page_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 0, 2)
 }

@@ -10,6 +10,7 @@ mod completions;
 mod determinism;
 mod errors;
 mod example;
+mod export;
 mod fixture_site;
 mod hostile;
 mod import;

@@ -62,7 +62,7 @@ impl LinkEnv<'_> {
 }
 
 /// The href to write and what it points at; `None` for external links (left alone).
-pub(super) fn resolve_link(
+pub(crate) fn resolve_link(
     dest: &str,
     headings: &HashMap<String, String>,
     env: &LinkEnv<'_>,
@@ -201,7 +201,7 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 /// Line and column in the file of byte `offset` in the body.
-pub(super) fn position(body: &str, offset: usize, body_line: usize) -> (usize, usize) {
+pub(crate) fn position(body: &str, offset: usize, body_line: usize) -> (usize, usize) {
     let before = &body[..offset.min(body.len())];
     let line = before.matches('\n').count();
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;

@@ -28,7 +28,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use crate::model::slugify;
 pub use cache::{Cache, Job};
 pub use links::{LinkEnv, LinkTarget, NoteLink, NoteTarget};
-use links::{position, resolve_link};
+pub(crate) use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rendered {
@@ -56,7 +56,7 @@ pub struct Placement<'a> {
     pub min_level: u8,
 }
 
-fn options() -> Options {
+pub(crate) fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -139,16 +139,13 @@ pub fn prepare<'a>(
                     })
                     .collect();
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
-                    let slug = slugify(&text);
-                    let wanted = match id {
-                        Some(given) => given.to_string(),
-                        None => format!("{id_prefix}--{slug}"),
+                    let ids = HeadingIds {
+                        id_prefix,
+                        fixed,
+                        own: &mut own,
+                        by_name: &mut heading_ids,
                     };
-                    let final_id = unique(wanted, fixed, &mut own);
-                    heading_ids.entry(slug).or_insert_with(|| final_id.clone());
-                    if let Some(given) = id {
-                        heading_ids.insert(given.to_string(), final_id.clone());
-                    }
+                    let final_id = ids.claim(&text, id.as_deref());
                     *id = Some(CowStr::from(final_id));
                     headings.push((i, *level));
                 }
@@ -176,6 +173,35 @@ pub fn prepare<'a>(
         } else {
             String::new()
         },
+    }
+}
+
+/// How a note's headings get their ids: `<prefix>--<slug of the text>` or the id the writer
+/// gave, made unique on the page. `export` names the headings of the Markdown it writes with
+/// the same rule, so its anchors are the ones `build` makes.
+pub(crate) struct HeadingIds<'a> {
+    pub(crate) id_prefix: &'a str,
+    pub(crate) fixed: &'a HashSet<String>,
+    /// Ids this document already used.
+    pub(crate) own: &'a mut HashSet<String>,
+    /// What `#name` links in the document lead to: a heading's slug or given id → its id.
+    pub(crate) by_name: &'a mut HashMap<String, String>,
+}
+
+impl HeadingIds<'_> {
+    /// The id of the next heading, whose text is `text` and whose `{#id}` is `given`.
+    pub(crate) fn claim(self, text: &str, given: Option<&str>) -> String {
+        let slug = slugify(text);
+        let wanted = match given {
+            Some(given) => given.to_string(),
+            None => format!("{}--{slug}", self.id_prefix),
+        };
+        let final_id = unique(wanted, self.fixed, self.own);
+        self.by_name.entry(slug).or_insert_with(|| final_id.clone());
+        if let Some(given) = given {
+            self.by_name.insert(given.to_string(), final_id.clone());
+        }
+        final_id
     }
 }
 
