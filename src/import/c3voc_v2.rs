@@ -11,7 +11,7 @@ use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde_json::Value;
 
-use super::frab_json::str_of;
+use super::frab_json::{person_name, str_of, web_links};
 use super::{Entry, Schedule, parse_duration};
 use crate::error::Diagnostic;
 use crate::parse::types::{ClockTime, Date};
@@ -169,27 +169,11 @@ fn entry(
                     str_of(p, "role")
                         .is_none_or(|r| PRESENTING.contains(&r.to_lowercase().as_str()))
                 })
-                .filter_map(|p| {
-                    str_of(p, "public_name")
-                        .or_else(|| str_of(p, "name"))
-                        .or_else(|| p.as_str().map(String::from))
-                })
+                .filter_map(person_name)
                 .collect()
         })
         .unwrap_or_default();
-    let links = event
-        .get("links")
-        .and_then(Value::as_array)
-        .map(|ls| {
-            ls.iter()
-                .filter_map(|l| {
-                    let url = str_of(l, "url")?;
-                    let title = str_of(l, "title").unwrap_or_else(|| url.clone());
-                    url.starts_with("http").then_some((title, url))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let links = web_links(event);
     let summary = super::summary(
         str_of(event, "subtitle"),
         &translated(event.get("abstract")),

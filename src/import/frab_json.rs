@@ -122,29 +122,9 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
     let speakers = event
         .get("persons")
         .and_then(Value::as_array)
-        .map(|ps| {
-            ps.iter()
-                .filter_map(|p| {
-                    str_of(p, "public_name")
-                        .or_else(|| str_of(p, "name"))
-                        .or_else(|| p.as_str().map(String::from))
-                })
-                .collect()
-        })
+        .map(|ps| ps.iter().filter_map(person_name).collect())
         .unwrap_or_default();
-    let links = event
-        .get("links")
-        .and_then(Value::as_array)
-        .map(|ls| {
-            ls.iter()
-                .filter_map(|l| {
-                    let url = str_of(l, "url")?;
-                    let title = str_of(l, "title").unwrap_or_else(|| url.clone());
-                    url.starts_with("http").then_some((title, url))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let links = web_links(event);
     let duration = match event.get("duration") {
         Some(Value::Number(n)) => n.as_u64().map(|n| n as u32),
         Some(Value::String(s)) => parse_duration(s),
@@ -174,6 +154,30 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         summary,
         tags: Vec::new(),
     })
+}
+
+/// A person's name as frab and c3voc JSON write it: `public_name`, `name`, or a bare string.
+pub(super) fn person_name(p: &Value) -> Option<String> {
+    str_of(p, "public_name")
+        .or_else(|| str_of(p, "name"))
+        .or_else(|| p.as_str().map(String::from))
+}
+
+/// An event's `links` (`{title, url}`) that lead to the web, as (title, url).
+pub(super) fn web_links(event: &Value) -> Vec<(String, String)> {
+    event
+        .get("links")
+        .and_then(Value::as_array)
+        .map(|ls| {
+            ls.iter()
+                .filter_map(|l| {
+                    let url = str_of(l, "url")?;
+                    let title = str_of(l, "title").unwrap_or_else(|| url.clone());
+                    url.starts_with("http").then_some((title, url))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 pub(super) fn str_of(v: &Value, key: &str) -> Option<String> {
