@@ -16,6 +16,7 @@ mod import;
 mod import_names;
 mod import_reimport;
 mod incremental;
+mod internal_links;
 mod jail;
 mod output;
 mod output_safety;

@@ -549,7 +549,7 @@ fn check_passes_the_example_and_finds_planted_problems() {
     assert_eq!(
         run.stderr,
         "content/talks/day-2/broken.md:6:3: broken link `nope.md`: there is no note content/talks/day-2/nope.md — fix the link, or the heading or note it points to\n\
-         content/talks/day-2/broken.md:8:4: broken link `../day-1/a-keynote.md#no-such-heading`: index.html has no anchor #keynote-2--no-such-heading — fix the link, or the heading or note it points to\n\
+         content/talks/day-2/broken.md:8:4: broken link `../day-1/a-keynote.md#no-such-heading`: content/talks/day-1/a-keynote.md has no heading #no-such-heading (its headings are #highlights) — fix the link, or the heading or note it points to\n\
          error: 2 problems found\n"
     );
     assert!(!site.path().join("public").exists(), "check wrote files");

@@ -25,9 +25,8 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use crate::model::slugify;
 pub use cache::{Cache, Job};
-pub use links::{LinkEnv, LinkTarget, NoteLink, NoteTarget};
+pub use links::{HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,7 +138,7 @@ pub fn prepare<'a>(
                     })
                     .collect();
                 if let Event::Start(Tag::Heading { level, id, .. }) = &mut events[i] {
-                    let slug = slugify(&text);
+                    let slug = heading_slug(&text);
                     let wanted = match id {
                         Some(given) => given.to_string(),
                         None => format!("{id_prefix}--{slug}"),
@@ -234,6 +233,29 @@ pub fn emit(
         page_dependent,
         summary: doc.summary.clone(),
         fingerprint: 0,
+    }
+}
+
+/// A heading's part of its id, by GitHub's rule (so a link written for GitHub finds it):
+/// lower case; letters, digits, `_` and `-` kept, spaces become `-`, everything else
+/// dropped (`What's new?` → `whats-new`). A heading with nothing left is `heading`.
+pub fn heading_slug(text: &str) -> String {
+    let slug: String = text
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+            // Combining marks stay with their letter.
+            '\u{300}'..='\u{36f}' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if slug.is_empty() {
+        "heading".into()
+    } else {
+        slug
     }
 }
 
@@ -342,6 +364,7 @@ mod tests {
             body_line: 10,
             notes: &notes,
             page: at(page),
+            id_prefix: "talk",
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -373,6 +396,7 @@ mod tests {
             body_line: 1,
             notes: &notes,
             page: at("index.html"),
+            id_prefix: "talk",
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -418,7 +442,8 @@ mod tests {
             page.links[0].target,
             LinkTarget::Internal {
                 file: "talks/other/index.html".into(),
-                fragment: Some("other".into())
+                fragment: Some("other".into()),
+                heading_of: None,
             }
         );
         assert_eq!((page.links[0].line, page.links[0].column), (10, 5));
@@ -460,6 +485,7 @@ mod tests {
             source: Path::new("t.md"),
             body_line: 1,
             page: at(page),
+            id_prefix: "talk",
         };
         cache.render_all(&[job("## A", "index.html")]);
         assert_eq!(
