@@ -28,3 +28,4 @@ mod scaffold;
 mod serve;
 mod serve_security;
 mod serve_support;
+mod the_post;

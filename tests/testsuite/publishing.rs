@@ -511,7 +511,8 @@ fn front_matter_paths_work_on_every_page() {
         hrefs(&post, "#paths .talk-links a"),
         ["slides/paths.pdf", "img/d.svg", "https://example.org/x"]
     );
-    assert_eq!(hrefs(&post, "#paths .speakers a"), ["people/p/"]);
+    // Names lead to the speakers page, which links the speaker's own url.
+    assert_eq!(hrefs(&post, "#paths .speakers a"), ["speakers/#speaker-p"]);
     let page = site.html("public/talks/paths/index.html");
     assert_eq!(
         hrefs(&page, ".talk-links a"),
@@ -521,7 +522,7 @@ fn front_matter_paths_work_on_every_page() {
             "https://example.org/x"
         ]
     );
-    assert_eq!(hrefs(&page, ".speakers a"), ["../../people/p/"]);
+    assert_eq!(hrefs(&page, ".speakers a"), ["../../speakers/#speaker-p"]);
     let speakers = site.html("public/speakers/index.html");
     assert!(
         hrefs(&speakers, ".speaker-name a").contains(&"../people/p/".to_string()),

@@ -50,6 +50,8 @@ pub enum NoteTarget {
     Section { anchor: String },
     /// A draft, left out of this build.
     Draft,
+    /// A note with no text, left out by `unwritten: hide`.
+    Hidden,
 }
 
 /// What links are resolved against.
@@ -170,6 +172,13 @@ pub(super) fn resolve_link(
                 }
             }
             NoteTarget::Section { anchor } => post_anchor(anchor.clone(), None),
+            NoteTarget::Hidden => (
+                dest.to_string(),
+                LinkTarget::Broken(format!(
+                    "{} has no text yet, and `unwritten: hide` leaves it out",
+                    target_path.display()
+                )),
+            ),
             NoteTarget::Draft => (
                 dest.to_string(),
                 LinkTarget::Broken(format!(
