@@ -28,6 +28,7 @@ mod output;
 mod post;
 mod site_files;
 mod theme;
+mod video;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -244,6 +245,8 @@ struct TalkContext<'a> {
     /// The rating as stars, with its text alternative.
     stars: Option<Stars>,
     video: Option<Cow<'a, str>>,
+    /// A click-to-play player for the recording, if it is on a known one.
+    embed: Option<video::Embed>,
     slides: Option<Cow<'a, str>>,
     links: Vec<LinkView<'a>>,
     id: Option<&'a str>,
@@ -660,6 +663,7 @@ impl<'a> Pager<'a> {
             rating: t.rating,
             stars: t.rating.map(|n| Stars::new(n, self.locale)),
             video: t.video.as_deref().map(|u| page_url(u, &root)),
+            embed: t.video.as_deref().and_then(video::embed),
             slides: t.slides.as_deref().map(|u| page_url(u, &root)),
             links: t
                 .links

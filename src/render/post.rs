@@ -149,6 +149,11 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
     };
     let mut context = env.context(&at, page)?;
     context.insert("post", &post);
+    let embeds = env
+        .talks
+        .iter()
+        .any(|t| !t.unwritten && t.video.as_deref().and_then(super::video::embed).is_some());
+    context.insert("embeds", &embeds);
     let index = env.render("index.html", &context)?;
     drop(context);
     env.sink.put_parts(&at.file(), &splice(&index, sections))
@@ -205,6 +210,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                 jsonld: None,
             };
             let mut context = env.context(&at, meta)?;
+            context.insert("embeds", &talk.embed.is_some());
             context.insert("talk", &talk);
             context.insert("previous", &neighbour(i.checked_sub(1)));
             context.insert("next", &neighbour(Some(i + 1)));

@@ -349,6 +349,7 @@ fn extra_pages_can_be_switched_off() {
             ".nojekyll",
             ".summit-gen",
             "404.html",
+            "embed.js",
             "index.html",
             "style.css"
         ]

@@ -231,3 +231,66 @@ fn speakers_link_to_their_entry_and_descriptions_are_prose_sentences() {
         Some("speakers/#speaker-ada-lovelace")
     );
 }
+
+/// Issue 15.5: a recording on a known player is a click-to-play embed that loads nothing
+/// from another origin before the click; other addresses stay a link.
+#[test]
+fn recordings_on_known_players_are_click_to_play() {
+    let site = Site::english();
+    talk(
+        &site,
+        "yt",
+        "title: On YouTube\nspeakers: [Yuki]\nvideo: https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+        "Notes.\n",
+    );
+    talk(
+        &site,
+        "plain",
+        "title: Elsewhere\nspeakers: [E]\nvideo: https://example.org/talk.mp4",
+        "Notes.\n",
+    );
+    site.build().success();
+    for (page, scope) in [
+        ("public/index.html", "#on-youtube"),
+        ("public/talks/on-youtube/index.html", "article.talk"),
+    ] {
+        let html = site.html(page);
+        let t = html.select(&sel(scope)).next().expect("the talk");
+        let play = t
+            .select(&sel(".video-embed a.video-play"))
+            .next()
+            .expect("a player link");
+        assert_eq!(
+            play.value().attr("href"),
+            Some("https://www.youtube.com/watch?v=dQw4w9WgXcQ"),
+            "{page}"
+        );
+        assert_eq!(
+            play.value().attr("data-embed"),
+            Some("https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1")
+        );
+        // Nothing on the page loads from another origin.
+        for el in html.select(&sel("iframe, img, script[src], link[href]")) {
+            let src = el
+                .value()
+                .attr("src")
+                .or(el.value().attr("href"))
+                .unwrap_or("");
+            assert!(
+                !src.contains("://") || el.value().name() == "link",
+                "{page}: {src}"
+            );
+        }
+        assert_eq!(html.select(&sel("iframe")).count(), 0, "{page}");
+        assert_eq!(
+            html.select(&sel("script[src$='embed.js']")).count(),
+            1,
+            "{page}"
+        );
+    }
+    let plain = site.html("public/talks/elsewhere/index.html");
+    assert_eq!(plain.select(&sel(".video-embed")).count(), 0);
+    assert_eq!(plain.select(&sel("script[src$='embed.js']")).count(), 0);
+    assert_eq!(plain.select(&sel(".talk-links a.video")).count(), 1);
+    assert!(site.read("public/embed.js").contains("data-embed"));
+}
