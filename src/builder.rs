@@ -111,8 +111,28 @@ impl Builder {
     }
 
     /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
-    /// (`Compiled::files` stays empty). A folder with `posts/` is a blog of recaps.
+    /// (`Compiled::files` stays empty). A folder with `posts/` is a blog of recaps. A link in
+    /// a note to a missing note, heading or file fails the build (as `check` reports it).
     pub fn compile_into(
+        &mut self,
+        opts: &BuildOptions,
+        sink: &dyn render::Sink,
+    ) -> Result<Compiled> {
+        let indexing = crate::check::Indexing::new(sink);
+        let compiled = self.compile_unchecked(opts, &indexing)?;
+        let broken = crate::check::note_links(&compiled.note_links, &indexing.into_index());
+        if !broken.is_empty() {
+            // What this render left for the next one describes pages that were never kept.
+            self.previous = render::Previous::default();
+            for recap in self.recaps.values_mut() {
+                recap.previous = render::Previous::default();
+            }
+            return Err(sorted(broken));
+        }
+        Ok(compiled)
+    }
+
+    fn compile_unchecked(
         &mut self,
         opts: &BuildOptions,
         sink: &dyn render::Sink,

@@ -1,37 +1,61 @@
 //! `check`: every internal link of the built site leads somewhere.
 //!
-//! Links written in notes are checked from what `render` recorded, so a problem is reported at
-//! the note's `path:line:col`; links the templates write (navigation, tags, pagers) are found
-//! by reading the built pages. Pure: it looks only at the compiled site in memory.
+//! Links written in notes are checked on every build (`build`, `serve` and `check` alike)
+//! from what `render` recorded, against an [`Index`] of the files the build put out and the
+//! ids on its pages, so a problem is reported at the note's `path:line:col`. `check` also
+//! reads the built pages for the links the templates write (navigation, tags, pagers). Pure:
+//! it looks only at the compiled site in memory.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Mutex;
 
 use crate::Compiled;
-use crate::error::Diagnostic;
-use crate::render::markdown::LinkTarget;
+use crate::error::{Diagnostic, Result};
+use crate::render::markdown::{LinkTarget, NoteLink};
+use crate::render::{OutputFile, Sink};
 
-/// Every broken internal link and missing anchor; empty when all is well.
-pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
-    let files: HashMap<&str, &[u8]> = compiled
-        .files
-        .iter()
-        .map(|f| (f.path.as_str(), &*f.contents))
-        .collect();
-    let mut ids: HashMap<&str, HashSet<String>> = HashMap::new();
-    for (path, bytes) in &files {
+const LINK_HELP: &str = "fix the link, or the heading or note it points to";
+
+/// The files a build put out, and the ids on each HTML page.
+#[derive(Debug, Default)]
+pub struct Index {
+    files: HashSet<String>,
+    ids: HashMap<String, HashSet<String>>,
+}
+
+impl Index {
+    /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
+    fn add(&mut self, path: &str, parts: &[&[u8]]) {
+        self.files.insert(path.to_string());
         if path.ends_with(".html") {
-            let html = String::from_utf8_lossy(bytes);
-            ids.insert(path, attribute_values(&html, "id").into_iter().collect());
+            let ids = self.ids.entry(path.to_string()).or_default();
+            for part in parts {
+                ids.extend(attribute_values(&String::from_utf8_lossy(part), "id"));
+            }
         }
     }
-    let exists = |file: &str, fragment: Option<&str>| -> Result<(), String> {
+
+    fn of_files(files: &[OutputFile]) -> Index {
+        let mut index = Index::default();
+        for f in files {
+            index.add(&f.path, &[&f.contents]);
+        }
+        index
+    }
+
+    /// Whether `file` exists and, for a page, holds the id `fragment`.
+    fn exists(&self, file: &str, fragment: Option<&str>) -> Result<(), String> {
         let file = file.trim_start_matches('/');
-        if !files.contains_key(file) {
+        // As a browser asks for it: `diagram%20one.png` is the file `diagram one.png`.
+        let decoded = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+        let file = decoded.as_ref();
+        if !self.files.contains(file) {
             return Err(format!("the site has no {file}"));
         }
         match fragment {
             Some(f) if !f.is_empty() && file.ends_with(".html") => {
-                if ids.get(file).is_some_and(|set| set.contains(f)) {
+                if self.ids.get(file).is_some_and(|set| set.contains(f)) {
                     Ok(())
                 } else {
                     Err(format!("{file} has no anchor #{f}"))
@@ -39,20 +63,94 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
             }
             _ => Ok(()),
         }
-    };
+    }
 
+    /// The headings of the note whose ids start with `prefix--` on `file`, as a link writes
+    /// them after `#`.
+    fn headings(&self, file: &str, prefix: &str) -> Vec<String> {
+        let start = format!("{prefix}--");
+        let mut found: Vec<String> = self
+            .ids
+            .get(file)
+            .into_iter()
+            .flatten()
+            .filter_map(|id| id.strip_prefix(&start))
+            .filter(|h| !h.starts_with("fn--"))
+            .map(String::from)
+            .collect();
+        found.sort();
+        found
+    }
+}
+
+/// A sink that indexes every file on its way to `inner`.
+pub struct Indexing<'a> {
+    inner: &'a dyn Sink,
+    index: Mutex<Index>,
+}
+
+impl<'a> Indexing<'a> {
+    pub fn new(inner: &'a dyn Sink) -> Self {
+        Indexing {
+            inner,
+            index: Mutex::new(Index::default()),
+        }
+    }
+
+    pub fn into_index(self) -> Index {
+        self.index.into_inner().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn index(&self) -> std::sync::MutexGuard<'_, Index> {
+        self.index.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Sink for Indexing<'_> {
+    fn put(&self, file: OutputFile) -> Result<()> {
+        self.index().add(&file.path, &[&file.contents]);
+        self.inner.put(file)
+    }
+
+    fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {
+        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
+        self.index().add(path, &bytes);
+        self.inner.put_parts(path, parts)
+    }
+}
+
+/// Every broken link written in a note: a missing note, heading or file of the site. A note
+/// is on the post and on its own page; each of its links is reported once.
+pub fn note_links(links: &[(PathBuf, String, NoteLink)], index: &Index) -> Vec<Diagnostic> {
     let mut problems = BTreeSet::new();
-    let mut from_notes: HashSet<(&str, &str)> = HashSet::new();
-    // A note is on the post and on its own page: report each of its links once.
-    let mut reported: HashSet<(String, usize, usize)> = HashSet::new();
-    for (path, page, link) in &compiled.note_links {
-        from_notes.insert((page.as_str(), link.href.as_str()));
-        if !reported.insert((path.display().to_string(), link.line, link.column)) {
+    let mut reported: HashSet<(&PathBuf, usize, usize)> = HashSet::new();
+    for (path, _, link) in links {
+        if !reported.insert((path, link.line, link.column)) {
             continue;
         }
         let why = match &link.target {
             LinkTarget::Broken(why) => Some(why.clone()),
-            LinkTarget::Internal { file, fragment } => exists(file, fragment.as_deref()).err(),
+            LinkTarget::Internal {
+                file,
+                fragment,
+                heading_of,
+            } => index.exists(file, fragment.as_deref()).err().map(|why| {
+                match (heading_of, fragment) {
+                    (Some(h), Some(f)) if index.files.contains(file.as_str()) => {
+                        let wanted = f.strip_prefix(&format!("{}--", h.prefix)).unwrap_or(f);
+                        let headings = index.headings(file, &h.prefix);
+                        let has = if headings.is_empty() {
+                            "it has no headings".to_string()
+                        } else {
+                            let list: Vec<String> =
+                                headings.iter().map(|h| format!("#{h}")).collect();
+                            format!("its headings are {}", list.join(", "))
+                        };
+                        format!("{} has no heading #{wanted} ({has})", h.note.display())
+                    }
+                    _ => why,
+                }
+            }),
         };
         if let Some(why) = why {
             problems.insert((
@@ -63,13 +161,33 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
             ));
         }
     }
+    problems
+        .into_iter()
+        .map(|(path, line, column, message)| {
+            Diagnostic::new(path, message)
+                .at(line, column)
+                .help(LINK_HELP)
+        })
+        .collect()
+}
 
+/// Every broken internal link and missing anchor; empty when all is well.
+pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
+    let index = Index::of_files(&compiled.files);
+    let mut out = note_links(&compiled.note_links, &index);
+    let from_notes: HashSet<(&str, &str)> = compiled
+        .note_links
+        .iter()
+        .map(|(_, page, link)| (page.as_str(), link.href.as_str()))
+        .collect();
+    let mut problems = BTreeSet::new();
     let base_path = base_path(&compiled.base_url);
-    for (page, bytes) in &files {
+    for f in &compiled.files {
+        let page = f.path.as_str();
         if !page.ends_with(".html") {
             continue;
         }
-        let html = String::from_utf8_lossy(bytes);
+        let html = String::from_utf8_lossy(&f.contents);
         for attr in ["href", "src"] {
             for href in attribute_values(&html, attr) {
                 if from_notes.contains(&(page, href.as_str())) || crate::model::is_external(&href) {
@@ -79,30 +197,28 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
                     Some((t, f)) => (t, Some(f)),
                     None => (href.as_str(), None),
                 };
-                let file = resolve(page, target, &base_path);
-                let result = match file {
-                    Some(file) => exists(&file, fragment),
+                // A browser decodes the fragment before it looks for the id.
+                let fragment =
+                    fragment.map(|f| percent_encoding::percent_decode_str(f).decode_utf8_lossy());
+                let result = match resolve(page, target, &base_path) {
+                    Some(file) => index.exists(&file, fragment.as_deref()),
                     None => Err("it leads out of the site".into()),
                 };
                 if let Err(why) = result {
                     problems.insert((
                         format!("(built page) {page}"),
-                        0,
-                        0,
                         format!("broken link `{href}`: {why}"),
                     ));
                 }
             }
         }
     }
-    problems
-        .into_iter()
-        .map(|(path, line, column, message)| {
-            let d = Diagnostic::new(path, message);
-            let d = if line > 0 { d.at(line, column) } else { d };
-            d.help("fix the link, or the heading or note it points to")
-        })
-        .collect()
+    out.extend(
+        problems
+            .into_iter()
+            .map(|(path, message)| Diagnostic::new(path, message).help(LINK_HELP)),
+    );
+    out
 }
 
 /// The base URL's path: `/` or `/repo/`.

@@ -89,6 +89,19 @@ pub struct Config {
     /// Highlight fenced code blocks (on unless `false`).
     #[serde(skip)]
     pub highlight: bool,
+    /// What the post does with a talk whose note has no text yet.
+    #[serde(default)]
+    pub unwritten: Unwritten,
+}
+
+/// A talk whose note has no text (empty, or only a comment as `import` writes): listed at
+/// the end of its day, or left out.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Unwritten {
+    #[default]
+    List,
+    Hide,
 }
 
 /// A blog's `summit.yaml`: the blog, and what its recaps inherit. No `event:`: each recap

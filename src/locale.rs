@@ -18,6 +18,7 @@ pub fn placeholder(label: &str) -> Option<&'static str> {
         "reading_time" => Some("minutes"),
         "tag_heading" => Some("tag"),
         "talk_count" => Some("n"),
+        "rating" => Some("n"),
         _ => None,
     }
 }
@@ -107,6 +108,12 @@ labels! {
     home,
     /// "{n} talks", on a blog's index
     talk_count,
+    /// The box of recommended talks at the top of the post
+    top_picks,
+    /// "{n} out of 5 stars"
+    rating,
+    /// Talks of a day with no notes written
+    also_on_programme,
 }
 
 const DA: Builtin = Builtin {
@@ -154,6 +161,9 @@ const DA: Builtin = Builtin {
     calendar: "Kalender",
     home: "Forside",
     talk_count: "{n} foredrag",
+    top_picks: "Mine anbefalinger",
+    rating: "{n} ud af 5 stjerner",
+    also_on_programme: "Også på programmet",
 };
 
 const EN: Builtin = Builtin {
@@ -207,6 +217,9 @@ const EN: Builtin = Builtin {
     calendar: "Calendar",
     home: "Home",
     talk_count: "{n} talks",
+    top_picks: "Top picks",
+    rating: "{n} out of 5 stars",
+    also_on_programme: "Also on the programme",
 };
 
 /// The built-in table of a language.
@@ -255,6 +268,21 @@ impl Locale {
 
     pub fn published(&self, date: Date) -> String {
         self.labels.published.replace("{date}", &self.date(date))
+    }
+
+    /// "A, B and C".
+    pub fn names<'a>(&self, names: impl Iterator<Item = &'a str>) -> String {
+        let names: Vec<&str> = names.collect();
+        match names.split_last() {
+            None => String::new(),
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} {} {last}", rest.join(", "), self.labels.and),
+        }
+    }
+
+    /// "4 out of 5 stars".
+    pub fn rating(&self, n: u8) -> String {
+        self.labels.rating.replace("{n}", &n.to_string())
     }
 
     pub fn reading_time(&self, minutes: usize) -> String {

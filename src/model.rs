@@ -22,6 +22,8 @@ pub struct Site {
     /// Notes left out as drafts (paths relative to the site root), so that a link to one can
     /// say why it leads nowhere.
     pub drafts: Vec<PathBuf>,
+    /// Notes with no text left out by `unwritten: hide` (as `drafts`).
+    pub hidden: Vec<PathBuf>,
 }
 
 impl Site {
@@ -69,12 +71,16 @@ pub struct Talk {
     pub track: Option<String>,
     pub tags: Vec<String>,
     pub recommended: bool,
+    /// 1 to 5 stars.
+    pub rating: Option<u8>,
     pub video: Option<String>,
     pub slides: Option<String>,
     pub links: Vec<Link>,
     pub id: Option<String>,
     pub extra: Option<serde_json::Value>,
     pub draft: bool,
+    /// The note has no text yet (empty, or only comments): not a section of the post.
+    pub unwritten: bool,
     #[serde(skip)]
     pub body: String,
 }
@@ -88,7 +94,7 @@ pub struct Parsed {
 }
 
 /// Ids the page itself uses; a talk whose slug would clash gets a suffix.
-pub const RESERVED_IDS: &[&str] = &["intro", "outro", "contents", "main", "top", "post"];
+pub const RESERVED_IDS: &[&str] = &["intro", "outro", "contents", "main", "top", "post", "picks"];
 
 pub fn assemble(
     config: Config,
@@ -131,9 +137,14 @@ pub fn assemble(
 
     let mut ids: HashMap<String, PathBuf> = HashMap::new();
     let mut left_out = Vec::new();
+    let mut hidden = Vec::new();
     for p in parsed.talks {
         if p.meta.draft && !drafts {
             left_out.push(p.rel);
+            continue;
+        }
+        if config.unwritten == crate::config::Unwritten::Hide && is_unwritten(&p.body) {
+            hidden.push(p.rel);
             continue;
         }
         if let Some(id) = &p.meta.id
@@ -188,7 +199,23 @@ pub fn assemble(
         outro: parsed.outro,
         days,
         drafts: left_out,
+        hidden,
     })
+}
+
+/// Whether a note's body has no text: only white space and HTML comments.
+pub fn is_unwritten(body: &str) -> bool {
+    let mut rest = body;
+    loop {
+        rest = rest.trim_start();
+        match rest.strip_prefix("<!--") {
+            Some(comment) => match comment.find("-->") {
+                Some(end) => rest = &comment[end + 3..],
+                None => return true,
+            },
+            None => return rest.is_empty(),
+        }
+    }
 }
 
 fn days_help(dates: &[Date]) -> String {
@@ -320,12 +347,14 @@ fn talk(
         track: m.track,
         tags: m.tags.0,
         recommended: m.recommended,
+        rating: m.rating.map(|r| r.0),
         video: m.video.map(|v| v.value),
         slides: m.slides.map(|v| v.value),
         links: m.links.into_iter().map(|l| l.value).collect(),
         id: m.id.map(|i| i.value),
         extra: m.extra,
         draft: m.draft,
+        unwritten: is_unwritten(&p.body),
         body: p.body,
     })
 }
@@ -664,6 +693,22 @@ mod tests {
             "java\nscript:alert(1)",
         ] {
             assert!(check_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn unwritten_notes() {
+        for body in [
+            "",
+            "\n\n",
+            "<!-- Write here -->\n",
+            "<!-- a -->\n<!-- b",
+            " <!--x--> ",
+        ] {
+            assert!(is_unwritten(body), "{body:?}");
+        }
+        for body in ["x", "<!-- a --> x", "<p></p>"] {
+            assert!(!is_unwritten(body), "{body:?}");
         }
     }
 }

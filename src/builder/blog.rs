@@ -42,6 +42,7 @@ impl Builder {
             tags_page: blog.pages.tags && !slugs.is_empty(),
             feed: blog.pages.feed,
             tag_slugs: slugs,
+            speaker_ids: render::blog::speaker_ids(&sites),
         };
         // What every recap's pages show of the blog: when it changes, they are all anew.
         let outer = {

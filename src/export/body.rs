@@ -83,6 +83,7 @@ pub(super) fn rewrite(
             talk_pages: false,
         }
         .post(),
+        id_prefix: place.id_prefix,
     };
     let mut edits: Vec<(Range<usize>, Vec<Piece>)> = Vec::new();
     let mut links = Vec::new();
@@ -157,7 +158,7 @@ pub(super) fn rewrite(
                 let dest = match &resolved {
                     None => None,
                     Some((_, LinkTarget::Broken(_))) => None,
-                    Some((href, LinkTarget::Internal { file, fragment })) => {
+                    Some((href, LinkTarget::Internal { file, fragment, .. })) => {
                         // Links are written URL-encoded (`a%20b.png`), files are not.
                         let file = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
                         if file == "index.html" {

@@ -357,6 +357,7 @@ impl Post {
                 LinkTarget::Internal {
                     file,
                     fragment: Some(f),
+                    ..
                 } if file == "index.html" && !self.ids.contains(f) => Some(
                     Diagnostic::new(
                         path,

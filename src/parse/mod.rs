@@ -32,6 +32,8 @@ pub struct TalkMeta {
     pub tags: OneOrMany<String>,
     #[serde(default)]
     pub recommended: bool,
+    /// 1 to 5 stars.
+    pub rating: Option<Rating>,
     pub video: Option<Spanned<String>>,
     pub slides: Option<Spanned<String>>,
     #[serde(default)]
@@ -73,6 +75,42 @@ impl<'de> Deserialize<'de> for Minutes {
                     Err(_) => Err(E::custom(format!(
                         "expected a number of minutes (e.g. 45), found \"{s}\""
                     ))),
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A rating from 1 to 5 (stars).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Rating(pub u8);
+
+impl<'de> Deserialize<'de> for Rating {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        const WANT: &str = "expected a rating from 1 to 5";
+        impl serde::de::Visitor<'_> for V {
+            type Value = Rating;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a rating from 1 to 5")
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Rating, E> {
+                match u8::try_from(n) {
+                    Ok(n) if (1..=5).contains(&n) => Ok(Rating(n)),
+                    _ => Err(E::custom(format!("{WANT}, found {n}"))),
+                }
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Rating, E> {
+                Err(E::custom(format!("{WANT}, found {n}")))
+            }
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Rating, E> {
+                Err(E::custom(format!("{WANT} (a whole number), found {n}")))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Rating, E> {
+                match s.trim().parse::<u64>() {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!("{WANT}, found \"{s}\""))),
                 }
             }
         }

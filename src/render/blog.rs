@@ -47,6 +47,8 @@ pub struct Scope<'a> {
     pub tags_page: bool,
     pub feed: bool,
     pub tag_slugs: HashMap<String, String>,
+    /// Each speaker's id on the blog's speakers page, by name.
+    pub speaker_ids: HashMap<String, String>,
 }
 
 impl Scope<'_> {
@@ -70,6 +72,17 @@ pub fn tag_slugs(sites: &[&Site]) -> HashMap<String, String> {
         .into_iter()
         .map(|(t, s)| (t.to_string(), s))
         .collect()
+}
+
+/// Speakers' ids on the speakers page across every recap of a blog.
+pub fn speaker_ids(sites: &[&Site]) -> HashMap<String, String> {
+    listings::speaker_ids(
+        sites
+            .iter()
+            .flat_map(|s| s.days.iter().flat_map(|d| &d.talks))
+            .flat_map(|t| &t.speakers)
+            .map(|s| s.name.as_str()),
+    )
 }
 
 /// A rendered recap, as the blog's pages see it.

@@ -197,13 +197,28 @@ pub(super) fn speakers_of(talks: &[Listed<'_>], root: &str) -> Vec<SpeakerEntry>
             });
         }
     }
-    // Linear however many names slugify alike (names in other scripts).
-    let mut taken = UniqueNames::new([]);
+    let ids = speaker_ids(by_name.values().map(|e| e.name.as_str()));
     by_name
         .into_values()
         .map(|mut e| {
-            e.id = taken.claim(format!("speaker-{}", slugify(&e.name)));
+            e.id = ids.get(&e.name).cloned().unwrap_or_default();
             e
+        })
+        .collect()
+}
+
+/// Each speaker's id on the speakers page (`speaker-ada-lovelace`), by name: talks link their
+/// speakers to these entries, and the speakers page gives them.
+pub(super) fn speaker_ids<'a>(names: impl Iterator<Item = &'a str>) -> HashMap<String, String> {
+    let sorted: std::collections::BTreeSet<(String, &str)> =
+        names.map(|n| (n.to_lowercase(), n)).collect();
+    // Linear however many names slugify alike (names in other scripts).
+    let mut taken = UniqueNames::new([]);
+    sorted
+        .into_iter()
+        .map(|(_, name)| {
+            let id = taken.claim(format!("speaker-{}", slugify(name)));
+            (name.to_string(), id)
         })
         .collect()
 }
@@ -265,12 +280,14 @@ mod tests {
             track: None,
             tags: tags.clone(),
             recommended: false,
+            rating: None,
             video: None,
             slides: None,
             links: Vec::new(),
             id: None,
             extra: None,
             draft: false,
+            unwritten: false,
             body: String::new(),
         };
         let slugs = tag_slugs(&[&talk]);

@@ -28,6 +28,7 @@ mod output;
 mod post;
 mod site_files;
 mod theme;
+mod video;
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -148,7 +149,39 @@ struct PostContext<'a> {
     reading_time: String,
     intro: Option<Section<'a>>,
     outro: Option<Section<'a>>,
+    /// The recommended talks, in reading order, for the box at the top.
+    picks: Vec<Pick<'a>>,
     days: Vec<DayContext<'a>>,
+}
+
+/// A recommended talk in the post's top picks.
+#[derive(Serialize)]
+struct Pick<'a> {
+    slug: &'a str,
+    title: &'a str,
+    /// "Ada Lovelace and Grace Hopper".
+    speakers: String,
+    /// The note's first sentence.
+    summary: String,
+    rating: Option<Stars>,
+}
+
+/// A rating as a page shows it: the stars, and the words a screen reader says instead.
+#[derive(Serialize)]
+struct Stars {
+    n: u8,
+    stars: String,
+    text: String,
+}
+
+impl Stars {
+    fn new(n: u8, locale: &Locale) -> Stars {
+        Stars {
+            n,
+            stars: "★".repeat(n.into()) + &"☆".repeat(5 - usize::from(n)),
+            text: locale.rating(n),
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -165,7 +198,21 @@ struct DayContext<'a> {
     date_text: String,
     heading: String,
     lead: Option<Section<'a>>,
+    /// The talks written up, each a section.
     talks: Vec<PostTalk<'a>>,
+    /// The talks of the day with no notes yet, listed at its end.
+    also: Vec<AlsoTalk<'a>>,
+}
+
+/// A talk with no notes yet, as the end of its day lists it.
+#[derive(Serialize)]
+struct AlsoTalk<'a> {
+    slug: &'a str,
+    title: &'a str,
+    /// Its own page, if the recap has talk pages.
+    href: Option<String>,
+    speakers: String,
+    time: Option<String>,
 }
 
 /// A talk on the post: what the table of contents needs, and its section rendered from
@@ -194,12 +241,18 @@ struct TalkContext<'a> {
     track: Option<&'a str>,
     tags: &'a [String],
     recommended: bool,
+    rating: Option<u8>,
+    /// The rating as stars, with its text alternative.
+    stars: Option<Stars>,
     video: Option<Cow<'a, str>>,
+    /// A click-to-play player for the recording, if it is on a known one.
+    embed: Option<video::Embed>,
     slides: Option<Cow<'a, str>>,
     links: Vec<LinkView<'a>>,
     id: Option<&'a str>,
     extra: Option<&'a serde_json::Value>,
     draft: bool,
+    unwritten: bool,
     start_text: Option<String>,
     end_text: Option<String>,
     html: &'a str,
@@ -215,6 +268,8 @@ struct TalkContext<'a> {
 #[derive(Serialize)]
 struct SpeakerView<'a> {
     name: &'a str,
+    /// The speaker's entry on the speakers page, if there is one.
+    entry: Option<String>,
     affiliation: Option<&'a str>,
     url: Option<Cow<'a, str>>,
 }
@@ -337,6 +392,15 @@ pub fn render(
     };
     // A site whose talks have no tags gets no (empty) tags page, and no link to one.
     let tag_pages = host.blog.map_or(pages.tags, |b| b.tags) && !tag_slugs.is_empty();
+    let speaker_ids: Cow<'_, HashMap<String, String>> = match host.blog {
+        Some(b) => Cow::Borrowed(&b.speaker_ids),
+        None => Cow::Owned(listings::speaker_ids(
+            talks
+                .iter()
+                .flat_map(|t| &t.speakers)
+                .map(|s| s.name.as_str()),
+        )),
+    };
     let event = &config.event;
     let site_info = SiteInfo {
         title: &config.title,
@@ -381,6 +445,8 @@ pub fn render(
         recap,
         pager: Pager {
             cache,
+            locale: &locale,
+            speaker_ids: site_info.speakers_page.then_some(&*speaker_ids),
             recap,
             tag_pages,
             tag_slugs: &tag_slugs,
@@ -505,7 +571,7 @@ fn shape_of(site: &Site, global: u64) -> u64 {
         (day.number, &day.title, day.date.0).hash(&mut h);
         for t in &day.talks {
             (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
-            (&t.speakers, &t.tags, t.recommended).hash(&mut h);
+            (&t.speakers, &t.tags, t.recommended, t.rating).hash(&mut h);
         }
     }
     h.finish()
@@ -536,6 +602,9 @@ fn fingerprint(
 /// Builds the contexts that borrow rendered Markdown from the cache.
 struct Pager<'a> {
     cache: &'a markdown::Cache,
+    locale: &'a Locale,
+    /// Speakers' ids on the speakers page, if the site has one.
+    speaker_ids: Option<&'a HashMap<String, String>>,
     recap: Recap<'a>,
     tag_pages: bool,
     tag_slugs: &'a HashMap<&'a str, String>,
@@ -576,6 +645,9 @@ impl<'a> Pager<'a> {
                 .iter()
                 .map(|s| SpeakerView {
                     name: &s.name,
+                    entry: self.speaker_ids.and_then(|ids| {
+                        Some(at.anchor(&Route::site(Page::Speakers), ids.get(&s.name)?))
+                    }),
                     affiliation: s.affiliation.as_deref(),
                     url: s.url.as_deref().map(|u| page_url(u, &root)),
                 })
@@ -588,7 +660,10 @@ impl<'a> Pager<'a> {
             track: t.track.as_deref(),
             tags: &t.tags,
             recommended: t.recommended,
+            rating: t.rating,
+            stars: t.rating.map(|n| Stars::new(n, self.locale)),
             video: t.video.as_deref().map(|u| page_url(u, &root)),
+            embed: t.video.as_deref().and_then(video::embed),
             slides: t.slides.as_deref().map(|u| page_url(u, &root)),
             links: t
                 .links
@@ -601,6 +676,7 @@ impl<'a> Pager<'a> {
             id: t.id.as_deref(),
             extra: t.extra.as_ref(),
             draft: t.draft,
+            unwritten: t.unwritten,
             start_text: t.start.map(|s| s.to_string()),
             end_text: t.end.map(|s| s.to_string()),
             html,
@@ -645,12 +721,14 @@ mod tests {
             track: Some("T".into()),
             tags: vec!["x".into()],
             recommended: true,
+            rating: Some(4),
             video: Some("https://v".into()),
             slides: Some("https://s".into()),
             links: Vec::new(),
             id: Some("42".into()),
             extra: Some(serde_json::json!({"k": 1})),
             draft: false,
+            unwritten: false,
             body: String::new(),
         };
         let slugs = HashMap::new();
@@ -659,8 +737,11 @@ mod tests {
             prefix: "",
             talk_pages: true,
         };
+        let locale = Locale::new(crate::config::Language::En, &Default::default());
         let pager = Pager {
             cache: &cache,
+            locale: &locale,
+            speaker_ids: None,
             recap,
             tag_pages: true,
             tag_slugs: &slugs,

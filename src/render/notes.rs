@@ -59,6 +59,11 @@ pub(crate) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
         .drafts
         .iter()
         .map(|rel| (rel.clone(), NoteTarget::Draft))
+        .chain(
+            site.hidden
+                .iter()
+                .map(|rel| (rel.clone(), NoteTarget::Hidden)),
+        )
         .collect();
     for (page, anchor) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {

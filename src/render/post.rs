@@ -14,8 +14,8 @@ use tera::Context;
 
 use super::markdown::NoteLink;
 use super::{
-    DayContext, Env, Link, OutputFile, POST, PageMeta, PostContext, PostTalk, WORDS_PER_MINUTE,
-    meta,
+    AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Pick, PostContext, PostTalk,
+    Stars, WORDS_PER_MINUTE, meta,
 };
 use crate::error::Result;
 
@@ -27,6 +27,10 @@ pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
     env.talks
         .par_iter()
         .map(|t| {
+            // A talk with no notes is listed at the end of its day, not a section.
+            if t.unwritten {
+                return Ok(String::new());
+            }
             if env.unchanged(t, &super::section_key(t), POST)
                 && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
             {
@@ -75,9 +79,28 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
             date_text: locale.date_with_weekday(day.date),
             heading: env.day_heading(day.number),
             lead: env.pager.section(&day.lead, &day.id),
+            also: day
+                .talks
+                .iter()
+                .filter(|t| t.unwritten)
+                .map(|t| AlsoTalk {
+                    slug: &t.slug,
+                    title: &t.title,
+                    href: config
+                        .pages
+                        .talks
+                        .then(|| env.recap.post().href(&env.recap.talk_page(&t.slug))),
+                    speakers: locale.names(t.speakers.iter().map(|s| s.name.as_str())),
+                    time: t.start.map(|s| match t.end {
+                        Some(e) => format!("{s}–{e}"),
+                        None => s.to_string(),
+                    }),
+                })
+                .collect(),
             talks: day
                 .talks
                 .iter()
+                .filter(|t| !t.unwritten)
                 .map(|t| PostTalk {
                     slug: &t.slug,
                     title: &t.title,
@@ -85,6 +108,22 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
                     section: markers.get(t.slug.as_str()).map_or("", String::as_str),
                 })
                 .collect(),
+        })
+        .collect();
+    let picks = env
+        .talks
+        .iter()
+        .filter(|t| t.recommended)
+        .map(|t| Pick {
+            slug: &t.slug,
+            title: &t.title,
+            speakers: locale.names(t.speakers.iter().map(|s| s.name.as_str())),
+            summary: env
+                .cache
+                .get(&t.slug, POST)
+                .map(|r| super::markdown::sentences(&r.summary, 200, true))
+                .unwrap_or_default(),
+            rating: t.rating.map(|n| Stars::new(n, locale)),
         })
         .collect();
     let reading_minutes = words.div_ceil(WORDS_PER_MINUTE).max(1);
@@ -96,6 +135,7 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
         reading_time: locale.reading_time(reading_minutes),
         intro: env.pager.section(&site.intro, "intro"),
         outro: env.pager.section(&site.outro, "outro"),
+        picks,
         days,
     };
     let at = env.recap.post();
@@ -109,6 +149,11 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
     };
     let mut context = env.context(&at, page)?;
     context.insert("post", &post);
+    let embeds = env
+        .talks
+        .iter()
+        .any(|t| !t.unwritten && t.video.as_deref().and_then(super::video::embed).is_some());
+    context.insert("embeds", &embeds);
     let index = env.render("index.html", &context)?;
     drop(context);
     env.sink.put_parts(&at.file(), &splice(&index, sections))
@@ -165,6 +210,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                 jsonld: None,
             };
             let mut context = env.context(&at, meta)?;
+            context.insert("embeds", &talk.embed.is_some());
             context.insert("talk", &talk);
             context.insert("previous", &neighbour(i.checked_sub(1)));
             context.insert("next", &neighbour(Some(i + 1)));

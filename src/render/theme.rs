@@ -34,7 +34,10 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../templates/blog_atom.xml"),
     ),
 ];
-const BUILTIN_ASSETS: &[(&str, &[u8])] = &[("style.css", include_bytes!("../../static/style.css"))];
+const BUILTIN_ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../static/style.css")),
+    ("embed.js", include_bytes!("../../static/embed.js")),
+];
 
 /// Parsed templates plus the static files to copy: built once, and again only when the
 /// site's templates or static files change.

@@ -86,6 +86,22 @@ fn speakers_and_recommendations() {
     for t in html.select(&sel("article.talk:not(.recommended)")) {
         assert!(texts(t, ".badge").is_empty());
     }
+    // Issue 15.1, 15.2: the recommended talks open the post, with their ratings.
+    let picks = html.select(&sel("#picks")).next().expect("top picks");
+    assert_eq!(
+        texts(picks, "li > a"),
+        [DAY_1[0], DAY_1[1], DAY_2[1], DAY_2[2], DAY_2[3]]
+    );
+    assert_eq!(
+        texts(picks, ".rating .visually-hidden"),
+        [
+            "5 ud af 5 stjerner",
+            "4 ud af 5 stjerner",
+            "4 ud af 5 stjerner",
+            "5 ud af 5 stjerner",
+            "4 ud af 5 stjerner"
+        ]
+    );
     // Every table-of-contents entry points at a talk or day on the page.
     for a in html.select(&sel("nav.toc a")) {
         let id = a

@@ -96,7 +96,7 @@ fn pretalx_json_into_an_empty_site_then_build() {
     site.build().success();
     site.run(&["check"]).success();
     let html = site.html("public/index.html");
-    assert_eq!(html.select(&sel("article.talk")).count(), 36);
+    assert_eq!(html.select(&sel(".also li")).count(), 36);
 }
 
 #[test]
@@ -139,7 +139,7 @@ fn frab_xml_into_an_empty_site_then_build() {
     assert_eq!(n["speakers"], serde_json::json!([]));
     site.build().success();
     let html = site.html("public/index.html");
-    assert_eq!(html.select(&sel("section#day-2 article.talk")).count(), 63);
+    assert_eq!(html.select(&sel("section#day-2 .also li")).count(), 63);
 }
 
 #[test]
@@ -312,7 +312,7 @@ fn front_matter_round_trips_through_yaml() {
     // …and summit-gen reads them back the same way.
     site.build().success();
     let html = site.html("public/index.html");
-    let titles = texts(html.root_element(), "article.talk h3");
+    let titles = texts(html.root_element(), ".also li > a");
     assert_eq!(titles, tricky);
     // File names are safe ASCII slugs, unique within the day.
     for path in tree(&site.path().join("content/talks")).keys() {
@@ -424,7 +424,7 @@ fn talks_after_midnight_stay_on_their_conference_day() {
     );
     site.build().success();
     let html = site.html("public/index.html");
-    let day1 = texts(html.root_element(), "section#day-1 article.talk h3");
+    let day1 = texts(html.root_element(), "section#day-1 .also li > a");
     assert_eq!(
         day1.last().map(String::as_str),
         Some("Focused 5thgeneration hardware"),

@@ -85,7 +85,7 @@ fn a_300_character_title_imports_builds_checks_and_serves_under_one_capped_slug(
     assert_eq!(run.stderr, "");
     let html = site.html("public/index.html");
     let ids: Vec<&str> = html
-        .select(&sel("article.talk"))
+        .select(&sel(".also li"))
         .filter_map(|a| a.value().id())
         .collect();
     assert_eq!(ids, [LONG_SLUG, twin_slug]);
@@ -145,9 +145,9 @@ fn ten_thousand_identical_titles_are_numbered_in_order() {
     assert_eq!(pages, expected);
     // Reading order is by file name: same-talk-10.md comes first and is the page's same-talk.
     let index = site.read("public/index.html");
-    let first = index.find("<article class=\"talk\"").expect("a talk");
+    let first = index.find("<li id=\"same-talk").expect("a talk");
     assert!(
-        index[first..].starts_with("<article class=\"talk\" id=\"same-talk\""),
+        index[first..].starts_with("<li id=\"same-talk\""),
         "{}",
         &index[first..first + 80]
     );

@@ -349,6 +349,7 @@ fn extra_pages_can_be_switched_off() {
             ".nojekyll",
             ".summit-gen",
             "404.html",
+            "embed.js",
             "index.html",
             "style.css"
         ]
@@ -511,7 +512,8 @@ fn front_matter_paths_work_on_every_page() {
         hrefs(&post, "#paths .talk-links a"),
         ["slides/paths.pdf", "img/d.svg", "https://example.org/x"]
     );
-    assert_eq!(hrefs(&post, "#paths .speakers a"), ["people/p/"]);
+    // Names lead to the speakers page, which links the speaker's own url.
+    assert_eq!(hrefs(&post, "#paths .speakers a"), ["speakers/#speaker-p"]);
     let page = site.html("public/talks/paths/index.html");
     assert_eq!(
         hrefs(&page, ".talk-links a"),
@@ -521,7 +523,7 @@ fn front_matter_paths_work_on_every_page() {
             "https://example.org/x"
         ]
     );
-    assert_eq!(hrefs(&page, ".speakers a"), ["../../people/p/"]);
+    assert_eq!(hrefs(&page, ".speakers a"), ["../../speakers/#speaker-p"]);
     let speakers = site.html("public/speakers/index.html");
     assert!(
         hrefs(&speakers, ".speaker-name a").contains(&"../people/p/".to_string()),
@@ -549,7 +551,7 @@ fn check_passes_the_example_and_finds_planted_problems() {
     assert_eq!(
         run.stderr,
         "content/talks/day-2/broken.md:6:3: broken link `nope.md`: there is no note content/talks/day-2/nope.md — fix the link, or the heading or note it points to\n\
-         content/talks/day-2/broken.md:8:4: broken link `../day-1/a-keynote.md#no-such-heading`: index.html has no anchor #keynote-2--no-such-heading — fix the link, or the heading or note it points to\n\
+         content/talks/day-2/broken.md:8:4: broken link `../day-1/a-keynote.md#no-such-heading`: content/talks/day-1/a-keynote.md has no heading #no-such-heading (its headings are #highlights) — fix the link, or the heading or note it points to\n\
          error: 2 problems found\n"
     );
     assert!(!site.path().join("public").exists(), "check wrote files");

@@ -145,6 +145,7 @@ impl Cache {
                         body_line: j.body_line,
                         notes,
                         page: j.page,
+                        id_prefix: j.place.id_prefix,
                     };
                     let mut rendered = emit(doc, j.markdown, &j.place, &env);
                     if retain {

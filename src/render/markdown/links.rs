@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
-use crate::model::slugify;
+use super::heading_slug;
 use crate::route::{Page, Recap, Route};
 
 /// A link written in a note, resolved.
@@ -26,9 +26,19 @@ pub enum LinkTarget {
     Internal {
         file: String,
         fragment: Option<String>,
+        /// The note whose heading the fragment names, if it names one.
+        heading_of: Option<HeadingOf>,
     },
     /// A `.md` link to no note of the site, or a path out of the site.
     Broken(String),
+}
+
+/// A note whose heading a link names: its path (as `check` reports it) and the prefix of
+/// its ids on the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingOf {
+    pub note: PathBuf,
+    pub prefix: String,
 }
 
 /// Where a note that other notes link to is shown.
@@ -40,6 +50,8 @@ pub enum NoteTarget {
     Section { anchor: String },
     /// A draft, left out of this build.
     Draft,
+    /// A note with no text, left out by `unwritten: hide`.
+    Hidden,
 }
 
 /// What links are resolved against.
@@ -53,6 +65,8 @@ pub struct LinkEnv<'a> {
     pub notes: &'a HashMap<PathBuf, NoteTarget>,
     /// The page the note is rendered for (the post, the talk's page).
     pub page: Route<'a>,
+    /// The prefix of the note's own ids.
+    pub id_prefix: &'a str,
 }
 
 impl LinkEnv<'_> {
@@ -92,6 +106,10 @@ pub(crate) fn resolve_link(
         let target = LinkTarget::Internal {
             file: env.page.file(),
             fragment: Some(id.clone()),
+            heading_of: Some(HeadingOf {
+                note: env.source.to_path_buf(),
+                prefix: env.id_prefix.to_string(),
+            }),
         };
         return Some((format!("#{id}"), target));
     }
@@ -114,19 +132,27 @@ pub(crate) fn resolve_link(
             let why = format!("there is no note {}", target_path.display());
             return Some((dest.to_string(), LinkTarget::Broken(why)));
         };
+        // The note's heading the fragment names, if any.
+        let heading_of = |prefix: &str| {
+            fragment.map(|_| HeadingOf {
+                note: target_path.clone(),
+                prefix: prefix.to_string(),
+            })
+        };
         // An anchor on the post, from this page.
-        let post_anchor = |anchor: String| {
+        let post_anchor = |anchor: String, heading_of: Option<HeadingOf>| {
             let href = env.page.anchor(&post, &anchor);
             let target = LinkTarget::Internal {
                 file: post.file(),
                 fragment: Some(anchor),
+                heading_of,
             };
             (href, target)
         };
         return Some(match note {
             NoteTarget::Talk { slug, page } => {
                 let anchor = match fragment {
-                    Some(f) => format!("{slug}--{}", slugify(f)),
+                    Some(f) => format!("{slug}--{}", heading_slug(f)),
                     None => slug.clone(),
                 };
                 let recap = Recap {
@@ -139,12 +165,20 @@ pub(crate) fn resolve_link(
                         LinkTarget::Internal {
                             file: to.file(),
                             fragment: Some(anchor),
+                            heading_of: heading_of(slug),
                         },
                     ),
-                    _ => post_anchor(anchor),
+                    _ => post_anchor(anchor, heading_of(slug)),
                 }
             }
-            NoteTarget::Section { anchor } => post_anchor(anchor.clone()),
+            NoteTarget::Section { anchor } => post_anchor(anchor.clone(), None),
+            NoteTarget::Hidden => (
+                dest.to_string(),
+                LinkTarget::Broken(format!(
+                    "{} has no text yet, and `unwritten: hide` leaves it out",
+                    target_path.display()
+                )),
+            ),
             NoteTarget::Draft => (
                 dest.to_string(),
                 LinkTarget::Broken(format!(
@@ -178,6 +212,7 @@ pub(crate) fn resolve_link(
         LinkTarget::Internal {
             file,
             fragment: fragment.map(String::from),
+            heading_of: None,
         },
     ))
 }

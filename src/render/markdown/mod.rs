@@ -25,9 +25,8 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-use crate::model::slugify;
 pub use cache::{Cache, Job};
-pub use links::{LinkEnv, LinkTarget, NoteLink, NoteTarget};
+pub use links::{HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 pub(crate) use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,7 +122,9 @@ pub fn prepare<'a>(
         }
     }
 
+    let prose = if text { prose(&events) } else { String::new() };
     let (mut events, offsets) = super::blocks::rewrite(events, offsets, highlight);
+    strip_comments(&mut events);
     let mut own: HashSet<String> = HashSet::new();
     let mut heading_ids: HashMap<String, String> = HashMap::new();
     let mut headings = Vec::new();
@@ -168,11 +169,7 @@ pub fn prepare<'a>(
         headings,
         heading_ids,
         words: if text { count_words(&plain) } else { 0 },
-        summary: if text {
-            summarize(&plain, 40)
-        } else {
-            String::new()
-        },
+        summary: sentences(&prose, SUMMARY_CHARS, false),
     }
 }
 
@@ -191,7 +188,7 @@ pub(crate) struct HeadingIds<'a> {
 impl HeadingIds<'_> {
     /// The id of the next heading, whose text is `text` and whose `{#id}` is `given`.
     pub(crate) fn claim(self, text: &str, given: Option<&str>) -> String {
-        let slug = slugify(text);
+        let slug = heading_slug(text);
         let wanted = match given {
             Some(given) => given.to_string(),
             None => format!("{}--{slug}", self.id_prefix),
@@ -263,19 +260,159 @@ pub fn emit(
     }
 }
 
-/// The first `n` words, with an ellipsis if there were more.
-fn summarize(text: &str, n: usize) -> String {
-    let mut words = text.split_whitespace();
-    let mut out: Vec<&str> = words.by_ref().take(n).collect();
-    if words.next().is_some() {
-        if let Some(last) = out.last_mut() {
-            *last = last.trim_end_matches([',', '.', ';', ':']);
-        }
-        let mut s = out.join(" ");
-        s.push('…');
-        return s;
+/// A heading's part of its id, by GitHub's rule (so a link written for GitHub finds it):
+/// lower case; letters, digits, `_` and `-` kept, spaces become `-`, everything else
+/// dropped (`What's new?` → `whats-new`). A heading with nothing left is `heading`.
+pub fn heading_slug(text: &str) -> String {
+    let slug: String = text
+        .trim()
+        .chars()
+        .flat_map(char::to_lowercase)
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '_' || c == '-' => Some(c),
+            // Combining marks stay with their letter.
+            '\u{300}'..='\u{36f}' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if slug.is_empty() {
+        "heading".into()
+    } else {
+        slug
     }
-    out.join(" ")
+}
+
+/// Takes every HTML comment out of the raw HTML of a note (a comment may span several HTML
+/// events, one per line): a note's comments are the writer's, never the reader's. Events are
+/// emptied, not removed, so positions stay in step with the offsets.
+fn strip_comments(events: &mut [Event<'_>]) {
+    let mut in_comment = false;
+    for e in events.iter_mut() {
+        let (Event::Html(raw) | Event::InlineHtml(raw)) = e else {
+            continue;
+        };
+        if !in_comment && !raw.contains("<!--") {
+            continue;
+        }
+        let mut kept = String::new();
+        let mut rest: &str = raw;
+        loop {
+            if in_comment {
+                match rest.find("-->") {
+                    Some(end) => {
+                        rest = &rest[end + 3..];
+                        in_comment = false;
+                    }
+                    None => break,
+                }
+            } else {
+                match rest.find("<!--") {
+                    Some(start) => {
+                        kept.push_str(&rest[..start]);
+                        rest = &rest[start + 4..];
+                        in_comment = true;
+                    }
+                    None => {
+                        kept.push_str(rest);
+                        break;
+                    }
+                }
+            }
+        }
+        *raw = CowStr::from(kept);
+    }
+}
+
+/// How long a summary (a page's description) may be, in characters.
+const SUMMARY_CHARS: usize = 160;
+
+/// The note's prose, for summaries: its paragraphs and lists, without headings, code, image
+/// alt text, tables or footnotes (a description reads as sentences, not as `fn main()`).
+fn prose(events: &[Event<'_>]) -> String {
+    let mut out = String::new();
+    let mut hidden = 0usize;
+    for e in events {
+        match e {
+            Event::Start(
+                Tag::Heading { .. }
+                | Tag::Image { .. }
+                | Tag::CodeBlock(_)
+                | Tag::Table(_)
+                | Tag::FootnoteDefinition(_)
+                | Tag::HtmlBlock,
+            ) => hidden += 1,
+            Event::End(
+                TagEnd::Heading(_)
+                | TagEnd::Image
+                | TagEnd::CodeBlock
+                | TagEnd::Table
+                | TagEnd::FootnoteDefinition
+                | TagEnd::HtmlBlock,
+            ) => {
+                hidden = hidden.saturating_sub(1);
+                out.push(' ');
+            }
+            Event::Text(t) if hidden == 0 => out.push_str(t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::BlockQuote(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Whole sentences of `text` that fit in `max` characters (only the first, if `first`); a
+/// first sentence longer than that is cut after a word, with an ellipsis.
+pub fn sentences(text: &str, max: usize, first: bool) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let mut len = 0;
+    let mut fit = 0;
+    let mut sentence_end = None;
+    for (i, w) in words.iter().enumerate() {
+        let next = len + usize::from(i > 0) + w.chars().count();
+        if next > max {
+            break;
+        }
+        (len, fit) = (next, i + 1);
+        if ends_sentence(w, words.get(i + 1).copied()) {
+            sentence_end = Some(i + 1);
+            if first {
+                break;
+            }
+        }
+    }
+    if let Some(end) = sentence_end {
+        return words[..end].join(" ");
+    }
+    if fit == words.len() {
+        return words.join(" ");
+    }
+    let mut cut: Vec<&str> = words[..fit.max(1)].to_vec();
+    if let Some(last) = cut.last_mut() {
+        *last = last.trim_end_matches([',', '.', ';', ':', '–', '—', '-']);
+    }
+    let mut s = cut.join(" ");
+    s.push('…');
+    s
+}
+
+/// Whether `word` ends a sentence: it ends in `.`, `!`, `?` or `…` (before closing quotes
+/// or brackets) and no word follows, or the next starts with a capital or a digit ("e.g."
+/// before a small letter does not end one).
+fn ends_sentence(word: &str, next: Option<&str>) -> bool {
+    let bare = word.trim_end_matches(['"', '\'', ')', ']', '”', '’', '»']);
+    if !bare.ends_with(['.', '!', '?', '…']) {
+        return false;
+    }
+    match next.and_then(|n| {
+        n.trim_start_matches(['"', '\'', '(', '“', '‘', '«'])
+            .chars()
+            .next()
+    }) {
+        None => true,
+        Some(c) => c.is_uppercase() || c.is_ascii_digit(),
+    }
 }
 
 fn footnote_id(id_prefix: &str, label: &str) -> String {
@@ -368,6 +505,7 @@ mod tests {
             body_line: 10,
             notes: &notes,
             page: at(page),
+            id_prefix: "talk",
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -399,6 +537,7 @@ mod tests {
             body_line: 1,
             notes: &notes,
             page: at("index.html"),
+            id_prefix: "talk",
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -444,7 +583,8 @@ mod tests {
             page.links[0].target,
             LinkTarget::Internal {
                 file: "talks/other/index.html".into(),
-                fragment: Some("other".into())
+                fragment: Some("other".into()),
+                heading_of: None,
             }
         );
         assert_eq!((page.links[0].line, page.links[0].column), (10, 5));
@@ -581,5 +721,44 @@ mod tests {
         assert_eq!(count_words("  "), 0);
         assert_eq!(count_words("én"), 1);
         assert_eq!(count_words("a—b — … 3\t\n"), 2);
+    }
+
+    #[test]
+    fn heading_slugs_follow_github() {
+        for (text, slug) in [
+            ("What's new", "whats-new"),
+            ("What's new?", "whats-new"),
+            ("A -- B", "a----b"),
+            ("Æbler & pærer", "æbler--pærer"),
+            ("snake_case Rocks", "snake_case-rocks"),
+            ("!!!", "heading"),
+        ] {
+            assert_eq!(heading_slug(text), slug, "{text}");
+        }
+    }
+
+    #[test]
+    fn summaries_are_whole_sentences_of_prose() {
+        assert_eq!(sentences("One. Two. Three.", 10, false), "One. Two.");
+        assert_eq!(sentences("One. Two. Three.", 100, true), "One.");
+        assert_eq!(
+            sentences("See e.g. this. Next", 100, true),
+            "See e.g. this."
+        );
+        assert_eq!(sentences("no end here at all", 12, false), "no end here…");
+        assert_eq!(sentences("short", 100, false), "short");
+        let r = render_on(
+            "![alt text](a.png) Prose `code` here.\n\n## Heading\n\n```\nfn x\n```\n",
+            "index.html",
+        );
+        assert_eq!(r.summary, "Prose here.");
+    }
+
+    #[test]
+    fn comments_never_reach_the_page() {
+        assert_eq!(
+            render("a <!-- x --> b\n\n<!--\nmany\nlines\n-->\n\nc\n"),
+            "<p>a  b</p>\n\n<p>c</p>\n"
+        );
     }
 }
