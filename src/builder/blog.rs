@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use super::{Builder, Compiled, Modelled, Timings, base_url_option, cached_theme, sorted};
 use crate::config::Blog;
 use crate::error::{Diagnostic, Error, Result};
-use crate::render::blog::{Host, RecapMeta, Scope, tag_slugs};
+use crate::render::blog::{Host, RecapMeta, Scope, blog_notes, tag_slugs};
 use crate::render::{self, Sink};
 use crate::{BuildOptions, load};
 
@@ -35,6 +35,11 @@ impl Builder {
         }
         let sites: Vec<_> = modelled.iter().map(|(_, m)| &m.site).collect();
         let slugs = tag_slugs(&sites);
+        let by_folder: Vec<_> = modelled
+            .iter()
+            .map(|(f, m)| (f.as_str(), &m.site))
+            .collect();
+        let notes = std::sync::Arc::new(blog_notes(&by_folder));
         let scope = Scope {
             title: &blog.title,
             speakers: blog.pages.speakers,
@@ -42,6 +47,7 @@ impl Builder {
             tags_page: blog.pages.tags && !slugs.is_empty(),
             feed: blog.pages.feed,
             tag_slugs: slugs,
+            notes,
         };
         // What every recap's pages show of the blog: when it changes, they are all anew.
         let outer = {

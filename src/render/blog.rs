@@ -5,12 +5,15 @@
 //! `CNAME` and the theme's static files.
 
 use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
 use super::listings::{self, Listed, ListedLink, TagEntry, TagPage};
+use super::markdown::BlogNotes;
 use super::{Common, EventInfo, Globals, OutputFile, PageMeta, Sink, SiteInfo, Theme, Urls};
 use super::{WORDS_PER_MINUTE, site_files::xml_chars, template_error};
 use crate::config::Blog;
@@ -47,6 +50,8 @@ pub struct Scope<'a> {
     pub tags_page: bool,
     pub feed: bool,
     pub tag_slugs: HashMap<String, String>,
+    /// Every recap's notes, for links from one recap to another.
+    pub notes: Arc<BlogNotes>,
 }
 
 impl Scope<'_> {
@@ -70,6 +75,19 @@ pub fn tag_slugs(sites: &[&Site]) -> HashMap<String, String> {
         .into_iter()
         .map(|(t, s)| (t.to_string(), s))
         .collect()
+}
+
+/// Every note of every recap (`(folder, site)`), by its path from the blog's root.
+pub fn blog_notes(recaps: &[(&str, &Site)]) -> BlogNotes {
+    let mut notes = HashMap::new();
+    for (folder, site) in recaps {
+        let dir = Path::new("posts").join(folder);
+        let prefix = format!("{folder}/");
+        for (rel, target) in super::notes::note_targets(site) {
+            notes.insert(dir.join(rel), (prefix.clone(), target));
+        }
+    }
+    BlogNotes::new(notes)
 }
 
 /// A rendered recap, as the blog's pages see it.

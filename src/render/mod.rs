@@ -270,6 +270,7 @@ pub fn render(
         site.fixed_ids(),
         notes::note_targets(site),
         config.highlight,
+        host.blog.map(|b| b.notes.clone()),
     );
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();

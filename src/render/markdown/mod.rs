@@ -27,7 +27,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 
 use crate::model::slugify;
 pub use cache::{Cache, Job};
-pub use links::{LinkEnv, LinkTarget, NoteLink, NoteTarget};
+pub use links::{BlogNotes, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -342,6 +342,7 @@ mod tests {
             body_line: 10,
             notes: &notes,
             page: at(page),
+            blog: None,
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -373,6 +374,7 @@ mod tests {
             body_line: 1,
             notes: &notes,
             page: at("index.html"),
+            blog: None,
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -449,7 +451,7 @@ mod tests {
     #[test]
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
-        cache.begin(HashSet::new(), HashMap::new(), true);
+        cache.begin(HashSet::new(), HashMap::new(), true, None);
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             place: Placement {
@@ -476,7 +478,12 @@ mod tests {
             cache.get("t", "talks/t/index.html").unwrap().html,
             "<h4 id=\"t--b\">B</h4>\n"
         );
-        cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new(), true);
+        cache.begin(
+            HashSet::from(["t--b".to_string()]),
+            HashMap::new(),
+            true,
+            None,
+        );
         cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
             cache.get("t", "index.html").unwrap().html,
