@@ -4,6 +4,7 @@
 mod support;
 
 mod blog;
+mod blog_scaffold;
 mod blog_serve;
 mod browser;
 mod cli;
