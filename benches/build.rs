@@ -6,6 +6,10 @@
 //! (/dev/shm) when it exists, and to disk (target/), timed separately; SUMMIT_GEN_BENCH_OUTPUTS
 //! ("tmpfs", "disk" or both, the default) picks them. Runs alternate between
 //! the tools; the table gives medians and the peak resident memory.
+//!
+//! Then a blog of recaps against one recap of as many notes (every page on, highlighting off,
+//! output on tmpfs where there is one), runs alternating: SUMMIT_GEN_BENCH_BLOG (default
+//! "100x100": 100 recaps of 100 notes against one recap of 10,000; empty skips it).
 
 // wait4 is the one way to read a child's peak memory; it needs libc and `unsafe`.
 #![allow(unsafe_code)]
@@ -250,5 +254,64 @@ fn main() {
             );
             let _ = std::fs::remove_dir_all(&out);
         }
+    }
+    blog_vs_recap(&work, tmpfs.as_deref(), runs);
+}
+
+/// A blog of R recaps × T notes against one recap of R·T notes, runs alternating.
+fn blog_vs_recap(work: &Path, tmpfs: Option<&Path>, runs: usize) {
+    let cases: Vec<(usize, usize)> = std::env::var("SUMMIT_GEN_BENCH_BLOG")
+        .unwrap_or_else(|_| "100x100".into())
+        .split(',')
+        .filter_map(|c| {
+            let (r, t) = c.trim().split_once('x')?;
+            Some((r.parse().ok()?, t.parse().ok()?))
+        })
+        .collect();
+    if cases.is_empty() {
+        return;
+    }
+    println!();
+    println!("| layout | notes | summit-gen | peak RSS |");
+    println!("|---|---|---|---|");
+    for (recaps, talks) in cases {
+        let n = recaps * talks;
+        let single = work.join(format!("recap-{n}"));
+        let blog = work.join(format!("blog-{recaps}x{talks}"));
+        let _ = std::fs::remove_dir_all(&single);
+        let _ = std::fs::remove_dir_all(&blog);
+        corpus::write_full_site(&single, n).expect("generate");
+        corpus::write_blog(&blog, recaps, talks).expect("generate");
+        let out = tmpfs.unwrap_or(work).join(format!("out-blog-{n}"));
+        let (s_out, b_out) = (out.join("recap"), out.join("blog"));
+        let clean = |dir: &Path| {
+            let _ = std::fs::remove_dir_all(dir);
+        };
+        let mut s = Measured {
+            times: Vec::new(),
+            peak_kb: 0,
+        };
+        let mut b = Measured {
+            times: Vec::new(),
+            peak_kb: 0,
+        };
+        for _ in 0..runs {
+            for (m, site, dest) in [(&mut s, &single, &s_out), (&mut b, &blog, &b_out)] {
+                let r = measure(1, &|| summit(site, dest), &|| clean(dest));
+                m.times.extend(r.times);
+                m.peak_kb = m.peak_kb.max(r.peak_kb);
+            }
+        }
+        for (layout, m) in [
+            ("one recap".to_string(), &s),
+            (format!("blog {recaps} × {talks}"), &b),
+        ] {
+            println!(
+                "| {layout} | {n} | {:.2} s | {} MB |",
+                m.median(),
+                m.peak_kb / 1024
+            );
+        }
+        let _ = std::fs::remove_dir_all(&out);
     }
 }

@@ -29,6 +29,9 @@ pub struct Compiled {
     pub note_links: Vec<(PathBuf, String, render::markdown::NoteLink)>,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
+    /// The pages taken from the previous build as they were (`serve`), because what each was
+    /// rendered from is unchanged; sorted.
+    pub reused: Vec<String>,
 }
 
 impl Compiled {
@@ -56,6 +59,10 @@ pub struct Builder {
     markdown: render::markdown::Cache,
     /// The last successful build's pages (`serve`) and what each was rendered from.
     previous: render::Previous,
+    /// What this build's pages were rendered from, until the whole build succeeds: only then
+    /// does it go into `previous` with the pages (a recap rendered before a later recap
+    /// failed must not claim pages that were never kept).
+    next: Option<render::Previous>,
     /// A hash of each note's text in this run, by display path (`serve` only).
     note_hashes: HashMap<PathBuf, u64>,
     /// In a blog: a builder per recap, by folder (the blog's own theme is `theme`).
@@ -87,10 +94,14 @@ impl Builder {
     /// site is reported together.
     pub fn compile(&mut self, opts: &BuildOptions) -> Result<Compiled> {
         let sink = render::Collect::default();
+        self.next = None;
+        for recap in self.recaps.values_mut() {
+            recap.next = None;
+        }
         let mut compiled = self.compile_into(opts, &sink)?;
         compiled.files = sink.into_files();
         if self.retain {
-            self.previous.files = compiled
+            let files: HashMap<String, render::Bytes> = compiled
                 .files
                 .iter()
                 .map(|f| (f.path.clone(), f.contents.clone()))
@@ -98,16 +109,25 @@ impl Builder {
             // A recap of a blog reuses its own pages, under its folder.
             for (folder, recap) in &mut self.recaps {
                 let prefix = format!("{folder}/");
-                recap.previous.files = self
-                    .previous
-                    .files
+                let own = files
                     .iter()
                     .filter(|(path, _)| path.starts_with(&prefix))
                     .map(|(p, b)| (p.clone(), b.clone()))
                     .collect();
+                recap.keep(own);
             }
+            self.keep(files);
         }
         Ok(compiled)
+    }
+
+    /// The build succeeded: its pages and what they were rendered from are the previous
+    /// build's from now on.
+    fn keep(&mut self, files: HashMap<String, render::Bytes>) {
+        self.previous = render::Previous {
+            files,
+            ..self.next.take().unwrap_or_default()
+        };
     }
 
     /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
@@ -149,6 +169,7 @@ impl Builder {
             warnings: rendered.warnings,
             note_links: rendered.output.note_links,
             timings: rendered.timings,
+            reused: rendered.output.reused,
         })
     }
 
@@ -194,11 +215,14 @@ impl Builder {
             notes: &self.note_hashes,
             global,
         });
-        let output = render::render(&site, host, theme, &mut self.markdown, sink, incremental)?;
+        let mut output = render::render(&site, host, theme, &mut self.markdown, sink, incremental)?;
         if self.retain {
-            self.previous.shape = output.shape;
-            self.previous.sections = output.sections.clone();
-            self.previous.rendered_from = output.rendered_from.clone();
+            self.next = Some(render::Previous {
+                shape: output.shape,
+                files: HashMap::new(),
+                sections: std::mem::take(&mut output.sections),
+                rendered_from: std::mem::take(&mut output.rendered_from),
+            });
         }
         let mut timings = timings.done;
         timings.extend(output.timings.iter().copied());

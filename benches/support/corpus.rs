@@ -255,3 +255,54 @@ pub fn write_bench_site(dir: &Path, n: usize) -> std::io::Result<()> {
         text + "highlight: false\npages: {speakers: false, tags: false, feed: false, sitemap: false, calendar: false}\n",
     )
 }
+
+/// The settings both sides of the blog benchmark share: every page on (speakers, tags, feed,
+/// sitemap), highlighting off (as in the Hugo comparison).
+const BLOG_BENCH_KEYS: &str = "highlight: false\n";
+
+/// A one-recap site with `n` notes and every page on: what a blog of `n` notes is measured
+/// against.
+pub fn write_full_site(dir: &Path, n: usize) -> std::io::Result<()> {
+    write_site(dir, n)?;
+    let config = dir.join("summit.yaml");
+    let text = fs::read_to_string(&config)?;
+    fs::write(
+        config,
+        text.replace("base_url: \"/\"", "base_url: \"https://example.org/\"") + BLOG_BENCH_KEYS,
+    )
+}
+
+/// A blog of `recaps` recaps with `talks` notes each (the same notes, in total, as a
+/// `recaps × talks` one-recap site): `posts/recap-NNN/`, one event a month.
+pub fn write_blog(dir: &Path, recaps: usize, talks: usize) -> std::io::Result<()> {
+    fs::create_dir_all(dir)?;
+    fs::write(
+        dir.join("summit.yaml"),
+        format!(
+            "title: \"Benchmark blog\"\nlanguage: en\nbase_url: \"https://example.org/\"\n{BLOG_BENCH_KEYS}"
+        ),
+    )?;
+    for r in 0..recaps {
+        let recap = dir.join(format!("posts/recap-{r:03}"));
+        let (year, month) = (2000 + r / 12, r % 12 + 1);
+        let days: String = (0..DAYS)
+            .map(|d| format!("    - date: {year}-{month:02}-{:02}\n", 10 + d))
+            .collect();
+        fs::create_dir_all(recap.join("content/talks"))?;
+        fs::write(
+            recap.join("summit.yaml"),
+            format!(
+                "title: \"Benchmark Summit {r}\"\npublished: {year}-{month:02}-20\nevent:\n  name: Benchmark Summit {r}\n  days:\n{days}"
+            ),
+        )?;
+        fs::write(recap.join("content/intro.md"), format!("{}\n", body(r)))?;
+        for k in 0..talks {
+            let i = r * talks + k;
+            let t = talk(i, DAYS);
+            let dir = recap.join(format!("content/talks/day-{}", t.day));
+            fs::create_dir_all(&dir)?;
+            fs::write(dir.join(format!("talk-{i:05}.md")), summit_note(&t))?;
+        }
+    }
+    Ok(())
+}

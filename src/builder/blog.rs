@@ -8,7 +8,7 @@ use std::hash::{Hash, Hasher};
 use super::{Builder, Compiled, Modelled, Timings, base_url_option, cached_theme, sorted};
 use crate::config::Blog;
 use crate::error::{Diagnostic, Error, Result};
-use crate::render::blog::{Host, RecapMeta, Scope, tag_slugs};
+use crate::render::blog::{Blogged, Host, RecapMeta, Scope, blog_notes, tag_slugs};
 use crate::render::{self, Sink};
 use crate::{BuildOptions, load};
 
@@ -35,6 +35,11 @@ impl Builder {
         }
         let sites: Vec<_> = modelled.iter().map(|(_, m)| &m.site).collect();
         let slugs = tag_slugs(&sites);
+        let by_folder: Vec<_> = modelled
+            .iter()
+            .map(|(f, m)| (f.as_str(), &m.site))
+            .collect();
+        let notes = std::sync::Arc::new(blog_notes(&by_folder));
         let scope = Scope {
             title: &blog.title,
             speakers: blog.pages.speakers,
@@ -43,6 +48,7 @@ impl Builder {
             feed: blog.pages.feed,
             tag_slugs: slugs,
             speaker_ids: render::blog::speaker_ids(&sites),
+            notes,
         };
         // What every recap's pages show of the blog: when it changes, they are all anew.
         let outer = {
@@ -83,9 +89,28 @@ impl Builder {
             .iter()
             .map(|(n, s)| (n.clone(), s.clone()))
             .collect();
+        let blogged = Blogged {
+            blog: &blog,
+            base_url: &base_url,
+            scope: &scope,
+            templates: {
+                let mut h = std::collections::hash_map::DefaultHasher::new();
+                for (name, src) in &templates {
+                    (name, &src.text).hash(&mut h);
+                }
+                h.finish()
+            },
+        };
         let theme = cached_theme(&mut self.theme, templates, inputs.assets)?;
-        render::blog::render(&blog, &base_url, &mut metas, &scope, theme, sink)?;
+        let previous = self.retain.then_some(&self.previous);
+        let out = render::blog::render(&blogged, &mut metas, theme, previous, sink)?;
         drop(metas);
+        if self.retain {
+            self.next = Some(render::Previous {
+                rendered_from: out.rendered_from,
+                ..render::Previous::default()
+            });
+        }
         timings.lap("blog pages");
         let mut compiled = Compiled {
             sites: Vec::new(),
@@ -94,12 +119,15 @@ impl Builder {
             warnings,
             note_links: Vec::new(),
             timings: timings.done,
+            reused: out.reused,
         };
         for (_, r) in rendered {
             compiled.warnings.extend(r.warnings);
             compiled.note_links.extend(r.output.note_links);
+            compiled.reused.extend(r.output.reused);
             compiled.sites.push(r.site);
         }
+        compiled.reused.sort();
         Ok(compiled)
     }
 

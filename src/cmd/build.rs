@@ -24,7 +24,7 @@ pub struct BuildArgs {
 
 pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let opts = BuildOptions {
-        root: args.site.root(verbosity)?,
+        root: args.site.build_root(verbosity)?,
         output: args.output,
         base_url: args.base_url,
         drafts: args.drafts,

@@ -19,7 +19,7 @@ pub struct CheckArgs {
 
 pub fn run(args: CheckArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     let opts = BuildOptions {
-        root: args.site.root(verbosity)?,
+        root: args.site.build_root(verbosity)?,
         output: None,
         base_url: args.base_url,
         drafts: args.drafts,

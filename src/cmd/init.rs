@@ -11,9 +11,13 @@ pub struct InitArgs {
     /// Where to create the site (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The post's language: da or en.
-    #[arg(long, default_value = "en", value_parser = super::language_arg)]
-    pub language: String,
+    /// The post's language: da or en [default: en; a recap in a blog: the blog's].
+    #[arg(long, value_parser = super::language_arg)]
+    pub language: Option<String>,
+    /// Make a blog of recaps: the blog's summit.yaml and one sample recap in posts/ (each
+    /// recap is a folder there; `init` inside posts/ adds one).
+    #[arg(long)]
+    pub blog: bool,
     /// Add the starter files that are missing to a folder that is not empty (a file already
     /// there is never replaced).
     #[arg(long)]
@@ -48,8 +52,10 @@ pub struct NewArgs {
 }
 
 pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
+    use crate::scaffold::Kind;
     use crate::scaffold::Starter;
-    let done = crate::scaffold::init(&args.dir, &args.language, args.force)?;
+    let kind = crate::scaffold::kind_at(&args.dir, args.blog);
+    let done = crate::scaffold::init(&args.dir, kind, args.language.as_deref(), args.force)?;
     if verbosity != Verbosity::Quiet {
         for f in &done {
             match f {
@@ -63,9 +69,20 @@ pub fn init(args: InitArgs, verbosity: Verbosity) -> anyhow::Result<()> {
                 ),
             }
         }
+        let dir = args.dir.display();
         println!(
-            "Created a site in {}. Next: cd there, `summit-gen serve`, and write your notes in content/talks/.",
-            args.dir.display()
+            "{}",
+            match kind {
+                Kind::Site => format!(
+                    "Created a site in {dir}. Next: cd there, `summit-gen serve`, and write your notes in content/talks/."
+                ),
+                Kind::Blog => format!(
+                    "Created a blog in {dir}. Next: cd there, `summit-gen serve`, and write your notes in posts/my-conference/content/talks/; `summit-gen init posts/NAME` adds a recap."
+                ),
+                Kind::Recap => format!(
+                    "Created a recap in {dir}. Next: fill in its summit.yaml, and write your notes in its content/talks/; `summit-gen serve` at the blog's root shows it."
+                ),
+            }
         );
     }
     Ok(())

@@ -68,27 +68,58 @@ impl SiteArg {
     /// summit.yaml (as a path relative to here, so messages name files as the shell sees
     /// them), else the current folder (whose missing summit.yaml the command then reports).
     pub fn root(&self, verbosity: Verbosity) -> anyhow::Result<std::path::PathBuf> {
+        self.find(verbosity, false)
+    }
+
+    /// The site to build (build, serve, check): as [`SiteArg::root`], but from inside a recap
+    /// of a blog (a folder of its `posts/`) it is the blog, which is what gets published and
+    /// what links between recaps resolve in. `--root` builds a recap alone.
+    pub fn build_root(&self, verbosity: Verbosity) -> anyhow::Result<std::path::PathBuf> {
+        self.find(verbosity, true)
+    }
+
+    fn find(&self, verbosity: Verbosity, blog: bool) -> anyhow::Result<std::path::PathBuf> {
         if let Some(root) = &self.root {
             return Ok(root.clone());
         }
         let here = std::env::current_dir()?;
-        let found = here
+        let Some(mut up) = here
             .ancestors()
-            .position(|dir| crate::config::path(dir).is_file());
-        Ok(match found {
-            None | Some(0) => std::path::PathBuf::from("."),
-            Some(up) => {
-                let root: std::path::PathBuf = std::iter::repeat_n("..", up).collect();
-                if verbosity != Verbosity::Quiet {
-                    eprintln!(
-                        "note: using the site in {} ({}), the nearest folder upwards with a summit.yaml",
-                        root.display(),
-                        here.ancestors().nth(up).unwrap_or(&here).display()
-                    );
-                }
-                root
+            .position(|dir| crate::config::path(dir).is_file())
+        else {
+            return Ok(std::path::PathBuf::from("."));
+        };
+        let mut what = "site";
+        let recap_of = |up: usize| {
+            let dir = here.ancestors().nth(up)?;
+            let posts = dir
+                .parent()
+                .filter(|p| p.file_name().is_some_and(|n| n == "posts"))?;
+            let root = posts.parent()?;
+            (crate::config::path(root).is_file() && crate::load::is_blog(root)).then_some(up + 2)
+        };
+        if blog && let Some(blog_up) = recap_of(up) {
+            (up, what) = (blog_up, "blog");
+        }
+        if up == 0 {
+            return Ok(std::path::PathBuf::from("."));
+        }
+        let root: std::path::PathBuf = std::iter::repeat_n("..", up).collect();
+        if verbosity != Verbosity::Quiet {
+            let shown = here.ancestors().nth(up).unwrap_or(&here).display();
+            if what == "blog" {
+                eprintln!(
+                    "note: using the blog in {} ({shown}), whose recap this is; `--root DIR` builds one recap alone",
+                    root.display()
+                );
+            } else {
+                eprintln!(
+                    "note: using the site in {} ({shown}), the nearest folder upwards with a summit.yaml",
+                    root.display()
+                );
             }
-        })
+        }
+        Ok(root)
     }
 }
 

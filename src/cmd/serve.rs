@@ -134,7 +134,7 @@ pub fn run(args: ServeArgs, verbosity: Verbosity) -> anyhow::Result<()> {
             ),
         );
     }
-    let mut build = BuildOptions::new(args.site.root(verbosity)?);
+    let mut build = BuildOptions::new(args.site.build_root(verbosity)?);
     build.drafts = args.drafts;
     let opts = ServeOptions {
         build,

@@ -84,6 +84,7 @@ pub(super) fn rewrite(
         }
         .post(),
         id_prefix: place.id_prefix,
+        blog: None,
     };
     let mut edits: Vec<(Range<usize>, Vec<Piece>)> = Vec::new();
     let mut links = Vec::new();

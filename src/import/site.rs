@@ -23,9 +23,13 @@ pub struct Fresh {
 /// Init's files for any language and date; the dates only appear in summit.yaml.
 fn init_files() -> Vec<(PathBuf, String)> {
     let some_day = jiff::civil::date(2000, 1, 1);
-    crate::config::Language::ALL
-        .iter()
-        .filter_map(|lang| crate::scaffold::site_files(lang.code(), some_day).ok())
+    use crate::scaffold::{Kind, starter_files};
+    // A site's and a blog recap's (whose language may be the blog's).
+    let languages = crate::config::Language::ALL.map(|l| Some(l.code()));
+    [Kind::Site, Kind::Recap]
+        .into_iter()
+        .flat_map(|kind| languages.iter().chain([&None]).map(move |l| (kind, *l)))
+        .filter_map(|(kind, lang)| starter_files(kind, lang, some_day).ok())
         .flatten()
         .collect()
 }
@@ -37,7 +41,7 @@ fn is_sample(rel: &Path) -> bool {
 /// The files `init` writes besides notes and summit.yaml, that `root` does not have yet.
 pub fn starter_files(root: &Path) -> Vec<(PathBuf, String)> {
     let some_day = jiff::civil::date(2000, 1, 1);
-    crate::scaffold::site_files("en", some_day)
+    crate::scaffold::starter_files(crate::scaffold::Kind::Site, Some("en"), some_day)
         .unwrap_or_default()
         .into_iter()
         .filter(|(rel, _)| !is_sample(rel) && rel != Path::new("summit.yaml"))

@@ -4,14 +4,22 @@
 //! every recap, the Atom feed (one entry per recap), sitemap, robots.txt, 404, `.nojekyll`,
 //! `CNAME` and the theme's static files.
 
+use std::cell::RefCell;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::json;
 use tera::Context;
 
 use super::listings::{self, Listed, ListedLink, TagEntry, TagPage};
-use super::{Common, EventInfo, Globals, OutputFile, PageMeta, Sink, SiteInfo, Theme, Urls};
+use super::markdown::BlogNotes;
+use super::{
+    Common, EventInfo, Globals, OutputFile, PageMeta, Previous, Sink, SiteInfo, Theme, Urls,
+};
 use super::{WORDS_PER_MINUTE, site_files::xml_chars, template_error};
 use crate::config::Blog;
 use crate::error::Result;
@@ -49,6 +57,8 @@ pub struct Scope<'a> {
     pub tag_slugs: HashMap<String, String>,
     /// Each speaker's id on the blog's speakers page, by name.
     pub speaker_ids: HashMap<String, String>,
+    /// Every recap's notes, for links from one recap to another.
+    pub notes: Arc<BlogNotes>,
 }
 
 impl Scope<'_> {
@@ -83,6 +93,19 @@ pub fn speaker_ids(sites: &[&Site]) -> HashMap<String, String> {
             .flat_map(|t| &t.speakers)
             .map(|s| s.name.as_str()),
     )
+}
+
+/// Every note of every recap (`(folder, site)`), by its path from the blog's root.
+pub fn blog_notes(recaps: &[(&str, &Site)]) -> BlogNotes {
+    let mut notes = HashMap::new();
+    for (folder, site) in recaps {
+        let dir = Path::new("posts").join(folder);
+        let prefix = format!("{folder}/");
+        for (rel, target) in super::notes::note_targets(site) {
+            notes.insert(dir.join(rel), (prefix.clone(), target));
+        }
+    }
+    BlogNotes::new(notes)
 }
 
 /// A rendered recap, as the blog's pages see it.
@@ -137,6 +160,56 @@ struct Writer<'a> {
     urls: &'a Urls,
     theme: &'a Theme,
     sink: &'a dyn Sink,
+    /// A hash of what every blog page is rendered from besides its own context: the blog's
+    /// templates and the global context.
+    global: u64,
+    /// The previous build's pages and what each was rendered from (`serve`).
+    previous: Option<&'a Previous>,
+    out: RefCell<BlogOutput>,
+}
+
+/// What rendering the blog's pages reports besides the files.
+#[derive(Debug, Default)]
+pub struct BlogOutput {
+    /// What each index, speakers and tags page was rendered from, by its file.
+    pub rendered_from: HashMap<String, u64>,
+    /// The pages taken from the previous build as they were.
+    pub reused: Vec<String>,
+}
+
+/// A hash of the values a page's template is given, as JSON; `None` (never equal) if one
+/// could not be written out.
+struct Digest(Option<DefaultHasher>);
+
+impl Digest {
+    fn new(global: u64) -> Digest {
+        let mut h = DefaultHasher::new();
+        global.hash(&mut h);
+        Digest(Some(h))
+    }
+
+    fn add(mut self, value: &impl Serialize) -> Digest {
+        struct Feed<'h>(&'h mut DefaultHasher);
+        impl std::io::Write for Feed<'_> {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                self.0.write(buf);
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        if let Some(h) = &mut self.0
+            && serde_json::to_writer(Feed(h), value).is_err()
+        {
+            self.0 = None;
+        }
+        self
+    }
+
+    fn finish(self) -> Option<u64> {
+        self.0.map(|h| h.finish())
+    }
 }
 
 impl Writer<'_> {
@@ -145,6 +218,7 @@ impl Writer<'_> {
         at: &Route<'_>,
         title: String,
         template: &str,
+        inputs: Digest,
         fill: &dyn Fn(&mut Context),
     ) -> Result<()> {
         let meta = PageMeta {
@@ -154,25 +228,48 @@ impl Writer<'_> {
             og_type: "website",
             ..PageMeta::default()
         };
-        self.page_with(at, meta, template, fill)
+        self.page_with(at, meta, template, inputs, fill)
     }
 
+    /// Renders `template` into `at`'s page, with `fill` adding to its context what `inputs`
+    /// hashed; or takes the previous build's page if it was rendered from the same.
     fn page_with(
         &self,
         at: &Route<'_>,
         meta: PageMeta,
         template: &str,
+        inputs: Digest,
         fill: &dyn Fn(&mut Context),
     ) -> Result<()> {
         let (root, recap_root) = (at.root(), at.root());
-        let mut context = Context::from_serialize(&Common {
+        let common = Common {
             root: &root,
             recap_root: &recap_root,
             page: meta,
-        })
-        .map_err(|e| template_error(&e))?;
+        };
+        let file = at.file();
+        if let Some(key) = inputs.add(&template).add(&common).finish() {
+            let old = self
+                .previous
+                .filter(|p| p.rendered_from.get(&file) == Some(&key))
+                .and_then(|p| p.files.get(&file));
+            let mut out = self.out.borrow_mut();
+            out.rendered_from.insert(file.clone(), key);
+            if let Some(old) = old {
+                out.reused.push(file.clone());
+                return self.sink.put(OutputFile {
+                    path: file,
+                    contents: old.clone(),
+                });
+            }
+        }
+        let mut context = Context::from_serialize(&common).map_err(|e| template_error(&e))?;
         fill(&mut context);
-        self.put(&at.file(), self.theme.render(template, &context)?)
+        self.put(&file, self.theme.render(template, &context)?)
+    }
+
+    fn digest(&self) -> Digest {
+        Digest::new(self.global)
     }
 
     fn put(&self, path: &str, text: String) -> Result<()> {
@@ -183,15 +280,25 @@ impl Writer<'_> {
     }
 }
 
-/// Renders the blog's pages for `recaps` (in any order).
+/// What the blog's pages are rendered with: the blog, the base URL, what recaps see of it, its
+/// theme (and `templates`, a hash of the theme's sources).
+pub struct Blogged<'a> {
+    pub blog: &'a Blog,
+    pub base_url: &'a str,
+    pub scope: &'a Scope<'a>,
+    pub templates: u64,
+}
+
+/// Renders the blog's pages for `recaps` (in any order); with `previous` (`serve`), a page
+/// rendered from what it would be rendered from now is taken from there.
 pub fn render(
-    blog: &Blog,
-    base_url: &str,
+    b: &Blogged<'_>,
     recaps: &mut [RecapMeta<'_>],
-    scope: &Scope<'_>,
     theme: &mut Theme,
+    previous: Option<&Previous>,
     sink: &dyn Sink,
-) -> Result<()> {
+) -> Result<BlogOutput> {
+    let (blog, base_url, scope) = (b.blog, b.base_url, b.scope);
     // Newest first; the same date in folder order.
     recaps.sort_by(|a, b| b.date().cmp(&a.date()).then(a.prefix.cmp(b.prefix)));
     let recaps = &*recaps;
@@ -218,20 +325,25 @@ pub fn render(
         feed: scope.feed && urls.absolute.is_some(),
         calendar: false,
     };
-    theme.tera.global_context().extend(
-        Context::from_serialize(&Globals {
-            lang: blog.language.code(),
-            base_url,
-            labels: &locale.labels,
-            site: &site_info,
-        })
-        .map_err(|e| template_error(&e))?,
-    );
+    let globals = Globals {
+        lang: blog.language.code(),
+        base_url,
+        labels: &locale.labels,
+        site: &site_info,
+    };
+    let global = Digest::new(b.templates).add(&globals).finish();
+    theme
+        .tera
+        .global_context()
+        .extend(Context::from_serialize(&globals).map_err(|e| template_error(&e))?);
     let w = Writer {
         blog,
         urls: &urls,
         theme,
         sink,
+        global: global.unwrap_or_default(),
+        previous: previous.filter(|_| global.is_some()),
+        out: RefCell::default(),
     };
     let mut sitemap = vec![String::new()];
     index(&w, &locale, recaps)?;
@@ -245,7 +357,10 @@ pub fn render(
     for r in recaps {
         sitemap.extend(r.sitemap.iter().cloned());
     }
-    site_files(&w, &locale, recaps, &sitemap)
+    site_files(&w, &locale, recaps, &sitemap)?;
+    let mut out = w.out.into_inner();
+    out.reused.sort();
+    Ok(out)
 }
 
 fn index(w: &Writer<'_>, locale: &Locale, recaps: &[RecapMeta<'_>]) -> Result<()> {
@@ -302,7 +417,10 @@ fn index(w: &Writer<'_>, locale: &Locale, recaps: &[RecapMeta<'_>]) -> Result<()
         jsonld: Some(blog_jsonld(w, recaps)),
         ..PageMeta::default()
     };
-    w.page_with(&home, meta, "blog.html", &|c| c.insert("recaps", &entries))
+    let inputs = w.digest().add(&entries);
+    w.page_with(&home, meta, "blog.html", inputs, &|c| {
+        c.insert("recaps", &entries)
+    })
 }
 
 /// JSON-LD `Blog` with a `BlogPosting` per recap.
@@ -355,7 +473,8 @@ fn speakers(w: &Writer<'_>, locale: &Locale, recaps: &[RecapMeta<'_>]) -> Result
     let at = Route::site(Page::Speakers);
     let list = listings::speakers_of(&listed(recaps, &at), &at.root());
     let title = format!("{} · {}", locale.labels.speakers, w.blog.title);
-    w.page(&at, title, "speakers.html", &|c| {
+    let inputs = w.digest().add(&list);
+    w.page(&at, title, "speakers.html", inputs, &|c| {
         c.insert("speakers", &list)
     })
 }
@@ -392,7 +511,10 @@ fn tags(
         })
         .collect();
     let title = format!("{} · {}", locale.labels.tags, w.blog.title);
-    w.page(&index, title, "tags.html", &|c| c.insert("tags", &list))?;
+    let inputs = w.digest().add(&list);
+    w.page(&index, title, "tags.html", inputs, &|c| {
+        c.insert("tags", &list)
+    })?;
     let mut dirs = vec![index.dir()];
     for (tag, ts) in by_tag.values() {
         let slug = slug(tag);
@@ -412,7 +534,8 @@ fn tags(
             heading: &heading,
         };
         let title = format!("{heading} · {}", w.blog.title);
-        w.page(&at, title, "tag.html", &|c| {
+        let inputs = w.digest().add(&page).add(&entries);
+        w.page(&at, title, "tag.html", inputs, &|c| {
             c.insert("tag", &page);
             c.insert("talks", &entries);
         })?;

@@ -325,6 +325,7 @@ pub fn render(
         site.fixed_ids(),
         notes::note_targets(site),
         config.highlight,
+        host.blog.map(|b| b.notes.clone()),
     );
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
@@ -452,6 +453,7 @@ pub fn render(
             tag_slugs: &tag_slugs,
         },
         previous,
+        reused: std::sync::Mutex::default(),
     };
     let sections = post::sections(&env)?;
     out.note_links.extend(post::write(&env, &sections, words)?);
@@ -483,6 +485,8 @@ pub fn render(
     }
     out.words = words;
     out.sitemap = sitemap;
+    out.reused = env.reused.into_inner().unwrap_or_else(|e| e.into_inner());
+    out.reused.sort();
     lap(&mut out, "other pages");
     Ok(out)
 }
@@ -504,6 +508,8 @@ struct Env<'a> {
     /// The last successful build (`serve`) if its shape is this build's, and the hashes of
     /// the notes' texts now.
     previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
+    /// The pages taken from the previous build as they were.
+    reused: std::sync::Mutex<Vec<String>>,
 }
 
 impl Env<'_> {
@@ -518,7 +524,14 @@ impl Env<'_> {
 
     /// The previous build's file at `path`, if the previous build's pages may be reused.
     fn reuse(&self, path: &str) -> Option<Bytes> {
-        self.previous.and_then(|(p, _)| p.files.get(path).cloned())
+        let old = self
+            .previous
+            .and_then(|(p, _)| p.files.get(path).cloned())?;
+        self.reused
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(path.to_string());
+        Some(old)
     }
 
     /// Day `n`'s heading: its title from summit.yaml, or "Day n" in the site's language.

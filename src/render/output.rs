@@ -102,4 +102,6 @@ pub struct Output {
     pub words: usize,
     /// The folders of the pages written, for the sitemap.
     pub sitemap: Vec<String>,
+    /// The pages taken from the previous build as they were, sorted.
+    pub reused: Vec<String>,
 }

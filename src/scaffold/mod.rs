@@ -56,11 +56,70 @@ fn note(title: &str, day: u32, talk: &NewTalk<'_>, body: &str) -> Result<String>
     Ok(format!("---\n{yaml}---\n{body}"))
 }
 
-/// What `init` writes, relative to the new site's folder.
-pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathBuf, String)>> {
+/// What `init` makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// A one-recap site, with its Pages workflow.
+    Site,
+    /// A blog of recaps (`posts/`) with one sample recap, and its Pages workflow.
+    Blog,
+    /// A recap folder inside a blog's `posts/`: no workflow, no `.gitignore` (the blog's),
+    /// and the blog's language unless one is given.
+    Recap,
+}
+
+/// What `init` writes, relative to the new site's folder; `language` `None` is English (a
+/// recap: the blog's).
+pub fn starter_files(
+    kind: Kind,
+    language: Option<&str>,
+    today: jiff::civil::Date,
+) -> Result<Vec<(PathBuf, String)>> {
+    let site_language = language.unwrap_or("en");
+    let published = |files: &mut Vec<(PathBuf, String)>| {
+        files.push((".gitignore".into(), gitignore()));
+        files.push((".github/workflows/pages.yml".into(), pages_workflow()));
+    };
+    Ok(match kind {
+        Kind::Site => {
+            let mut files = recap_files(Some(site_language), true, today)?;
+            published(&mut files);
+            files
+        }
+        Kind::Recap => recap_files(language, false, today)?,
+        Kind::Blog => {
+            let title = match site_language {
+                "da" => "Mine konferencenoter",
+                _ => "My conference notes",
+            };
+            let mut files = vec![(
+                PathBuf::from("summit.yaml"),
+                format!(
+                    "title: \"{title}\"\ndescription: \"\"\nauthor: \"\"\nlanguage: {site_language}\n# Your site's address; the GitHub Pages workflow passes the real one with --base-url.\nbase_url: \"/\"\n"
+                ),
+            )];
+            let recap = Path::new("posts").join("my-conference");
+            files.extend(
+                recap_files(None, false, today)?
+                    .into_iter()
+                    .map(|(rel, text)| (recap.join(rel), text)),
+            );
+            published(&mut files);
+            files
+        }
+    })
+}
+
+/// A recap's summit.yaml and sample notes: with `language` (else the blog's), and `base_url`
+/// when it is a site of its own.
+fn recap_files(
+    language: Option<&str>,
+    own_site: bool,
+    today: jiff::civil::Date,
+) -> Result<Vec<(PathBuf, String)>> {
     let tomorrow = today.tomorrow().unwrap_or(today);
     let (title, intro, outro, prompt) = match language {
-        "da" => (
+        Some("da") => (
             "Mine noter fra konferencen",
             "Skriv her, hvorfor du tog afsted, og hvad du håbede at få med hjem.\n",
             "Tak til arrangørerne og talerne. Skriv her, hvad du tager med dig.\n",
@@ -73,8 +132,20 @@ pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathB
             "Write your notes here: who spoke, what was good, and should others watch the recording?\n",
         ),
     };
+    let title = if own_site {
+        title
+    } else {
+        "My Conference: my notes"
+    };
+    let language = language.map_or(String::new(), |l| format!("language: {l}\n"));
+    let site = if own_site { "author: \"\"\n" } else { "" };
+    let base_url = if own_site {
+        "# Your site's address; the GitHub Pages workflow passes the real one with --base-url.\nbase_url: \"/\"\n"
+    } else {
+        ""
+    };
     let config = format!(
-        "title: \"{title}\"\ndescription: \"\"\nauthor: \"\"\nlanguage: {language}\n# Your site's address; the GitHub Pages workflow passes the real one with --base-url.\nbase_url: \"/\"\npublished: {tomorrow}\nevent:\n  name: \"My Conference\"\n  location: \"\"\n  timezone: Europe/Copenhagen\n  days:\n    - date: {today}\n    - date: {tomorrow}\n"
+        "title: \"{title}\"\ndescription: \"\"\n{site}{language}{base_url}published: {tomorrow}\nevent:\n  name: \"My Conference\"\n  location: \"\"\n  timezone: Europe/Copenhagen\n  days:\n    - date: {today}\n    - date: {tomorrow}\n"
     );
     Ok(vec![
         ("summit.yaml".into(), config),
@@ -93,9 +164,33 @@ pub fn site_files(language: &str, today: jiff::civil::Date) -> Result<Vec<(PathB
                 prompt,
             )?,
         ),
-        (".gitignore".into(), gitignore()),
-        (".github/workflows/pages.yml".into(), pages_workflow()),
     ])
+}
+
+/// What `init DIR` makes there: a recap if DIR is a folder of a blog's `posts/`, else a site
+/// (a blog with `blog`).
+pub fn kind_at(dir: &Path, blog: bool) -> Kind {
+    if blog {
+        return Kind::Blog;
+    }
+    let absolute = std::env::current_dir().map_or_else(|_| dir.to_path_buf(), |d| d.join(dir));
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in absolute.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => parts.push(c.as_os_str()),
+        }
+    }
+    let path: PathBuf = parts.iter().collect();
+    let in_posts = path
+        .parent()
+        .filter(|p| p.file_name().is_some_and(|n| n == "posts"))
+        .and_then(Path::parent)
+        .is_some_and(|blog| crate::config::path(blog).is_file());
+    if in_posts { Kind::Recap } else { Kind::Site }
 }
 
 fn sample<'a>(speaker: &'a str, start: &'a str) -> NewTalk<'a> {
@@ -123,8 +218,10 @@ fn gitignore() -> String {
 
 /// Writes a new site into `dir`. A folder with anything in it (but a `.git`: a fresh clone
 /// is fine) is refused unless `force`.
-pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<Starter>> {
-    if crate::config::Language::from_code(language).is_none() {
+pub fn init(dir: &Path, kind: Kind, language: Option<&str>, force: bool) -> Result<Vec<Starter>> {
+    if let Some(language) = language
+        && crate::config::Language::from_code(language).is_none()
+    {
         return Err(Error::from(vec![
             Diagnostic::new("--language", format!("unknown language `{language}`")).help(format!(
                 "built-in languages are {}",
@@ -145,7 +242,7 @@ pub fn init(dir: &Path, language: &str, force: bool) -> Result<Vec<Starter>> {
     }
     let today = jiff::ZonedDateTime::now().date();
     let mut done = Vec::new();
-    for (rel, text) in site_files(language, today)? {
+    for (rel, text) in starter_files(kind, language, today)? {
         let path = dir.join(&rel);
         // Never overwrite: a file already there is the writer's, whatever it holds.
         match std::fs::read(&path) {

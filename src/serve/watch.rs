@@ -15,7 +15,8 @@ use crate::load::is_ignored;
 
 /// Quiet time after the last file event before a rebuild starts.
 const DEBOUNCE: Duration = Duration::from_millis(30);
-const WATCHED_DIRS: [&str; 3] = ["content", "templates", "static"];
+/// A blog's recaps live in `posts/`: each recap folder is watched as a site of its own.
+const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "posts"];
 
 pub struct Watcher {
     debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
@@ -97,16 +98,33 @@ impl Watcher {
         if is_ignored(&name) {
             return None;
         }
-        let mut parts = rel.components();
-        let top = parts.next()?.as_os_str().to_string_lossy();
-        let nested = parts.next().is_some();
-        let matters = match top.as_ref() {
-            "summit.yaml" => !nested,
-            "content" => !nested || rel.extension().is_none_or(|e| e == "md"),
-            "templates" | "static" => true,
-            _ => false,
-        };
-        matters.then(|| rel.to_string_lossy().into_owned())
+        matters(rel, true).then(|| rel.to_string_lossy().into_owned())
+    }
+}
+
+/// Whether a change at `rel` (inside a site, or a recap of a blog when `blog` is false) can
+/// change the site: summit.yaml, content/ (Markdown, folders), templates/, static/, and in a
+/// blog the same inside each recap folder under posts/.
+fn matters(rel: &Path, blog: bool) -> bool {
+    let mut parts = rel.components();
+    let Some(top) = parts.next() else {
+        return false;
+    };
+    let rest = parts.as_path();
+    let nested = rest.components().next().is_some();
+    match top.as_os_str().to_string_lossy().as_ref() {
+        "summit.yaml" => !nested,
+        "content" => !nested || rel.extension().is_none_or(|e| e == "md"),
+        "templates" | "static" => true,
+        "posts" if blog => {
+            // posts/ itself, a recap folder, or what matters inside one.
+            let mut inner = rest.components();
+            inner.next().is_none() || {
+                let below = inner.as_path();
+                below.components().next().is_none() || matters(below, false)
+            }
+        }
+        _ => false,
     }
 }
 
@@ -114,5 +132,31 @@ fn watch_error(root: &Path, e: notify_debouncer_full::notify::Error) -> Error {
     Error::Serve {
         what: format!("{}: could not watch for changes: {e}", root.display()),
         help: "check the folder's permissions (on Linux, also fs.inotify.max_user_watches)".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::matters;
+    use std::path::Path;
+
+    #[test]
+    fn what_matters_in_a_site_and_a_blog() {
+        for (rel, yes) in [
+            ("summit.yaml", true),
+            ("content/talks/a.md", true),
+            ("content/talks/a.txt", false),
+            ("public/index.html", false),
+            ("posts", true),
+            ("posts/kafka", true),
+            ("posts/kafka/summit.yaml", true),
+            ("posts/kafka/content/talks/a.md", true),
+            ("posts/kafka/templates/talk.html", true),
+            ("posts/kafka/public/index.html", false),
+            ("posts/kafka/posts/x/summit.yaml", false),
+            ("posts/kafka/notes.txt", false),
+        ] {
+            assert_eq!(matters(Path::new(rel), true), yes, "{rel}");
+        }
     }
 }

@@ -200,10 +200,118 @@ fn every_link_of_a_blog_resolves_at_the_root_and_under_a_project_path() {
 #[test]
 fn a_recap_folder_builds_on_its_own_as_before() {
     let site = Site::copy_of(&fixture("blog").join("posts/kafka-summit-2020"));
+    // Alone, its link into another recap of the blog leads nowhere, and a broken link fails
+    // the build (issue 15.8): it says so at the link.
+    let run = site.build();
+    run.failure();
+    assert!(
+        run.stderr.starts_with("content/talks/streams.md:12:33: broken link `../../../kubecon-eu-2024/content/talks/operators.md#reconcile-loops`: it leads out of the site"),
+        "{}",
+        run.stderr
+    );
+    let note = "content/talks/streams.md";
+    let text = site.read(note).replace(
+        "[KubeCon](../../../kubecon-eu-2024/content/talks/operators.md#reconcile-loops)",
+        "KubeCon",
+    );
+    site.write(note, text);
     let run = site.build();
     run.success();
     assert_eq!(run.stderr, "");
     let html = site.html("public/index.html");
     assert_eq!(html.root_element().value().attr("lang"), Some("da"));
     assert!(site.path().join("public/speakers/index.html").is_file());
+}
+
+/// Issue 13: a note may link to a note of another recap by its path
+/// (`../../../kubecon-eu-2024/content/talks/operators.md`); that used to be "a path out of
+/// the site". It leads to the other recap's talk page, from the post and from the talk page.
+#[test]
+fn a_link_to_another_recaps_note_leads_to_its_talk() {
+    let site = blog();
+    site.build().success();
+    let href = |page: &str| {
+        let html = site.html(page);
+        html.select(&sel(".talk-notes a, .notes a, article a"))
+            .filter_map(|a| a.value().attr("href").map(String::from))
+            .find(|h| h.contains("kubecon"))
+            .unwrap_or_else(|| panic!("no link to KubeCon on {page}"))
+    };
+    assert_eq!(
+        href("public/kafka-summit-2020/index.html"),
+        "../kubecon-eu-2024/talks/writing-operators/#writing-operators--reconcile-loops"
+    );
+    assert_eq!(
+        href("public/kafka-summit-2020/talks/kafka-streams-i-praksis/index.html"),
+        "../../../kubecon-eu-2024/talks/writing-operators/#writing-operators--reconcile-loops"
+    );
+    let run = site.run(&["check"]);
+    run.success();
+    assert_eq!(run.stderr, CNAME_WARNING);
+    assert!(run.stdout.contains("no problems"), "{}", run.stdout);
+}
+
+#[test]
+fn check_reports_a_broken_link_to_another_recap_at_its_place() {
+    let site = blog();
+    let note = "posts/kafka-summit-2020/content/talks/ksql.md";
+    let text = site.read(note);
+    site.write(
+        note,
+        format!(
+            "{text}\nSe [intet](../../../kubecon-eu-2024/content/talks/nope.md) og [ingen overskrift](../../../kubecon-eu-2024/content/talks/gitops.md#nowhere).\n"
+        ),
+    );
+    let run = site.run(&["check"]);
+    run.failure();
+    // The build itself fails on them now (issue 15.8), so the warnings of a build that
+    // succeeds are not printed.
+    assert_eq!(
+        run.stderr,
+        format!(
+            "{note}:10:4: broken link `../../../kubecon-eu-2024/content/talks/nope.md`: there is no note posts/kubecon-eu-2024/content/talks/nope.md — fix the link, or the heading or note it points to\n\
+             {note}:10:63: broken link `../../../kubecon-eu-2024/content/talks/gitops.md#nowhere`: posts/kubecon-eu-2024/content/talks/gitops.md has no heading #nowhere (it has no headings) — fix the link, or the heading or note it points to\n\
+             error: 2 problems found\n"
+        )
+    );
+}
+
+/// The jail holds for the blog: a recap folder that is a link to a folder outside the blog is
+/// skipped with a warning, and none of its files reach the output.
+#[cfg(unix)]
+#[test]
+fn a_recap_folder_linked_from_outside_the_blog_is_skipped() {
+    let site = blog();
+    let outside = Site::copy_of(&fixture("blog").join("posts/kubecon-eu-2024"));
+    std::os::unix::fs::symlink(outside.path(), site.path().join("posts/elsewhere")).expect("link");
+    let run = site.build();
+    run.success();
+    assert_eq!(
+        run.stderr,
+        format!(
+            "warning: posts/elsewhere: skipped: a link to a folder outside the blog, which summit-gen never reads — move the recap's folder into posts/\n{CNAME_WARNING}"
+        )
+    );
+    assert!(!site.path().join("public/elsewhere").exists());
+    assert!(!site.read("public/index.html").contains("elsewhere"));
+}
+
+#[test]
+fn a_recap_folder_name_that_cannot_be_a_url_path_is_an_error() {
+    let site = blog();
+    let from = fixture("blog").join("posts/kubecon-eu-2024");
+    for file in ["summit.yaml", "content/talks/gitops.md"] {
+        site.write(
+            &format!("posts/kube con 2024/{file}"),
+            std::fs::read(from.join(file)).expect("read"),
+        );
+    }
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "posts/kube con 2024: a recap's folder name is its URL: letters, digits, `-`, `_` and `.` only — rename the folder, e.g. to kafka-summit-2020\n\
+         error: 1 problem found; nothing was written\n"
+    );
+    assert!(!site.path().join("public").exists());
 }

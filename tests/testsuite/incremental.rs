@@ -77,7 +77,7 @@ impl Note {
 
 /// Writes `text` with a modification time of its own, as a save seconds apart would have
 /// (the read cache goes by size and modification time).
-fn save(site: &Site, rel: &str, text: &str, clock: &mut SystemTime) {
+pub(crate) fn save(site: &Site, rel: &str, text: &str, clock: &mut SystemTime) {
     site.write(rel, text);
     *clock += Duration::from_secs(2);
     let file = std::fs::File::options()

@@ -4,6 +4,8 @@
 mod support;
 
 mod blog;
+mod blog_scaffold;
+mod blog_serve;
 mod browser;
 mod cli;
 mod completions;

@@ -426,7 +426,7 @@ fn bug_a_failed_rebuild_left_an_edited_page_stale() {
 
 /// Every page of a fresh build, as served: the same bytes (less the live-reload script).
 #[track_caller]
-fn assert_served_is_built(site: &Site, server: &Server) {
+pub(crate) fn assert_served_is_built(site: &Site, server: &Server) {
     for (page, built) in site.snapshot_dir("public") {
         let page = page.to_string_lossy().into_owned();
         if page == ".summit-gen" {

@@ -3,8 +3,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-use super::{LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
+use super::{BlogNotes, LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
 use crate::route::{Page, Route};
 
 /// One Markdown document to render for one page.
@@ -31,6 +32,8 @@ pub struct Cache {
     highlight: bool,
     fixed: HashSet<String>,
     notes: HashMap<PathBuf, NoteTarget>,
+    /// In a blog, every recap's notes (for links between recaps).
+    blog: Option<Arc<BlogNotes>>,
     /// By note (id prefix), then page: looked up with borrowed strings.
     entries: HashMap<String, HashMap<String, Entry>>,
 }
@@ -76,13 +79,21 @@ impl Cache {
         fixed: HashSet<String>,
         notes: HashMap<PathBuf, NoteTarget>,
         highlight: bool,
+        blog: Option<Arc<BlogNotes>>,
     ) {
-        if fixed != self.fixed || notes != self.notes || highlight != self.highlight {
+        let key = |b: &Option<Arc<BlogNotes>>| b.as_ref().map(|b| b.key);
+        if fixed != self.fixed
+            || notes != self.notes
+            || highlight != self.highlight
+            || key(&blog) != key(&self.blog)
+        {
             self.entries.clear();
             self.fixed = fixed;
             self.notes = notes;
             self.highlight = highlight;
         }
+        // Equal keys: the same notes; the newer copy is kept either way.
+        self.blog = blog;
     }
 
     /// Renders what is not fresh, in parallel, note by note: a note is parsed once and
@@ -105,6 +116,7 @@ impl Cache {
             }
         }
         let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
+        let blog = self.blog.as_deref();
         let (retain, highlight) = (self.retain, self.highlight);
         let done: Vec<((String, String), Entry)> = groups
             .par_iter()
@@ -146,6 +158,7 @@ impl Cache {
                         notes,
                         page: j.page,
                         id_prefix: j.place.id_prefix,
+                        blog,
                     };
                     let mut rendered = emit(doc, j.markdown, &j.place, &env);
                     if retain {

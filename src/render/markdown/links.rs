@@ -67,6 +67,41 @@ pub struct LinkEnv<'a> {
     pub page: Route<'a>,
     /// The prefix of the note's own ids.
     pub id_prefix: &'a str,
+    /// In a blog: every note of every recap, for links from one recap to another.
+    pub blog: Option<&'a BlogNotes>,
+}
+
+/// Every note of a blog's recaps, for links between recaps.
+#[derive(Debug, Default)]
+pub struct BlogNotes {
+    /// By the note's path from the blog's root (`posts/<folder>/content/talks/x.md`): its
+    /// recap's prefix (`<folder>/`) and where it is shown.
+    pub notes: HashMap<PathBuf, (String, NoteTarget)>,
+    /// A hash of `notes`, in sorted order: when it changes, a link to another recap may
+    /// point somewhere else.
+    pub key: u64,
+}
+
+impl BlogNotes {
+    pub fn new(notes: HashMap<PathBuf, (String, NoteTarget)>) -> BlogNotes {
+        use std::hash::{Hash, Hasher};
+        let mut sorted: Vec<_> = notes.iter().collect();
+        sorted.sort_by(|a, b| a.0.cmp(b.0));
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for (path, (prefix, target)) in sorted {
+            (path, prefix).hash(&mut h);
+            match target {
+                NoteTarget::Talk { slug, page } => (0u8, slug, page).hash(&mut h),
+                NoteTarget::Section { anchor } => (1u8, anchor).hash(&mut h),
+                NoteTarget::Draft => 2u8.hash(&mut h),
+                NoteTarget::Hidden => 3u8.hash(&mut h),
+            }
+        }
+        BlogNotes {
+            notes,
+            key: h.finish(),
+        }
+    }
 }
 
 impl LinkEnv<'_> {
@@ -76,10 +111,10 @@ impl LinkEnv<'_> {
 }
 
 /// The href to write and what it points at; `None` for external links (left alone).
-pub(crate) fn resolve_link(
+pub(crate) fn resolve_link<'a>(
     dest: &str,
     headings: &HashMap<String, String>,
-    env: &LinkEnv<'_>,
+    env: &LinkEnv<'a>,
 ) -> Option<(String, LinkTarget)> {
     if crate::model::is_external(dest) || dest.is_empty() {
         return None;
@@ -91,10 +126,6 @@ pub(crate) fn resolve_link(
     let path = path.split('?').next().unwrap_or(path);
     // Paths that are not notes are files of the recap, from its root.
     let root = env.page.recap_root();
-    let post = Route {
-        prefix: env.page.prefix,
-        page: Page::Post,
-    };
 
     if path.is_empty() {
         // `#heading` within the note, or an id of the page.
@@ -122,71 +153,19 @@ pub(crate) fn resolve_link(
                 .map(Path::to_path_buf)
                 .unwrap_or_default()
         };
-        let Some(target_path) = normalize(&base.join(path.trim_start_matches('/'))) else {
-            return Some((
-                dest.to_string(),
-                LinkTarget::Broken("it leads out of the site".into()),
-            ));
+        let joined = base.join(path.trim_start_matches('/'));
+        let (prefix, target_path, note) = match find_note(&joined, env) {
+            Ok(found) => found,
+            Err(why) => return Some((dest.to_string(), LinkTarget::Broken(why))),
         };
-        let Some(note) = env.notes.get(&target_path) else {
-            let why = format!("there is no note {}", target_path.display());
-            return Some((dest.to_string(), LinkTarget::Broken(why)));
-        };
-        // The note's heading the fragment names, if any.
-        let heading_of = |prefix: &str| {
-            fragment.map(|_| HeadingOf {
-                note: target_path.clone(),
-                prefix: prefix.to_string(),
-            })
-        };
-        // An anchor on the post, from this page.
-        let post_anchor = |anchor: String, heading_of: Option<HeadingOf>| {
-            let href = env.page.anchor(&post, &anchor);
-            let target = LinkTarget::Internal {
-                file: post.file(),
-                fragment: Some(anchor),
-                heading_of,
-            };
-            (href, target)
-        };
-        return Some(match note {
-            NoteTarget::Talk { slug, page } => {
-                let anchor = match fragment {
-                    Some(f) => format!("{slug}--{}", heading_slug(f)),
-                    None => slug.clone(),
-                };
-                let recap = Recap {
-                    prefix: env.page.prefix,
-                    talk_pages: *page,
-                };
-                match recap.talk(slug) {
-                    (to, None) if !env.on_post() => (
-                        env.page.anchor(&to, &anchor),
-                        LinkTarget::Internal {
-                            file: to.file(),
-                            fragment: Some(anchor),
-                            heading_of: heading_of(slug),
-                        },
-                    ),
-                    _ => post_anchor(anchor, heading_of(slug)),
-                }
-            }
-            NoteTarget::Section { anchor } => post_anchor(anchor.clone(), None),
-            NoteTarget::Hidden => (
-                dest.to_string(),
-                LinkTarget::Broken(format!(
-                    "{} has no text yet, and `unwritten: hide` leaves it out",
-                    target_path.display()
-                )),
-            ),
-            NoteTarget::Draft => (
-                dest.to_string(),
-                LinkTarget::Broken(format!(
-                    "{} is a draft, left out of the build (`--drafts` builds it)",
-                    target_path.display()
-                )),
-            ),
-        });
+        return Some(link_to_note(
+            dest,
+            fragment,
+            prefix,
+            &target_path,
+            note,
+            env,
+        ));
     }
     // Any other relative path is a file of the site, from its root.
     let Some(file) = normalize(Path::new(path.trim_start_matches('/'))) else {
@@ -215,6 +194,108 @@ pub(crate) fn resolve_link(
             heading_of: None,
         },
     ))
+}
+
+/// The note a `.md` link names (`joined`: its path from the recap's root, not yet normalized):
+/// the prefix of its recap, its path as messages name it, and where it is shown. A path that
+/// climbs out of the recap is taken in the blog (`../../../other/content/talks/x.md`).
+fn find_note<'a>(
+    joined: &Path,
+    env: &LinkEnv<'a>,
+) -> Result<(&'a str, PathBuf, &'a NoteTarget), String> {
+    let missing = |p: &Path| format!("there is no note {}", p.display());
+    if let Some(own) = normalize(joined) {
+        return match env.notes.get(&own) {
+            Some(note) => Ok((env.page.prefix, own, note)),
+            None => Err(missing(&own)),
+        };
+    }
+    let out = || "it leads out of the site".to_string();
+    let blog = env.blog.ok_or_else(out)?;
+    let folder = Path::new("posts").join(env.page.prefix.trim_end_matches('/'));
+    let in_blog = normalize(&folder.join(joined)).ok_or_else(out)?;
+    if let Ok(own) = in_blog.strip_prefix(&folder)
+        && let Some(note) = env.notes.get(own)
+    {
+        return Ok((env.page.prefix, own.to_path_buf(), note));
+    }
+    match blog.notes.get(&in_blog) {
+        Some((prefix, note)) => Ok((prefix.as_str(), in_blog, note)),
+        None => Err(missing(&in_blog)),
+    }
+}
+
+/// The href and target of a link to `note` of the recap at `prefix` (the note's path as
+/// messages name it: `target_path`), from the page `env` renders for.
+fn link_to_note(
+    dest: &str,
+    fragment: Option<&str>,
+    prefix: &str,
+    target_path: &Path,
+    note: &NoteTarget,
+    env: &LinkEnv<'_>,
+) -> (String, LinkTarget) {
+    let post = Route {
+        prefix,
+        page: Page::Post,
+    };
+    // The note's heading the fragment names, if any.
+    let heading_of = |prefix: &str| {
+        fragment.map(|_| HeadingOf {
+            note: target_path.to_path_buf(),
+            prefix: prefix.to_string(),
+        })
+    };
+    // An anchor on the post, from this page.
+    let post_anchor = |anchor: String, heading_of: Option<HeadingOf>| {
+        let href = env.page.anchor(&post, &anchor);
+        let target = LinkTarget::Internal {
+            file: post.file(),
+            fragment: Some(anchor),
+            heading_of,
+        };
+        (href, target)
+    };
+    // On its own post a talk is a section of the page; from anywhere else, its own page.
+    let same_post = env.on_post() && prefix == env.page.prefix;
+    match note {
+        NoteTarget::Talk { slug, page } => {
+            let anchor = match fragment {
+                Some(f) => format!("{slug}--{}", heading_slug(f)),
+                None => slug.clone(),
+            };
+            let recap = Recap {
+                prefix,
+                talk_pages: *page,
+            };
+            match recap.talk(slug) {
+                (to, None) if !same_post => (
+                    env.page.anchor(&to, &anchor),
+                    LinkTarget::Internal {
+                        file: to.file(),
+                        fragment: Some(anchor),
+                        heading_of: heading_of(slug),
+                    },
+                ),
+                _ => post_anchor(anchor, heading_of(slug)),
+            }
+        }
+        NoteTarget::Section { anchor } => post_anchor(anchor.clone(), None),
+        NoteTarget::Hidden => (
+            dest.to_string(),
+            LinkTarget::Broken(format!(
+                "{} has no text yet, and `unwritten: hide` leaves it out",
+                target_path.display()
+            )),
+        ),
+        NoteTarget::Draft => (
+            dest.to_string(),
+            LinkTarget::Broken(format!(
+                "{} is a draft, left out of the build (`--drafts` builds it)",
+                target_path.display()
+            )),
+        ),
+    }
 }
 
 /// `a/./b/../c` → `a/c`; `None` if it climbs above the start.

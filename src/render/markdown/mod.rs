@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 pub use cache::{Cache, Job};
-pub use links::{HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
+pub use links::{BlogNotes, HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 pub(crate) use links::{position, resolve_link};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -506,6 +506,7 @@ mod tests {
             notes: &notes,
             page: at(page),
             id_prefix: "talk",
+            blog: None,
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -538,6 +539,7 @@ mod tests {
             notes: &notes,
             page: at("index.html"),
             id_prefix: "talk",
+            blog: None,
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -615,7 +617,7 @@ mod tests {
     #[test]
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
-        cache.begin(HashSet::new(), HashMap::new(), true);
+        cache.begin(HashSet::new(), HashMap::new(), true, None);
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             place: Placement {
@@ -642,7 +644,12 @@ mod tests {
             cache.get("t", "talks/t/index.html").unwrap().html,
             "<h4 id=\"t--b\">B</h4>\n"
         );
-        cache.begin(HashSet::from(["t--b".to_string()]), HashMap::new(), true);
+        cache.begin(
+            HashSet::from(["t--b".to_string()]),
+            HashMap::new(),
+            true,
+            None,
+        );
         cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
             cache.get("t", "index.html").unwrap().html,
