@@ -65,6 +65,9 @@ pub struct Builder {
     next: Option<render::Previous>,
     /// A hash of each note's text in this run, by display path (`serve` only).
     note_hashes: HashMap<PathBuf, u64>,
+    /// In a blog: the recaps' themes, one per set of templates and static files (most recaps
+    /// have none of their own, and share one).
+    recap_themes: Vec<(ThemeKey, Theme)>,
     /// In a blog: a builder per recap, by folder (the blog's own theme is `theme`).
     recaps: std::collections::BTreeMap<String, Builder>,
 }
@@ -161,7 +164,8 @@ impl Builder {
             return self.compile_blog(opts, sink);
         }
         let modelled = self.prepare(opts, None)?;
-        let rendered = self.finish(opts, modelled, &render::blog::Host::ALONE, &[], 0, sink)?;
+        let host = render::blog::Host::ALONE;
+        let rendered = self.finish(opts, modelled, &host, &[], 0, None, sink)?;
         Ok(Compiled {
             base_url: rendered.site.base_url.clone(),
             sites: vec![rendered.site],
@@ -189,13 +193,15 @@ impl Builder {
 
     /// Renders a modelled recap where `host` says, with `templates` (the blog's) under the
     /// recap's own and `outer` (a hash of the blog's inputs) deciding reuse with the rest.
-    fn finish(
-        &mut self,
+    #[allow(clippy::too_many_arguments)]
+    fn finish<'t>(
+        &'t mut self,
         opts: &BuildOptions,
         modelled: Modelled,
         host: &render::blog::Host<'_>,
         templates: &[(String, load::Source)],
         outer: u64,
+        themes: Option<&'t mut Themes>,
         sink: &dyn render::Sink,
     ) -> Result<Rendered> {
         let Modelled {
@@ -208,7 +214,11 @@ impl Builder {
         warnings.extend(unused_template_warnings(&opts.root, &rest.templates));
         let mut all_templates = templates.to_vec();
         all_templates.extend(rest.templates);
-        let theme = cached_theme(&mut self.theme, all_templates, rest.assets)?;
+        // In a blog, recaps with the same templates and static files share one theme.
+        let theme = match themes {
+            Some(themes) => shared_theme(themes, all_templates, rest.assets)?,
+            None => cached_theme(&mut self.theme, all_templates, rest.assets)?,
+        };
         timings.lap("model");
         let incremental = self.retain.then_some(render::Incremental {
             previous: &self.previous,
@@ -357,6 +367,42 @@ fn cached_theme(
         }
     };
     Ok(&mut slot.insert(entry).1)
+}
+
+/// The themes of a blog's recaps: those this build used so far, and those of the previous
+/// build not used yet (dropped when the build is done).
+#[derive(Default)]
+struct Themes {
+    used: Vec<(ThemeKey, Theme)>,
+    unused: Vec<(ThemeKey, Theme)>,
+}
+
+/// The theme made from these templates and static files: one this build made already, else
+/// one of the previous build, else a new one.
+fn shared_theme(
+    themes: &mut Themes,
+    templates: Vec<(String, load::Source)>,
+    assets: Vec<load::Asset>,
+) -> Result<&mut Theme> {
+    let key: ThemeKey = (
+        templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
+        assets,
+    );
+    let at = match themes.used.iter().position(|(k, _)| *k == key) {
+        Some(at) => at,
+        None => {
+            let entry = match themes.unused.iter().position(|(k, _)| *k == key) {
+                Some(old) => themes.unused.swap_remove(old),
+                None => {
+                    let theme = Theme::new(&key.0, &key.1)?;
+                    (key, theme)
+                }
+            };
+            themes.used.push(entry);
+            themes.used.len() - 1
+        }
+    };
+    Ok(&mut themes.used[at].1)
 }
 
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {

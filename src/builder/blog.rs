@@ -5,7 +5,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::{Builder, Compiled, Modelled, Timings, base_url_option, cached_theme, sorted};
+use super::{Builder, Compiled, Modelled, Themes, Timings, base_url_option, cached_theme, sorted};
 use crate::config::Blog;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::blog::{Blogged, Host, RecapMeta, Scope, blog_notes, tag_slugs};
@@ -63,6 +63,11 @@ impl Builder {
             h.finish()
         };
         let mut rendered = Vec::new();
+        // The themes the previous build used; those no recap uses now are dropped.
+        let mut themes = Themes {
+            used: Vec::new(),
+            unused: std::mem::take(&mut self.recap_themes),
+        };
         for (folder, m) in modelled {
             let prefix = format!("{folder}/");
             let host = Host {
@@ -71,9 +76,18 @@ impl Builder {
             };
             let recap_opts = recap_options(opts, &folder, &base_url);
             let recap = self.recaps.entry(folder).or_default();
-            let r = recap.finish(&recap_opts, m, &host, &inputs.templates, outer, sink)?;
+            let r = recap.finish(
+                &recap_opts,
+                m,
+                &host,
+                &inputs.templates,
+                outer,
+                Some(&mut themes),
+                sink,
+            )?;
             rendered.push((prefix, r));
         }
+        self.recap_themes = themes.used;
         timings.lap("recaps");
         let mut metas: Vec<RecapMeta<'_>> = rendered
             .iter()

@@ -489,6 +489,10 @@ fn tags(
     let index = Route::site(Page::Tags);
     // One page per tag, whatever its spelling; shown as first spelled in sorted order.
     let mut by_tag: BTreeMap<String, (&str, Vec<usize>)> = BTreeMap::new();
+    let located: Vec<(&RecapMeta<'_>, &Talk)> = recaps
+        .iter()
+        .flat_map(|r| r.talks().map(move |t| (r, t)))
+        .collect();
     let all = listed(recaps, &index);
     for (i, l) in all.iter().enumerate() {
         for tag in &l.talk.tags {
@@ -519,13 +523,16 @@ fn tags(
     for (tag, ts) in by_tag.values() {
         let slug = slug(tag);
         let at = Route::site(Page::Tag(&slug));
-        let on_page = listed(recaps, &at);
+        // Only this tag's talks, linked from its page (not every talk once per tag).
         let entries: Vec<ListedLink> = ts
             .iter()
-            .map(|&i| ListedLink {
-                title: on_page[i].talk.title.clone(),
-                href: on_page[i].href.clone(),
-                event: on_page[i].event.map(String::from),
+            .map(|&i| {
+                let (r, t) = located[i];
+                ListedLink {
+                    title: t.title.clone(),
+                    href: r.recap().talk_href(&t.slug, &at),
+                    event: Some(r.site.config.event.name.clone()),
+                }
             })
             .collect();
         let heading = locale.labels.tag_heading.replace("{tag}", tag);
