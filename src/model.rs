@@ -419,8 +419,19 @@ pub fn slugify(text: &str) -> String {
         dash = false;
         out.push_str(spelled);
     }
+    if out.len() > MAX_SLUG {
+        // The slug names a folder (`talks/<slug>/`) and a file (`import`, `new`): keep it far
+        // below file systems' 255-byte limit, cut at a word where one is near.
+        out.truncate(MAX_SLUG);
+        if let Some(dash) = out.rfind('-').filter(|d| *d >= MAX_SLUG / 2) {
+            out.truncate(dash);
+        }
+    }
     if out.is_empty() { "talk".into() } else { out }
 }
+
+/// The longest slug [`slugify`] makes (it is ASCII: bytes are characters).
+pub const MAX_SLUG: usize = 80;
 
 /// `base`, or `base-2`, `base-3` … whichever is free; marks it taken.
 pub fn unique(base: String, taken: &mut HashSet<String>) -> String {
@@ -454,6 +465,19 @@ mod tests {
         ] {
             assert_eq!(slugify(title), slug);
         }
+    }
+
+    #[test]
+    fn a_long_title_gets_a_slug_short_enough_for_a_file_name() {
+        let words = "word ".repeat(100);
+        let slug = slugify(&words);
+        assert!(slug.len() <= MAX_SLUG, "{}", slug.len());
+        assert!(
+            slug.starts_with("word-word") && slug.ends_with("word"),
+            "{slug}"
+        );
+        let one_word = slugify(&"x".repeat(300));
+        assert_eq!(one_word, "x".repeat(MAX_SLUG));
     }
 
     #[test]
