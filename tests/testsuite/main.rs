@@ -10,6 +10,7 @@ mod example;
 mod fixture_site;
 mod import;
 mod output;
+mod properties;
 mod publishing;
 mod quality;
 mod robustness;
