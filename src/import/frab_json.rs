@@ -145,7 +145,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         })
         .unwrap_or_default();
     let duration = match event.get("duration") {
-        Some(Value::Number(n)) => n.as_u64().map(|n| n as u32),
+        Some(Value::Number(n)) => n.as_u64().and_then(super::duration_minutes),
         Some(Value::String(s)) => parse_duration(s),
         _ => None,
     };

@@ -140,16 +140,23 @@ pub fn time_of(datetime: &str) -> Option<ClockTime> {
     ClockTime::parse(time.get(..5)?)
 }
 
-/// `HH:MM`, `H:MM:SS` or a number of minutes.
+/// `HH:MM`, `H:MM:SS` or a number of minutes; `None` unless it is a duration a note may
+/// have (see [`duration_minutes`]).
 pub fn parse_duration(s: &str) -> Option<u32> {
     let s = s.trim();
-    if let Ok(m) = s.parse::<u32>() {
-        return Some(m);
+    if let Ok(m) = s.parse::<u64>() {
+        return duration_minutes(m);
     }
-    let mut parts = s.split(':').map(|p| p.parse::<u32>().ok());
+    let mut parts = s.split(':').map(|p| p.parse::<u64>().ok());
     let h = parts.next()??;
     let m = parts.next()??;
-    Some(h * 60 + m)
+    duration_minutes(h.checked_mul(60)?.checked_add(m)?)
+}
+
+/// A number of minutes a note's `duration:` accepts (1 to 1440), else `None`: an import
+/// leaves out a duration the note could not hold rather than write a note that fails.
+pub fn duration_minutes(m: u64) -> Option<u32> {
+    u32::try_from(m).ok().filter(|m| (1..=24 * 60).contains(m))
 }
 
 /// Keeps only talks whose title, track or tags contain one of `terms` (case-insensitive).
@@ -181,5 +188,24 @@ mod tests {
         assert_eq!(parse_duration("45"), Some(45));
         assert_eq!(parse_duration("1:00:00"), Some(60));
         assert_eq!(parse_duration("soon"), None);
+    }
+
+    /// Found by fuzzing `frab_json`: a schedule's `"duration": "00:00"` was written into the
+    /// note as `duration: 0`, which the note then rejects, so the imported site did not build;
+    /// and `"99999999:00"` overflowed.
+    #[test]
+    fn a_duration_no_note_could_hold_is_left_out() {
+        for bad in [
+            "0",
+            "00:00",
+            "0:00:00",
+            "1441",
+            "24:01",
+            "99999999:00",
+            "4294967296",
+        ] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+        assert_eq!(parse_duration("24:00"), Some(1440));
     }
 }
