@@ -316,3 +316,23 @@ fn a_note_with_a_very_long_title_builds_instead_of_failing_on_the_file_name() {
     assert!(folder.starts_with("a-very-long-title-a-very"), "{folder}");
     assert!(folder.len() <= 80, "{} bytes: {folder}", folder.len());
 }
+
+/// Found by fuzzing `note`: YAML takes a lone CR (an old Mac line ending) for a line break,
+/// the loader kept it, and the error below was reported at a line the file does not have.
+#[test]
+fn a_lone_carriage_return_is_a_line_break_so_errors_point_at_the_right_line() {
+    let site = Site::empty();
+    site.write("summit.yaml", SUMMIT_YAML);
+    site.write(
+        "content/talks/day-1/n.md",
+        "---\ntitle: x\rspeakers: A\rday: three\n---\nBody\n",
+    );
+    let run = site.build();
+    run.failure();
+    let first = run.stderr.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with("content/talks/day-1/n.md:4:6: invalid value for `day`"),
+        "{}",
+        run.stderr
+    );
+}
