@@ -6,7 +6,7 @@
 //! served only by exact path: nothing outside the build output can be reached, and nothing is
 //! written to disk, so there is nothing to clean up on Ctrl-C. tokio stays inside this module.
 
-mod http;
+pub mod http;
 mod inject;
 mod watch;
 
