@@ -64,8 +64,9 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         Some('<') => frab_xml::read(text, path),
         Some('{') | Some('[') => {
             let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+                let (line, column) = json_position(text, e.line(), e.column());
                 Diagnostic::new(path, format!("not valid JSON: {e}"))
-                    .at(e.line(), e.column())
+                    .at(line, column)
                     .help("the file may be cut off; download the schedule again")
             })?;
             if value.get("schedule").is_some() {
@@ -78,6 +79,21 @@ pub fn read(text: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         }
         _ => Err(unknown(path)),
     }
+}
+
+/// serde_json's error position (its column counts bytes, and is 0 when the culprit is the
+/// line break that ends the line before) as a file position, the column in characters.
+fn json_position(text: &str, line: usize, column: usize) -> (usize, usize) {
+    let line_text = |n: usize| text.split('\n').nth(n.saturating_sub(1)).unwrap_or("");
+    if column == 0 && line > 1 {
+        return (line - 1, line_text(line - 1).chars().count() + 1);
+    }
+    let l = line_text(line);
+    let mut byte = column.saturating_sub(1).min(l.len());
+    while !l.is_char_boundary(byte) {
+        byte -= 1;
+    }
+    (line.max(1), l[..byte].chars().count() + 1)
 }
 
 fn unknown(path: &Path) -> Diagnostic {
@@ -188,6 +204,21 @@ mod tests {
         assert_eq!(parse_duration("45"), Some(45));
         assert_eq!(parse_duration("1:00:00"), Some(60));
         assert_eq!(parse_duration("soon"), None);
+    }
+
+    /// Found by fuzzing `frab_json`: a JSON error was reported at column 0 (serde_json's way of
+    /// blaming the line break before) or at a byte offset past the line's last character.
+    #[test]
+    fn a_json_error_points_at_a_character_the_file_has() {
+        let at = |text: &str| {
+            let d = read(text, Path::new("s.json")).unwrap_err();
+            (d.line, d.column)
+        };
+        // A line break inside a string: the break ending line 1, after its 8 characters.
+        assert_eq!(at("{\"a\": \"x\nyz\"}"), (Some(1), Some(9)));
+        // Cut off in a string of two-byte letters: its last (12th) character, not byte 15.
+        assert_eq!(at("{\"æøå\": \"æøå"), (Some(1), Some(12)));
+        assert_eq!(at("{\"a\":\n  1,\n  ?}"), (Some(3), Some(3)));
     }
 
     /// Found by fuzzing `frab_json`: a schedule's `"duration": "00:00"` was written into the
