@@ -82,7 +82,7 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         return Err(Diagnostic::new(path, "the schedule has no <day>")
             .help("is this the full schedule export?"));
     }
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {

@@ -108,6 +108,26 @@ pub(crate) fn name(kind: &str, id: &str, title: &str) -> String {
     format!("{kind} {id} ({title})")
 }
 
+/// The schedule with one talk per id: a note is matched to its talk by id, so a later talk
+/// with an id already taken is skipped (with why) rather than written as a second note
+/// that the build then refuses.
+pub(crate) fn unique_ids(mut schedule: Schedule) -> Schedule {
+    let mut seen = std::collections::HashSet::new();
+    let mut skipped = Vec::new();
+    schedule.talks.retain(|t| {
+        let first = seen.insert(t.id.clone());
+        if !first {
+            skipped.push(format!(
+                "{}: another talk of the schedule has the same id; skipped",
+                name("talk", &t.id, &t.title)
+            ));
+        }
+        first
+    });
+    schedule.skipped.extend(skipped);
+    schedule
+}
+
 /// Checks a talk has a title and an id; the reason it is skipped if not.
 pub(crate) fn require_title_and_id(
     name: &str,
@@ -204,6 +224,28 @@ mod tests {
         assert_eq!(parse_duration("45"), Some(45));
         assert_eq!(parse_duration("1:00:00"), Some(60));
         assert_eq!(parse_duration("soon"), None);
+    }
+
+    /// Found by fuzzing `sessionize`: two sessions with one id became two notes with one `id`,
+    /// and the imported site did not build.
+    #[test]
+    fn a_second_talk_with_a_taken_id_is_skipped() {
+        let session = |id: &str, title: &str, at: &str| serde_json::json!({"id": id, "title": title, "startsAt": at, "endsAt": null});
+        let json = serde_json::json!({
+            "sessions": [
+                session("7", "First", "2024-05-14T09:00:00"),
+                session("8", "Other", "2024-05-14T10:00:00"),
+                session("7", "Second", "2024-05-15T09:00:00"),
+            ],
+            "speakers": [],
+        });
+        let s = read(&json.to_string(), Path::new("s.json")).unwrap();
+        let titles: Vec<&str> = s.talks.iter().map(|t| t.title.as_str()).collect();
+        assert_eq!(titles, ["First", "Other"]);
+        assert_eq!(
+            s.skipped,
+            ["talk sessionize-7 (Second): another talk of the schedule has the same id; skipped"]
+        );
     }
 
     /// Found by fuzzing `frab_json`: a JSON error was reported at column 0 (serde_json's way of

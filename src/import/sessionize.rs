@@ -137,7 +137,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     schedule
         .talks
         .sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 /// `2024-05-14T09:30:00` (local; an offset, if any, is ignored) → date and time.
