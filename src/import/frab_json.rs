@@ -139,7 +139,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
                 .filter_map(|l| {
                     let url = str_of(l, "url")?;
                     let title = str_of(l, "title").unwrap_or_else(|| url.clone());
-                    url.starts_with("http").then_some((title, url))
+                    super::is_web_url(&url).then_some((title, url))
                 })
                 .collect()
         })
@@ -157,7 +157,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
     let recording = event
         .get("recording")
         .and_then(|r| str_of(r, "url").or_else(|| str_of(r, "link")))
-        .filter(|u| u.starts_with("http"));
+        .filter(|u| super::is_web_url(u));
     Ok(Entry {
         id,
         title,
@@ -167,7 +167,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         duration,
         room: str_of(event, "room"),
         track: str_of(event, "track"),
-        url: str_of(event, "url").filter(|u| u.starts_with("http")),
+        url: str_of(event, "url").filter(|u| super::is_web_url(u)),
         recording,
         links,
         summary,

@@ -128,6 +128,14 @@ pub(crate) fn unique_ids(mut schedule: Schedule) -> Schedule {
     schedule
 }
 
+/// Whether a schedule's address may go into a note: `http://` or `https://`, and accepted by
+/// the check the build runs on every front-matter link (so `http;s://…` is left out).
+pub(crate) fn is_web_url(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://"))
+        && crate::model::check_url(url).is_ok()
+}
+
 /// Checks a talk has a title and an id; the reason it is skipped if not.
 pub(crate) fn require_title_and_id(
     name: &str,
@@ -224,6 +232,32 @@ mod tests {
         assert_eq!(parse_duration("45"), Some(45));
         assert_eq!(parse_duration("1:00:00"), Some(60));
         assert_eq!(parse_duration("soon"), None);
+    }
+
+    /// Found by fuzzing `sessionize`: a recording at `http;s://…` (or `http3:…`) passed the
+    /// importer's "starts with http" test, and the note's link check then failed the build.
+    #[test]
+    fn an_address_the_build_would_refuse_is_left_out() {
+        let json = serde_json::json!({
+            "sessions": [
+                {"id": "1", "title": "A", "startsAt": "2024-05-14T09:00:00", "recordingUrl": "http;s://v.example.org/1"},
+                {"id": "2", "title": "B", "startsAt": "2024-05-14T10:00:00", "recordingUrl": "https://v.example.org/2"},
+            ],
+            "speakers": [],
+        });
+        let s = read(&json.to_string(), Path::new("s.json")).unwrap();
+        let videos: Vec<Option<&str>> = s.talks.iter().map(|t| t.recording.as_deref()).collect();
+        assert_eq!(videos, [None, Some("https://v.example.org/2")]);
+        for bad in [
+            "http3://x",
+            "httpq:x",
+            "javascript:alert(1)",
+            "/local",
+            "ftp://x",
+        ] {
+            assert!(!is_web_url(bad), "{bad}");
+        }
+        assert!(is_web_url("HTTPS://example.org/a"));
     }
 
     /// Found by fuzzing `sessionize`: two sessions with one id became two notes with one `id`,

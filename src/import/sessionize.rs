@@ -121,7 +121,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
             room,
             track: tags.first().cloned(),
             url: None,
-            recording: str_of(&s, "recordingUrl").filter(|u| u.starts_with("http")),
+            recording: str_of(&s, "recordingUrl").filter(|u| super::is_web_url(u)),
             links: Vec::new(),
             summary: text::plain(&str_of(&s, "description").unwrap_or_default()),
             tags: tags.iter().map(|t| crate::model::slugify(t)).collect(),
