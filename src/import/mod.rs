@@ -297,9 +297,9 @@ mod tests {
         assert_eq!(at("{\"a\":\n  1,\n  ?}"), (Some(3), Some(3)));
     }
 
-    /// Found by fuzzing `frab_json`: a schedule's `"duration": "00:00"` was written into the
-    /// note as `duration: 0`, which the note then rejects, so the imported site did not build;
-    /// and `"99999999:00"` overflowed.
+    /// Found by the `frab_json` fuzz target's import check (on an edited seed): a schedule's
+    /// `"duration": "00:00"` was written into the note as `duration: 0`, which the note then
+    /// rejects, so the imported site did not build; and `"99999999:00"` overflowed.
     #[test]
     fn a_duration_no_note_could_hold_is_left_out() {
         for bad in [
