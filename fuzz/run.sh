@@ -25,12 +25,12 @@ mkdir -p logs
 for t in $targets; do
     mkdir -p "artifacts/$t"
     log="logs/$t.log"
-    start=$(date +%s)
     nice -n 19 cargo fuzz run "$t" "corpus/$t" -- \
         -dict="$(dict_of "$t")" -max_total_time="$secs" -rss_limit_mb=2048 -max_len=16384 \
         -timeout=10 -fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1 \
         -print_final_stats=1 >"$log" 2>&1 || true
-    mins=$(( ($(date +%s) - start + 30) / 60 ))
+    secs_run=$(grep -o ' time: [0-9]*s' "$log" | tail -1 | tr -dc '0-9')
+    mins=$(( (${secs_run:-0} + 30) / 60 ))
     execs=$(grep -o '^#[0-9]*' "$log" | tail -1 | tr -d '#')
     corpus=$(find "corpus/$t" -type f | wc -l)
     crashes=$(find "artifacts/$t" -type f \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
