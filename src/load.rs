@@ -3,7 +3,7 @@
 //! This is the only stage that reads the site. Files are visited in sorted order (walkdir,
 //! sorted by name) so everything downstream is deterministic. Hidden files and editor
 //! backups/swap files are skipped. Text is checked to be UTF-8, a BOM is dropped and CRLF line
-//! endings become LF (line numbers stay the same).
+//! endings become LF (line numbers stay the same), as does a lone CR.
 //!
 //! **The site folder is a jail.** One rule holds for every read, walked or named, a top-level
 //! folder or a file: a path is read only if what it resolves to (every symbolic link on the
@@ -525,18 +525,24 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         Ok(t) => t,
         Err(e) => {
             // The prefix is valid UTF-8 by construction.
-            let prefix = String::from_utf8_lossy(&bytes[..e.valid_up_to()]);
+            let prefix = lf(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]));
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             return Err((line, column));
         }
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    Ok(if text.contains('\r') {
-        text.replace("\r\n", "\n")
+    Ok(lf(text))
+}
+
+/// `text` with LF line endings: CRLF and a lone CR (old Mac files) each become LF. The YAML
+/// parser and editors take a lone CR for a line break too, so file positions agree.
+fn lf(text: &str) -> String {
+    if text.contains('\r') {
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text.to_string()
-    })
+    }
 }
 
 #[cfg(test)]
@@ -547,6 +553,14 @@ mod tests {
     fn decodes() {
         assert_eq!(decode(b"\xef\xbb\xbfa\r\nb").unwrap(), "a\nb");
         assert_eq!(decode(b"ab\ncd\xff").unwrap_err(), (2, 3));
+    }
+
+    /// Found by fuzzing `note`: YAML takes a lone CR for a line break, the loader kept it,
+    /// so a YAML error after one was reported on a line (and column) the file does not have.
+    #[test]
+    fn a_lone_carriage_return_is_a_line_break() {
+        assert_eq!(decode(b"a\rb\r\nc\n\r").unwrap(), "a\nb\nc\n\n");
+        assert_eq!(decode(b"a\rb\r\ncd\xff").unwrap_err(), (3, 3));
     }
 
     #[test]

@@ -102,7 +102,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     schedule
         .talks
         .sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 fn entry(event: &Value, date: Date) -> Result<Entry, String> {
@@ -126,7 +126,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         .unwrap_or_default();
     let links = web_links(event);
     let duration = match event.get("duration") {
-        Some(Value::Number(n)) => n.as_u64().map(|n| n as u32),
+        Some(Value::Number(n)) => n.as_u64().and_then(super::duration_minutes),
         Some(Value::String(s)) => parse_duration(s),
         _ => None,
     };
@@ -138,7 +138,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
     let recording = event
         .get("recording")
         .and_then(|r| str_of(r, "url").or_else(|| str_of(r, "link")))
-        .filter(|u| u.starts_with("http"));
+        .filter(|u| super::is_web_url(u));
     Ok(Entry {
         id,
         title,
@@ -148,7 +148,7 @@ fn entry(event: &Value, date: Date) -> Result<Entry, String> {
         duration,
         room: str_of(event, "room"),
         track: str_of(event, "track"),
-        url: str_of(event, "url").filter(|u| u.starts_with("http")),
+        url: str_of(event, "url").filter(|u| super::is_web_url(u)),
         recording,
         links,
         summary,
@@ -173,7 +173,7 @@ pub(super) fn web_links(event: &Value) -> Vec<(String, String)> {
                 .filter_map(|l| {
                     let url = str_of(l, "url")?;
                     let title = str_of(l, "title").unwrap_or_else(|| url.clone());
-                    url.starts_with("http").then_some((title, url))
+                    super::is_web_url(&url).then_some((title, url))
                 })
                 .collect()
         })

@@ -78,7 +78,7 @@ pub fn read(xml: &str, path: &Path) -> Result<Schedule, Diagnostic> {
         return Err(Diagnostic::new(path, "the schedule has no <day>")
             .help("is this the full schedule export?"));
     }
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 /// An XML error, with message and help chosen by its kind (never by its text).
@@ -153,13 +153,14 @@ fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
                         .filter(|t| !t.is_empty())
                         .unwrap_or(&href)
                         .to_string();
-                    href.starts_with("http").then_some((title, href))
+                    super::is_web_url(&href).then_some((title, href))
                 })
                 .collect()
         })
         .unwrap_or_default();
     let recording =
         child(event, "recording").and_then(|r| text_of(r, "url").or_else(|| text_of(r, "link")));
+    let recording = recording.filter(|u| super::is_web_url(u));
     let summary = super::summary(
         subtitle,
         &text_of(event, "abstract").unwrap_or_default(),
@@ -174,7 +175,7 @@ fn entry(event: Node<'_, '_>, date: Date) -> Result<Entry, String> {
         duration: text_of(event, "duration").and_then(|d| parse_duration(&d)),
         room: text_of(event, "room"),
         track: text_of(event, "track"),
-        url: text_of(event, "url").filter(|u| u.starts_with("http")),
+        url: text_of(event, "url").filter(|u| super::is_web_url(u)),
         recording,
         links,
         summary,

@@ -122,7 +122,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
             room,
             track: tags.first().cloned(),
             url: None,
-            recording: str_of(&s, "recordingUrl").filter(|u| u.starts_with("http")),
+            recording: str_of(&s, "recordingUrl").filter(|u| super::is_web_url(u)),
             links: Vec::new(),
             summary: text::plain(&str_of(&s, "description").unwrap_or_default()),
             tags: tags.iter().map(|t| crate::model::slugify(t)).collect(),
@@ -138,7 +138,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     schedule
         .talks
         .sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 /// `2024-05-14T09:30:00` (local; an offset, if any, is ignored) → date and time.

@@ -25,6 +25,7 @@ mod internal_links;
 mod jail;
 mod output;
 mod output_safety;
+mod properties;
 mod publishing;
 mod quality;
 mod release;
