@@ -9,7 +9,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 secs=${1:-600}
 [ $# -gt 0 ] && shift
-targets=${*:-"note summit_yaml frab_xml frab_json sessionize serve_path"}
+targets=${*:-"note summit_yaml frab_xml frab_json c3voc_v2 sessionize ics serve_path"}
 export RUSTC_BOOTSTRAP=${RUSTC_BOOTSTRAP:-1}
 ./seed.sh >/dev/null
 nice -n 19 cargo fuzz build
@@ -17,7 +17,8 @@ dict_of() {
     case $1 in
         note|summit_yaml) echo dict/yaml.dict ;;
         frab_xml) echo dict/xml.dict ;;
-        frab_json|sessionize) echo dict/json.dict ;;
+        frab_json|c3voc_v2|sessionize) echo dict/json.dict ;;
+        ics) echo dict/ics.dict ;;
         serve_path) echo dict/path.dict ;;
     esac
 }

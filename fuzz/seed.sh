@@ -5,7 +5,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(dirname "$here")
 c="$here/corpus"
-mkdir -p "$c/note" "$c/summit_yaml" "$c/frab_xml" "$c/frab_json" "$c/sessionize" "$c/serve_path"
+mkdir -p "$c/note" "$c/summit_yaml" "$c/frab_xml" "$c/frab_json" "$c/c3voc_v2" "$c/sessionize" "$c/ics" "$c/serve_path"
 
 n=0
 for f in "$repo"/content/*.md "$repo"/content/talks/*/*.md \
@@ -26,5 +26,7 @@ for f in "$repo"/tests/fixtures/schedules/pretalx-*.json "$here"/seeds/frab_json
     [ -f "$f" ] && cp "$f" "$c/frab_json/"
 done
 for f in "$repo"/tests/fixtures/schedules/sessionize-*.json; do cp "$f" "$c/sessionize/"; done
+for f in "$repo"/tests/fixtures/schedules/c3voc-v2-*.json; do cp "$f" "$c/c3voc_v2/"; done
+for f in "$repo"/tests/fixtures/schedules/*.ics; do cp "$f" "$c/ics/"; done
 cp "$here"/seeds/serve_path/* "$c/serve_path/"
 echo "seeded $(find "$c" -type f | wc -l) files into $c"

@@ -9,7 +9,7 @@ use summit_gen::import;
 
 fuzz_target!(|text: &str| {
     let path = Path::new("schedule.json");
-    fuzz_support::check_schedule(text, path, import::read(text, path));
+    fuzz_support::check_schedule(text, path, import::read(text.as_bytes(), path, import::Zones::default()));
     if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
         fuzz_support::check_schedule(text, path, import::frab_json::read(&value, path));
     }

@@ -11,6 +11,6 @@ fuzz_target!(|text: &str| {
     let path = Path::new("schedule.xml");
     fuzz_support::check_schedule(text, path, import::frab_xml::read(text, path));
     if text.trim_start().starts_with('<') {
-        fuzz_support::check_schedule(text, path, import::read(text, path));
+        fuzz_support::check_schedule(text, path, import::read(text.as_bytes(), path, import::Zones::default()));
     }
 });

@@ -1,0 +1,17 @@
+//! c3voc schedule v2 in its flat shape (`schedule.events[]`), through the format detection
+//! and the reader directly; whatever it reads must import into notes that build.
+#![no_main]
+
+use std::path::Path;
+
+use libfuzzer_sys::fuzz_target;
+use summit_gen::import;
+
+fuzz_target!(|text: &str| {
+    let path = Path::new("schedule.json");
+    let zones = import::Zones::default();
+    fuzz_support::check_schedule(text, path, import::read(text.as_bytes(), path, zones));
+    if let Ok(value) = serde_json::from_str::<serde_json::Value>(text) {
+        fuzz_support::check_schedule(text, path, import::c3voc_v2::read(&value, path));
+    }
+});
