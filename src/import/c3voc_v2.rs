@@ -104,7 +104,7 @@ pub fn read(value: &Value, path: &Path) -> Result<Schedule, Diagnostic> {
     schedule
         .talks
         .sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
-    Ok(schedule)
+    Ok(super::unique_ids(schedule))
 }
 
 fn entry(

@@ -212,9 +212,10 @@ pub fn read(
                 .checked_add(jiff::SignedDuration::from_mins(minutes))
                 .ok()
         });
+        // Only a duration a note may hold (1 to 1440 minutes): a longer event keeps its start.
         let duration = end
-            .and_then(|end| end.duration_since(start).as_mins().try_into().ok())
-            .filter(|m: &u32| *m > 0);
+            .and_then(|end| u64::try_from(end.duration_since(start).as_mins()).ok())
+            .and_then(super::duration_minutes);
         if get("RRULE").is_some() {
             repeats += 1;
         }
@@ -284,7 +285,7 @@ pub fn read(
     days.dedup();
     talks.sort_by(|a, b| (a.date, a.start, &a.id).cmp(&(b.date, b.start, &b.id)));
     skipped.extend(warnings);
-    Ok(Schedule {
+    Ok(super::unique_ids(Schedule {
         format: "schedule.ics (iCalendar)",
         name: cal("X-WR-CALNAME")
             .filter(|n| !n.is_empty())
@@ -295,7 +296,7 @@ pub fn read(
         talks,
         skipped,
         zone_warning,
-    })
+    }))
 }
 
 /// Logical lines (with the number of their first physical line): CRLF or LF, and a line that

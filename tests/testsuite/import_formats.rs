@@ -283,3 +283,47 @@ fn a_schedule_url_is_downloaded_with_a_cap_a_deadline_and_clear_errors() {
         assert!(tree(site.path()).is_empty(), "{url}: something was written");
     }
 }
+
+/// Found by fuzzing `c3voc_v2`: two events with one `guid` became two notes with one `id`,
+/// and the imported site did not build. The second is skipped and named, as the other
+/// readers do.
+#[test]
+fn bug_a_c3voc_v2_id_used_twice_made_a_site_that_did_not_build() {
+    let site = Site::empty();
+    let text = std::fs::read_to_string(schedule("c3voc-v2-flat-synthetic.json")).expect("read");
+    let twice = text.replace(
+        "0f3c9b1e-6a2d-5c4e-8b7a-000000000005",
+        "0f3c9b1e-6a2d-5c4e-8b7a-000000000003",
+    );
+    assert_ne!(twice, text, "the fixture has the id");
+    site.write("hub.json", twice);
+    let run = site.run(&["import", "hub.json"]);
+    run.success();
+    assert!(
+        run.stderr
+            .contains("another talk of the schedule has the same id; skipped"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(notes(&site).len(), 11);
+    site.build().success();
+}
+
+/// Found by fuzzing `ics`: an event running 24 h 45 min wrote `duration: 1485`, which no note
+/// may hold (1 to 1440), so the imported site did not build. The duration is left out.
+#[test]
+fn bug_an_ics_event_longer_than_a_day_wrote_a_duration_no_note_holds() {
+    let site = Site::empty();
+    site.write(
+        "long.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:long-1\r\nDTSTART:20250611T090000Z\r\nDTEND:20250612T094500Z\r\nSUMMARY:Hackathon\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let run = site.run(&["import", "long.ics"]);
+    run.success();
+    let all = notes(&site);
+    assert_eq!(all.len(), 1);
+    let (_, n) = by_id(&all, "long-1");
+    assert!(n.get("duration").is_none(), "{n}");
+    assert_eq!(n["start"], serde_json::json!("09:00"));
+    site.build().success();
+}
