@@ -136,9 +136,10 @@ fn entry(
     };
     let end_at: Option<Timestamp> = str_of(event, "end").and_then(|s| s.parse().ok());
     let duration = match (start_at, end_at) {
-        (Some(s), Some(e)) => u32::try_from(e.duration_since(s).as_mins())
+        // Only a duration a note may hold (1 to 1440 minutes).
+        (Some(s), Some(e)) => u64::try_from(e.duration_since(s).as_mins())
             .ok()
-            .filter(|m| *m > 0),
+            .and_then(super::duration_minutes),
         _ => str_of(event, "duration").and_then(|d| parse_duration(&d)),
     };
     // The day it starts in; else its date, moved back a day before the day change.

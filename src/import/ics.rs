@@ -280,6 +280,18 @@ pub fn read(
             bad.len()
         ));
     }
+    if talks.is_empty() {
+        // Like the other readers: a schedule without a talk is no schedule to import.
+        let why = skipped.first().map_or_else(
+            || "it has no VEVENT".to_string(),
+            |first| format!("{} events were skipped (the first: {first})", skipped.len()),
+        );
+        return Err(Diagnostic::new(
+            path,
+            format!("the calendar has no event with a title and a start time: {why}"),
+        )
+        .help("is this the conference's programme? export its calendar again"));
+    }
     let mut days: Vec<Date> = talks.iter().map(|t| t.date).collect();
     days.sort();
     days.dedup();

@@ -327,3 +327,37 @@ fn bug_an_ics_event_longer_than_a_day_wrote_a_duration_no_note_holds() {
     assert_eq!(n["start"], serde_json::json!("09:00"));
     site.build().success();
 }
+
+/// Found by fuzzing `c3voc_v2`: an event whose `end` lies years after its `start` wrote a
+/// `duration` no note may hold; it is left out now.
+#[test]
+fn bug_a_c3voc_v2_event_ending_years_later_wrote_a_duration_no_note_holds() {
+    let site = Site::empty();
+    let text = std::fs::read_to_string(schedule("c3voc-v2-flat-synthetic.json")).expect("read");
+    let far = text.replacen(
+        "\"end\": \"2025-12-27T11:00:00+01:00\"",
+        "\"end\": \"2030-12-27T11:00:00+01:00\"",
+        1,
+    );
+    assert_ne!(far, text, "the fixture has that end");
+    site.write("hub.json", far);
+    site.run(&["import", "hub.json"]).success();
+    site.build().success();
+}
+
+/// Found by fuzzing `ics`: a calendar whose every event was skipped read as a schedule with
+/// no days. It is an error that says why, like the other readers'.
+#[test]
+fn bug_a_calendar_without_a_usable_event_read_as_an_empty_schedule() {
+    let site = Site::empty();
+    site.write(
+        "none.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART:20250611T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    let run = site.run(&["import", "none.ics"]);
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "none.ics: the calendar has no event with a title and a start time: 1 events were skipped (the first: event x (no title): it has no SUMMARY (title); skipped) — is this the conference's programme? export its calendar again\nerror: 1 problem found; nothing was written\n"
+    );
+}
