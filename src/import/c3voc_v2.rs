@@ -189,7 +189,7 @@ fn entry(
         duration,
         room: reference(event.get("room"), rooms),
         track: reference(event.get("track"), tracks),
-        url: str_of(event, "url").filter(|u| u.starts_with("http")),
+        url: str_of(event, "url").filter(|u| super::is_web_url(u)),
         recording: None,
         links,
         summary,

@@ -255,7 +255,7 @@ pub fn read(
             duration,
             room: optional("LOCATION"),
             track: categories.first().cloned(),
-            url: optional("URL").filter(|u| u.starts_with("http")),
+            url: optional("URL").filter(|u| super::is_web_url(u)),
             recording: None,
             links: Vec::new(),
             summary: text::plain(&optional("DESCRIPTION").unwrap_or_default()),

@@ -361,3 +361,17 @@ fn bug_a_calendar_without_a_usable_event_read_as_an_empty_schedule() {
         "none.ics: the calendar has no event with a title and a start time: 1 events were skipped (the first: event x (no title): it has no SUMMARY (title); skipped) — is this the conference's programme? export its calendar again\nerror: 1 problem found; nothing was written\n"
     );
 }
+
+/// Found by fuzzing `ics` and `c3voc_v2`: a talk page `https:/host` or `httpsz://host` passed
+/// the two new readers' `starts_with("http")` but not the build's link rule, so the imported
+/// site did not build. They use the rule the other readers use (the build's own).
+#[test]
+fn bug_a_talk_page_the_build_refuses_was_imported_by_the_new_readers() {
+    let site = Site::empty();
+    site.write(
+        "bad-url.ics",
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:u-1\r\nDTSTART:20250611T090000Z\r\nSUMMARY:Talk\r\nURL:https:/synthconf.org/talks/1\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    );
+    site.run(&["import", "bad-url.ics"]).success();
+    site.build().success();
+}
