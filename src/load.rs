@@ -102,9 +102,8 @@ struct Loader<'a> {
     skipped: Vec<PathBuf>,
 }
 
-/// Reads the site at `root`. A missing `summit.yaml` is an error at once; problems with
-/// single files are collected in [`Inputs::problems`].
-pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
+/// An error unless `root` holds a `summit.yaml` (as a file or a link to check later).
+pub fn require_config(root: &Path) -> Result<()> {
     let config = crate::config::path(root);
     if !config.is_file() && config.symlink_metadata().is_err() {
         return Err(Error::Content(crate::error::Diagnostics(vec![
@@ -113,6 +112,14 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
             ),
         ])));
     }
+    Ok(())
+}
+
+/// Reads the site at `root`. A missing `summit.yaml` is an error at once; problems with
+/// single files are collected in [`Inputs::problems`].
+pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
+    require_config(root)?;
+    let config = crate::config::path(root);
     let canonical_root = std::fs::canonicalize(root)
         .map_err(|e| Error::io("could not open the site folder", root, e))?;
     let mut l = Loader {

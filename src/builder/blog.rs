@@ -46,6 +46,7 @@ impl Builder {
             tags: blog.pages.tags,
             tags_page: blog.pages.tags && !slugs.is_empty(),
             feed: blog.pages.feed,
+            custom_css: inputs.assets.iter().any(|a| a.rel == render::CUSTOM_CSS),
             tag_slugs: slugs,
             speaker_ids: render::blog::speaker_ids(&sites),
             notes,
@@ -54,6 +55,7 @@ impl Builder {
         let outer = {
             let mut h = std::collections::hash_map::DefaultHasher::new();
             source.text.hash(&mut h);
+            scope.custom_css.hash(&mut h);
             for (name, src) in &inputs.templates {
                 (name, &src.text).hash(&mut h);
             }

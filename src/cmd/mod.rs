@@ -9,6 +9,7 @@ pub mod export;
 pub mod import;
 pub mod init;
 pub mod serve;
+pub mod theme;
 
 use clap::{Parser, Subcommand};
 
@@ -48,6 +49,9 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Start (or update) notes from the conference's published schedule.
     Import(import::ImportArgs),
+    /// List the built-in templates and static files (and which the site replaces); `theme copy
+    /// NAME…` writes them into the site to edit.
+    Theme(theme::ThemeArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell, elvish).
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), e.g. `summit-gen man > ~/.local/share/man/man1/summit-gen.1`.
@@ -204,6 +208,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::New(args) => init::new(args, verbosity),
         Command::Import(args) => import::run(args, verbosity),
         Command::Export(args) => export::run(args, verbosity),
+        Command::Theme(args) => theme::run(args, verbosity),
         Command::Completions(args) => completions::completions(&args),
         Command::Man => completions::man(),
     }

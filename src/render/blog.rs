@@ -54,6 +54,8 @@ pub struct Scope<'a> {
     /// The navigation links to `tags/` (some recap has a tag).
     pub tags_page: bool,
     pub feed: bool,
+    /// The blog has a `static/custom.css` (every page links it).
+    pub custom_css: bool,
     pub tag_slugs: HashMap<String, String>,
     /// Each speaker's id on the blog's speakers page, by name.
     pub speaker_ids: HashMap<String, String>,
@@ -324,6 +326,8 @@ pub fn render(
         tags_page: scope.tags_page,
         feed: scope.feed && urls.absolute.is_some(),
         calendar: false,
+        custom_css: theme.has_custom_css(),
+        recap_css: false,
     };
     let globals = Globals {
         lang: blog.language.code(),

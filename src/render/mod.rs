@@ -45,7 +45,7 @@ use crate::parse::types::ClockTime;
 use crate::route::{Page, Recap, Route};
 pub use output::{Bytes, Collect, Incremental, Output, OutputFile, Previous, Sink};
 use theme::template_error;
-pub use theme::{Theme, unused_templates};
+pub use theme::{Builtin, CUSTOM_CSS, THEME_PREFIX, Theme, builtin_files, unused_templates};
 
 /// Words per minute for the reading time.
 const WORDS_PER_MINUTE: usize = 200;
@@ -116,6 +116,10 @@ struct SiteInfo<'a> {
     tags_page: bool,
     feed: bool,
     calendar: bool,
+    /// `custom.css` at the site root (a blog's, in a blog): linked after the theme's CSS.
+    custom_css: bool,
+    /// A recap's own `custom.css` in a blog, linked after the blog's.
+    recap_css: bool,
 }
 
 #[derive(Serialize)]
@@ -423,6 +427,8 @@ pub fn render(
         tags_page: host.blog.map_or(tag_pages, |b| b.tags_page),
         feed: host.blog.map_or(pages.feed, |b| b.feed) && urls.absolute.is_some(),
         calendar: pages.calendar,
+        custom_css: host.blog.map_or(theme.has_custom_css(), |b| b.custom_css),
+        recap_css: host.blog.is_some() && theme.has_custom_css(),
     };
     theme.tera.global_context().extend(
         Context::from_serialize(&Globals {

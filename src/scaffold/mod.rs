@@ -1,5 +1,8 @@
-//! `init` and `new`: files a writer starts from. Writing goes through here; nothing is ever
-//! overwritten unless asked (`init --force` replaces only the files it would create).
+//! `init`, `new` and `theme copy`: files a writer starts from. Writing goes through here;
+//! nothing is ever overwritten unless asked (`init --force` replaces only the files it would
+//! create; `theme copy --force` keeps the file it replaces as a backup).
+
+pub mod theme;
 
 use std::path::{Path, PathBuf};
 

@@ -18,6 +18,7 @@ fn completion_scripts_name_every_command_and_parse() {
             "init",
             "new",
             "import",
+            "theme",
             "completions",
             "man",
         ] {

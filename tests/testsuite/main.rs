@@ -35,3 +35,4 @@ mod serve;
 mod serve_security;
 mod serve_support;
 mod the_post;
+mod theme;
