@@ -89,6 +89,14 @@ fn list(site: &super::SiteArg, verbosity: Verbosity) -> anyhow::Result<()> {
 
 /// How a replacement of a built-in file shows.
 fn replaced(r: &Replacement, place: Place) -> String {
+    let text = replaced_by(r, place);
+    match r.same {
+        true => format!("{text}, a copy of the built-in file, unchanged"),
+        false => text,
+    }
+}
+
+fn replaced_by(r: &Replacement, place: Place) -> String {
     let path = r.path.display();
     match (&r.whose, r.unused) {
         (_, true) => format!(

@@ -40,6 +40,8 @@ pub struct Replacement {
     pub whose: Whose,
     /// A recap's own `style.css` or `embed.js`: written, but its pages link the blog's.
     pub unused: bool,
+    /// The file holds the built-in one's bytes (a copy nobody has edited yet).
+    pub same: bool,
 }
 
 /// A built-in file and the site's files that replace it, the one in effect first.
@@ -83,14 +85,15 @@ pub fn list(root: &Path) -> Result<Listing> {
         Place::Blog => crate::load::recaps(root, &mut Vec::new()).0,
         _ => Vec::new(),
     };
-    let found = |on_disk: PathBuf, shown: PathBuf, whose: Whose, unused: bool| {
-        (on_disk.symlink_metadata().is_ok()).then_some(Replacement {
-            path: shown,
-            whose,
-            unused,
-        })
-    };
-    let replacements = |folder: &str, name: &str, in_recaps: bool| {
+    let replacements = |folder: &str, name: &str, bytes: Option<&[u8]>, in_recaps: bool| {
+        let found = |on_disk: PathBuf, shown: PathBuf, whose: Whose, unused: bool| {
+            (on_disk.symlink_metadata().is_ok()).then(|| Replacement {
+                path: shown,
+                whose,
+                unused,
+                same: bytes.is_some_and(|b| std::fs::read(&on_disk).is_ok_and(|d| d == b)),
+            })
+        };
         let rel = Path::new(folder).join(name);
         let own_unused = place == Place::Recap && folder == "static" && name != CUSTOM_CSS;
         let own = found(
@@ -124,10 +127,15 @@ pub fn list(root: &Path) -> Result<Listing> {
     let files = builtin_files()
         .map(|file| Listed {
             file,
-            replaced_by: replacements(file.folder, file.name, file.folder == "templates"),
+            replaced_by: replacements(
+                file.folder,
+                file.name,
+                Some(file.bytes),
+                file.folder == "templates",
+            ),
         })
         .collect();
-    let mut custom_css = replacements("static", CUSTOM_CSS, true);
+    let mut custom_css = replacements("static", CUSTOM_CSS, None, true);
     // Seen from a recap, the blog's custom.css comes first in the page.
     if place == Place::Recap {
         custom_css.reverse();

@@ -123,6 +123,21 @@ fn theme_copy_writes_the_built_in_files_byte_for_byte() {
     };
     same_in(&site, "templates/base.html");
     same_in(&site, "static/style.css");
+    // The list tells an untouched copy from an edited one.
+    let listed = |site: &Site| site.run(&["theme"]).success().stdout.clone();
+    assert!(
+        listed(&site)
+            .contains("replaced by templates/base.html, a copy of the built-in file, unchanged\n")
+    );
+    site.write("templates/base.html", "{% extends \"theme/base.html\" %}");
+    let after = listed(&site);
+    assert!(
+        after.contains("replaced by templates/base.html\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("replaced by static/style.css, a copy of the built-in file, unchanged\n")
+    );
     // Every file, and the copies change nothing in the built site.
     let all = Site::english();
     all.run(&["theme", "copy", "--all"]).success();
