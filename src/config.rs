@@ -19,19 +19,35 @@ use crate::yaml;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Language {
     Da,
+    De,
     #[default]
     En,
+    Es,
+    Fr,
+    Nb,
+    Nl,
+    Sv,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::Da, Language::En];
+    /// In the order of their codes (as messages list them).
+    pub const ALL: [Language; 8] = [
+        Language::Da,
+        Language::De,
+        Language::En,
+        Language::Es,
+        Language::Fr,
+        Language::Nb,
+        Language::Nl,
+        Language::Sv,
+    ];
 
     /// The language named by an ISO 639-1 code, if built in.
     pub fn from_code(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    /// The built-in languages' codes, for messages: `da, en`.
+    /// The built-in languages' codes, for messages: `da, de, en, …`.
     pub fn codes() -> String {
         Language::ALL.map(Language::code).join(", ")
     }
@@ -40,7 +56,13 @@ impl Language {
     pub fn code(self) -> &'static str {
         match self {
             Language::Da => "da",
+            Language::De => "de",
             Language::En => "en",
+            Language::Es => "es",
+            Language::Fr => "fr",
+            Language::Nb => "nb",
+            Language::Nl => "nl",
+            Language::Sv => "sv",
         }
     }
 
@@ -48,7 +70,13 @@ impl Language {
     pub fn og_locale(self) -> &'static str {
         match self {
             Language::Da => "da_DK",
+            Language::De => "de_DE",
             Language::En => "en_US",
+            Language::Es => "es_ES",
+            Language::Fr => "fr_FR",
+            Language::Nb => "nb_NO",
+            Language::Nl => "nl_NL",
+            Language::Sv => "sv_SE",
         }
     }
 }

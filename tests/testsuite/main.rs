@@ -23,6 +23,7 @@ mod import_reimport;
 mod incremental;
 mod internal_links;
 mod jail;
+mod languages;
 mod output;
 mod output_safety;
 mod properties;
