@@ -13,6 +13,7 @@ mod determinism;
 mod errors;
 mod example;
 mod export;
+mod feeds;
 mod fixture_site;
 mod hostile;
 mod import;
