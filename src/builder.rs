@@ -15,6 +15,8 @@ use crate::render::{self, OutputFile, Theme};
 use crate::{BuildOptions, load, parse};
 
 mod blog;
+mod left_out;
+pub use left_out::Notice;
 
 /// The site in memory: the model, the files to write, and what was skipped.
 #[derive(Debug)]
@@ -32,6 +34,8 @@ pub struct Compiled {
     /// The pages taken from the previous build as they were (`serve`), because what each was
     /// rendered from is unchanged; sorted.
     pub reused: Vec<String>,
+    /// Outputs the base URL ruled out (`build` and `check` say so; `serve` does not).
+    pub left_out: Vec<Notice>,
 }
 
 impl Compiled {
@@ -166,7 +170,20 @@ impl Builder {
         let modelled = self.prepare(opts, None)?;
         let host = render::blog::Host::ALONE;
         let rendered = self.finish(opts, modelled, &host, &[], 0, None, sink)?;
+        let config = &rendered.site.config;
+        let origin = left_out::Origin {
+            root: &opts.root,
+            arg: opts.base_url.is_some(),
+            key: config.base_url.as_ref(),
+        };
+        let left = render::left_out(
+            config.pages.feed,
+            config.pages.sitemap,
+            &rendered.site.base_url,
+        );
+        let left_out = left_out::notices(&left, &rendered.site.base_url, &origin);
         Ok(Compiled {
+            left_out,
             base_url: rendered.site.base_url.clone(),
             sites: vec![rendered.site],
             files: Vec::new(),

@@ -15,23 +15,42 @@ use crate::locale::{self, Labels};
 use crate::parse::types::{ClockTime, Date};
 use crate::yaml;
 
+mod pages;
+pub use pages::{Feed, Pages};
+
 /// A built-in language of the pages (labels, dates).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Language {
     Da,
+    De,
     #[default]
     En,
+    Es,
+    Fr,
+    Nb,
+    Nl,
+    Sv,
 }
 
 impl Language {
-    pub const ALL: [Language; 2] = [Language::Da, Language::En];
+    /// In the order of their codes (as messages list them).
+    pub const ALL: [Language; 8] = [
+        Language::Da,
+        Language::De,
+        Language::En,
+        Language::Es,
+        Language::Fr,
+        Language::Nb,
+        Language::Nl,
+        Language::Sv,
+    ];
 
     /// The language named by an ISO 639-1 code, if built in.
     pub fn from_code(code: &str) -> Option<Language> {
         Language::ALL.into_iter().find(|l| l.code() == code)
     }
 
-    /// The built-in languages' codes, for messages: `da, en`.
+    /// The built-in languages' codes, for messages: `da, de, en, …`.
     pub fn codes() -> String {
         Language::ALL.map(Language::code).join(", ")
     }
@@ -40,7 +59,13 @@ impl Language {
     pub fn code(self) -> &'static str {
         match self {
             Language::Da => "da",
+            Language::De => "de",
             Language::En => "en",
+            Language::Es => "es",
+            Language::Fr => "fr",
+            Language::Nb => "nb",
+            Language::Nl => "nl",
+            Language::Sv => "sv",
         }
     }
 
@@ -48,7 +73,13 @@ impl Language {
     pub fn og_locale(self) -> &'static str {
         match self {
             Language::Da => "da_DK",
+            Language::De => "de_DE",
             Language::En => "en_US",
+            Language::Es => "es_ES",
+            Language::Fr => "fr_FR",
+            Language::Nb => "nb_NO",
+            Language::Nl => "nl_NL",
+            Language::Sv => "sv_SE",
         }
     }
 }
@@ -136,6 +167,7 @@ impl Blog {
             }
         }
         let mut problems = Vec::new();
+        problems.extend(blog.pages.resolve(source));
         if let Some(lang) = &blog.language_key {
             match Language::from_code(&lang.value) {
                 Some(l) => blog.language = l,
@@ -272,37 +304,6 @@ fn label_problems(source: &Source, labels: &Labels) -> Vec<Diagnostic> {
     problems
 }
 
-/// Which outputs beyond the post to write; each is on unless switched off.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct Pages {
-    /// A page per talk, `talks/<slug>/`.
-    pub talks: bool,
-    /// `speakers/`: every speaker with their talks.
-    pub speakers: bool,
-    /// `tags/` and a page per tag.
-    pub tags: bool,
-    /// `atom.xml` (needs a full `base_url`).
-    pub feed: bool,
-    /// `sitemap.xml` and `robots.txt` (need a full `base_url`).
-    pub sitemap: bool,
-    /// `schedule.ics`: the talks with a start time.
-    pub calendar: bool,
-}
-
-impl Default for Pages {
-    fn default() -> Self {
-        Pages {
-            talks: true,
-            speakers: true,
-            tags: true,
-            feed: true,
-            sitemap: true,
-            calendar: true,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Event {
@@ -342,7 +343,7 @@ impl Config {
         }
         config.pages = config.pages_key.clone().unwrap_or_default();
         config.highlight = config.highlight_key.unwrap_or(true);
-        let mut problems = Vec::new();
+        let mut problems = config.pages.resolve(source);
         let at = |s: &serde_saphyr::Location| (s.line() as usize, s.column() as usize);
 
         if let Some(lang) = &config.language_key {

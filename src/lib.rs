@@ -34,7 +34,7 @@ mod yaml;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use builder::{Builder, Compiled};
+pub use builder::{Builder, Compiled, Notice};
 pub use error::{Diagnostic, Error, Result};
 
 /// What to build and how.
@@ -74,6 +74,8 @@ pub struct BuildReport {
     pub files: Vec<String>,
     pub talks: usize,
     pub warnings: Vec<Diagnostic>,
+    /// Outputs the base URL ruled out.
+    pub left_out: Vec<Notice>,
     pub elapsed: Duration,
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
@@ -108,6 +110,7 @@ pub fn build_with(opts: &BuildOptions, on_wait: &dyn Fn(Option<u32>)) -> Result<
         files,
         talks: compiled.talks(),
         warnings: compiled.warnings.clone(),
+        left_out: compiled.left_out.clone(),
         elapsed: started.elapsed(),
         timings,
     };

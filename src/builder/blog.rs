@@ -98,6 +98,7 @@ impl Builder {
                 site: &r.site,
                 words: r.output.words,
                 sitemap: &r.output.sitemap,
+                feed: &r.output.feed,
             })
             .collect();
         let templates: Vec<_> = inputs
@@ -128,7 +129,14 @@ impl Builder {
             });
         }
         timings.lap("blog pages");
+        let origin = super::left_out::Origin {
+            root: &opts.root,
+            arg: opts.base_url.is_some(),
+            key: blog.base_url.as_ref(),
+        };
+        let left = render::left_out(blog.pages.feed, blog.pages.sitemap, &base_url);
         let mut compiled = Compiled {
+            left_out: super::left_out::notices(&left, &base_url, &origin),
             sites: Vec::new(),
             base_url,
             files: Vec::new(),

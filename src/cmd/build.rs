@@ -45,6 +45,7 @@ pub fn run(args: BuildArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     for w in &report.warnings {
         super::warn(verbosity, w);
     }
+    super::left_out(verbosity, &report.left_out);
     if verbosity == Verbosity::Verbose {
         for f in &report.files {
             println!("  {}", report.output.join(f).display());

@@ -28,6 +28,7 @@ pub fn run(args: CheckArgs, verbosity: Verbosity) -> anyhow::Result<()> {
     for w in &compiled.warnings {
         super::warn(verbosity, w);
     }
+    super::left_out(verbosity, &compiled.left_out);
     let problems = crate::check::links(&compiled);
     if !problems.is_empty() {
         return Err(Error::from(problems).into());

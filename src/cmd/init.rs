@@ -11,7 +11,7 @@ pub struct InitArgs {
     /// Where to create the site (created if missing).
     #[arg(default_value = ".")]
     pub dir: PathBuf,
-    /// The post's language: da or en [default: en; a recap in a blog: the blog's].
+    /// The post's language: da, de, en, es, fr, nb, nl or sv [default: en; a recap in a blog: the blog's].
     #[arg(long, value_parser = super::language_arg)]
     pub language: Option<String>,
     /// Make a blog of recaps: the blog's summit.yaml and one sample recap in posts/ (each

@@ -134,6 +134,18 @@ pub fn warn(verbosity: Verbosity, what: impl std::fmt::Display) {
     }
 }
 
+/// What the base URL left out: warnings (a full one would bring them), and with `--verbose`
+/// notes of what the site's address rules out whatever it is.
+pub fn left_out(verbosity: Verbosity, notices: &[crate::Notice]) {
+    for n in notices {
+        if n.warn {
+            warn(verbosity, &n.diagnostic);
+        } else if verbosity == Verbosity::Verbose {
+            eprintln!("note: {}", n.diagnostic);
+        }
+    }
+}
+
 /// `--base-url`: checked when the arguments are read, so a bad one is a usage error (exit 2)
 /// like any other bad argument value.
 pub fn base_url_arg(url: &str) -> Result<String, String> {

@@ -1,8 +1,9 @@
 //! A blog of recaps: what a recap needs to know of the blog around it ([`Host`]), and the
 //! blog's own pages, rendered from the recaps' metadata only (titles, dates, speakers, tags,
 //! word counts; never a note's body): the index (newest first), speakers and tags across
-//! every recap, the Atom feed (one entry per recap), sitemap, robots.txt, 404, `.nojekyll`,
-//! `CNAME` and the theme's static files.
+//! every recap, the Atom feed (an entry per recap, or with `pages.feed: talks` the recap and
+//! an entry per talk, newest recap first), sitemap, robots.txt (at a domain root), 404,
+//! `.nojekyll`, `CNAME` and the theme's static files.
 
 use std::cell::RefCell;
 use std::collections::hash_map::DefaultHasher;
@@ -21,7 +22,7 @@ use super::{
     Common, EventInfo, Globals, OutputFile, PageMeta, Previous, Sink, SiteInfo, Theme, Urls,
 };
 use super::{WORDS_PER_MINUTE, site_files::xml_chars, template_error};
-use crate::config::Blog;
+use crate::config::{Blog, Feed};
 use crate::error::Result;
 use crate::locale::Locale;
 use crate::model::{Site, Talk};
@@ -53,7 +54,8 @@ pub struct Scope<'a> {
     pub tags: bool,
     /// The navigation links to `tags/` (some recap has a tag).
     pub tags_page: bool,
-    pub feed: bool,
+    /// What the blog's feed holds (each recap writes its entries).
+    pub feed: Feed,
     /// The blog has a `static/custom.css` (every page links it).
     pub custom_css: bool,
     pub tag_slugs: HashMap<String, String>,
@@ -118,6 +120,8 @@ pub struct RecapMeta<'a> {
     /// Its word count (for the reading time) and its pages' folders (for the sitemap).
     pub words: usize,
     pub sitemap: &'a [String],
+    /// Its entries in the blog's feed.
+    pub feed: &'a [super::FeedEntry],
 }
 
 impl RecapMeta<'_> {
@@ -324,7 +328,7 @@ pub fn render(
         talk_pages: true,
         speakers_page: scope.speakers,
         tags_page: scope.tags_page,
-        feed: scope.feed && urls.absolute.is_some(),
+        feed: scope.feed.is_on() && urls.absolute.is_some(),
         calendar: false,
         custom_css: theme.has_custom_css(),
         recap_css: false,
@@ -555,14 +559,6 @@ fn tags(
     Ok(dirs)
 }
 
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    updated: Option<String>,
-    summary: Option<String>,
-}
-
 /// 404, Atom, sitemap, robots.txt, `.nojekyll`, `CNAME` and the theme's static files.
 fn site_files(
     w: &Writer<'_>,
@@ -582,20 +578,11 @@ fn site_files(
     })
     .map_err(|e| template_error(&e))?;
     w.put("404.html", w.theme.render("404.html", &context)?)?;
-    let stamp = |d: Option<Date>| d.map(|d| format!("{d}T00:00:00Z"));
     if let Some(abs) = &w.urls.absolute {
         let newest = recaps.iter().filter_map(RecapMeta::date).max();
-        if w.blog.pages.feed {
-            let entries: Vec<FeedEntry> = recaps
-                .iter()
-                .map(|r| FeedEntry {
-                    title: r.site.config.title.clone(),
-                    url: r.recap().post().absolute(abs),
-                    updated: stamp(r.date()),
-                    summary: r.site.config.description.clone(),
-                })
-                .collect();
-            context.insert("updated", &stamp(newest));
+        if w.blog.pages.feed.is_on() {
+            let entries: Vec<&super::FeedEntry> = recaps.iter().flat_map(|r| r.feed).collect();
+            context.insert("updated", &newest.map(|d| format!("{d}T00:00:00Z")));
             context.insert("entries", &entries);
             w.put(
                 "atom.xml",
@@ -610,10 +597,9 @@ fn site_files(
                 "sitemap.xml",
                 xml_chars(w.theme.render("sitemap.xml", &context)?),
             )?;
-            w.put(
-                "robots.txt",
-                format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
-            )?;
+            if w.urls.at_domain_root() {
+                w.put("robots.txt", super::site_files::robots_txt(abs))?;
+            }
         }
     }
     w.put(".nojekyll", String::new())?;

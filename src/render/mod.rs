@@ -27,6 +27,7 @@ pub(crate) mod notes;
 mod output;
 mod post;
 mod site_files;
+pub use site_files::{FeedEntry, LeftOut, left_out};
 mod theme;
 mod video;
 
@@ -72,6 +73,12 @@ impl Urls {
             None => base_url.to_string(),
         };
         Urls { absolute, path }
+    }
+
+    /// Whether the site is a domain's root (`https://host/`), where crawlers read
+    /// `/robots.txt`, rather than below a path (`https://user.github.io/repo/`).
+    fn at_domain_root(&self) -> bool {
+        self.path == "/"
     }
 
     /// The absolute URL of a folder page (`""`, `talks/x/`), if the base is absolute.
@@ -425,7 +432,7 @@ pub fn render(
         talk_pages: pages.talks,
         speakers_page: host.blog.map_or(pages.speakers, |b| b.speakers),
         tags_page: host.blog.map_or(tag_pages, |b| b.tags_page),
-        feed: host.blog.map_or(pages.feed, |b| b.feed) && urls.absolute.is_some(),
+        feed: host.blog.map_or(pages.feed, |b| b.feed).is_on() && urls.absolute.is_some(),
         calendar: pages.calendar,
         custom_css: host.blog.map_or(theme.has_custom_css(), |b| b.custom_css),
         recap_css: host.blog.is_some() && theme.has_custom_css(),
@@ -488,6 +495,12 @@ pub fn render(
         site_files::write(&env, &sitemap)?;
     } else {
         site_files::write_recap_files(&env)?;
+        // The recap's entries in its blog's feed (as the blog's `pages.feed` says).
+        if let (Some(b), Some(abs)) = (host.blog, &urls.absolute)
+            && b.feed.is_on()
+        {
+            out.feed = site_files::feed_entries(&env, abs, b.feed);
+        }
     }
     out.words = words;
     out.sitemap = sitemap;

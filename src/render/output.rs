@@ -104,4 +104,6 @@ pub struct Output {
     pub sitemap: Vec<String>,
     /// The pages taken from the previous build as they were, sorted.
     pub reused: Vec<String>,
+    /// In a blog: the recap's entries in the blog's feed.
+    pub feed: Vec<super::FeedEntry>,
 }

@@ -1,20 +1,97 @@
 //! The files around the pages: `404.html`, the Atom feed, the sitemap and `robots.txt` (both
-//! need a full `base_url`), `schedule.ics`, GitHub Pages' `.nojekyll` and `CNAME`, and the
-//! theme's static files.
+//! need a full `base_url`; `robots.txt` only at a domain root, the only place crawlers read
+//! it), `schedule.ics`, GitHub Pages' `.nojekyll` and `CNAME`, and the theme's static files.
+//! [`left_out`] is the one home of the rule of which of them a base URL rules out.
 
 use std::collections::HashMap;
 
 use serde::Serialize;
 
-use super::{Env, OutputFile, POST, PageMeta, ics, meta};
+use super::{Env, OutputFile, POST, PageMeta, Urls, ics, meta};
+use crate::config::Feed;
 use crate::error::Result;
 
-#[derive(Serialize)]
-struct FeedEntry {
-    title: String,
-    url: String,
-    summary: String,
-    tags: Vec<String>,
+/// An entry of an Atom feed: a post, or a talk of one.
+#[derive(Serialize, Debug, Clone)]
+pub struct FeedEntry {
+    pub title: String,
+    pub url: String,
+    /// `YYYY-MM-DDT00:00:00Z`: the post's published date, else its last day.
+    pub updated: Option<String>,
+    pub published: Option<String>,
+    pub summary: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// A file a site's `pages:` asks for that its base URL rules out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// Its addresses must be absolute, and the base URL is a path only.
+    NoFullUrl(&'static str),
+    /// `robots.txt` of a site below a path: crawlers read only `/robots.txt` of a domain.
+    NotDomainRoot,
+}
+
+/// The files `feed` and `sitemap` ask for that `base_url` rules out, in the order written.
+pub fn left_out(feed: Feed, sitemap: bool, base_url: &str) -> Vec<LeftOut> {
+    let urls = Urls::new(base_url);
+    let mut out = Vec::new();
+    if urls.absolute.is_none() {
+        if feed.is_on() {
+            out.push(LeftOut::NoFullUrl("atom.xml"));
+        }
+        if sitemap {
+            out.extend([
+                LeftOut::NoFullUrl("sitemap.xml"),
+                LeftOut::NoFullUrl("robots.txt"),
+            ]);
+        }
+    } else if sitemap && !urls.at_domain_root() {
+        out.push(LeftOut::NotDomainRoot);
+    }
+    out
+}
+
+fn stamp(date: Option<crate::parse::types::Date>) -> Option<String> {
+    date.map(|d| format!("{d}T00:00:00Z"))
+}
+
+/// The recap's entries in a feed whose base is `abs`: the post, and (`Feed::Talks`) a talk
+/// after it.
+pub(super) fn feed_entries(env: &Env<'_>, abs: &str, feed: Feed) -> Vec<FeedEntry> {
+    let site = env.site;
+    let config = &site.config;
+    let updated = stamp(
+        config
+            .published
+            .or_else(|| site.days.last().map(|d| d.date)),
+    );
+    // What a feed reader shows under the title: the description, else the intro's opening.
+    let intro = env.cache.get("intro", POST).map(|r| r.summary.clone());
+    let post = FeedEntry {
+        title: config.title.clone(),
+        url: env.recap.post().absolute(abs),
+        updated: updated.clone(),
+        published: stamp(config.published),
+        summary: config
+            .description
+            .clone()
+            .or(intro.filter(|s| !s.is_empty())),
+        tags: Vec::new(),
+    };
+    let mut entries = vec![post];
+    if feed == Feed::Talks {
+        let summary = |slug: &str| env.cache.get(slug, POST).map(|r| r.summary.as_str());
+        entries.extend(env.talks.iter().map(|t| FeedEntry {
+            title: t.title.clone(),
+            url: env.recap.talk_url(&t.slug, abs),
+            updated: updated.clone(),
+            published: stamp(config.published),
+            summary: Some(meta::talk_description(t, summary(&t.slug))),
+            tags: t.tags.clone(),
+        }));
+    }
+    entries
 }
 
 /// An XML document without the characters XML 1.0 forbids (NUL and the other C0 controls
@@ -45,6 +122,11 @@ pub(super) fn write_recap_files(env: &Env<'_>) -> Result<()> {
     Ok(())
 }
 
+/// `robots.txt`, for a site at a domain root: everything allowed, and where the sitemap is.
+pub(super) fn robots_txt(abs: &str) -> String {
+    format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n")
+}
+
 /// `schedule.ics`, if the recap has one.
 fn calendar(env: &Env<'_>) -> Result<()> {
     if !env.site.config.pages.calendar {
@@ -73,7 +155,6 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
     let site = env.site;
     let config = &site.config;
     let pages = &config.pages;
-    let summary = |slug: &str| env.cache.get(slug, POST).map(|r| r.summary.as_str());
 
     // 404: GitHub Pages serves it at any depth, so it links from the base path.
     let meta = PageMeta {
@@ -85,25 +166,11 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
     env.put("404.html", env.render("404.html", &context)?)?;
 
     if let Some(abs) = &env.urls.absolute {
-        let updated = config
-            .published
-            .or_else(|| site.days.last().map(|d| d.date))
-            .map(|d| format!("{d}T00:00:00Z"));
-        if pages.feed {
-            let entries: Vec<FeedEntry> = env
-                .talks
-                .iter()
-                .map(|t| FeedEntry {
-                    title: t.title.clone(),
-                    url: env.recap.talk_url(&t.slug, abs),
-                    summary: meta::talk_description(t, summary(&t.slug)),
-                    tags: t.tags.clone(),
-                })
-                .collect();
+        if pages.feed.is_on() {
+            let entries = feed_entries(env, abs, pages.feed);
             let mut context = env.context_at("", "", PageMeta::default())?;
-            context.insert("updated", &updated);
+            context.insert("updated", &entries[0].updated);
             context.insert("entries", &entries);
-            context.insert("post_summary", &config.description);
             env.put("atom.xml", xml_chars(env.render("atom.xml", &context)?))?;
         }
         if pages.sitemap {
@@ -115,10 +182,9 @@ pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
                 "sitemap.xml",
                 xml_chars(env.render("sitemap.xml", &context)?),
             )?;
-            env.put(
-                "robots.txt",
-                format!("User-agent: *\nAllow: /\n\nSitemap: {abs}sitemap.xml\n"),
-            )?;
+            if env.urls.at_domain_root() {
+                env.put("robots.txt", robots_txt(abs))?;
+            }
         }
     }
     calendar(env)?;

@@ -35,8 +35,8 @@ fn bug_bad_argument_values_exited_1_or_went_through() {
     );
     usage_error(
         &site,
-        &["init", "x", "--language", "de"],
-        "error: invalid value 'de' for '--language <LANGUAGE>': unknown language; built-in languages are da, en\n",
+        &["init", "x", "--language", "pt"],
+        "error: invalid value 'pt' for '--language <LANGUAGE>': unknown language; built-in languages are da, de, en, es, fr, nb, nl, sv\n",
     );
     usage_error(
         &site,

@@ -268,8 +268,8 @@ fn bad_summit_yaml() {
     );
     check(
         "summit.yaml",
-        b"title: X\nlanguage: fr\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\n",
-        "summit.yaml:2:11: unknown language `fr` — built-in languages are da, en; pick one and translate its texts under `labels:`",
+        b"title: X\nlanguage: pt\nevent:\n  name: X\n  days: [{date: 2021-03-01}]\n",
+        "summit.yaml:2:11: unknown language `pt` — built-in languages are da, de, en, es, fr, nb, nl, sv; pick one and translate its texts under `labels:`",
     );
     check(
         "summit.yaml",

@@ -10,6 +10,8 @@ const NOTE: &str = "---\ntitle: \"Null\\0 one\\x01 esc\\e[2J nonchar\\uFFFE end\
 #[test]
 fn bug_a_control_character_in_a_title_made_atom_xml_ill_formed() {
     let site = Site::english();
+    let yaml = site.read("summit.yaml");
+    site.write("summit.yaml", format!("{yaml}pages:\n  feed: talks\n"));
     site.write("content/talks/day-1/hostile.md", NOTE);
     site.build().success();
     for xml in ["public/atom.xml", "public/sitemap.xml"] {

@@ -80,7 +80,7 @@ fn a_300_character_title_imports_builds_checks_and_serves_under_one_capped_slug(
     );
     assert_eq!(LONG_SLUG.len(), 93);
 
-    let run = site.build();
+    let run = site.run(&["build", "--base-url", "https://example.org/"]);
     run.success();
     assert_eq!(run.stderr, "");
     let html = site.html("public/index.html");
@@ -94,7 +94,7 @@ fn a_300_character_title_imports_builds_checks_and_serves_under_one_capped_slug(
             .join(format!("public/talks/{LONG_SLUG}/index.html"))
             .is_file()
     );
-    let check = site.run(&["check"]);
+    let check = site.run(&["check", "--base-url", "https://example.org/"]);
     check.success();
     assert_eq!(check.stderr, "");
 

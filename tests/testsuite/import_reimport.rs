@@ -73,7 +73,7 @@ fn reimport_keeps_crlf_line_endings_and_the_body_bytes() {
         String::from_utf8(bytes(&site, NOTE)).expect("UTF-8"),
         written.replace("start: \"09:00\"", "start: \"10:15\"")
     );
-    let run = site.build();
+    let run = site.run(&["build", "--base-url", "https://example.org/"]);
     run.success();
     assert_eq!(run.stderr, "");
 }
