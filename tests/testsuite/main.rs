@@ -15,6 +15,7 @@ mod example;
 mod export;
 mod fixture_site;
 mod hostile;
+mod images;
 mod import;
 mod import_flow;
 mod import_formats;
