@@ -150,7 +150,9 @@ fn an_image_alone_in_its_paragraph_is_a_figure_with_its_title_as_caption() {
 #[test]
 fn every_local_image_gets_its_files_width_and_height_and_loads_lazily() {
     let site = site(BASE);
-    site.build().success();
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
     let html = site.html("public/index.html");
     let wanted = [
         ("A PNG picture", "31", "17"),
@@ -184,7 +186,9 @@ fn every_local_image_gets_its_files_width_and_height_and_loads_lazily() {
 #[test]
 fn image_paths_work_from_the_post_and_from_a_talks_page() {
     let site = site(BASE);
-    site.build().success();
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
     let post = site.html("public/index.html");
     let page = site.html("public/talks/a-talk/index.html");
     assert_eq!(
@@ -214,7 +218,9 @@ fn image_paths_work_from_the_post_and_from_a_talks_page() {
 #[test]
 fn the_cover_is_on_the_post_and_its_social_image_is_absolute() {
     let site = site(BASE);
-    site.build().success();
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
     let html = site.html("public/index.html");
     let cover = html.select(&sel("img.cover")).next().expect("a cover");
     assert_eq!(cover.value().attr("src"), Some("img/x.png"));
@@ -236,7 +242,9 @@ fn the_cover_is_on_the_post_and_its_social_image_is_absolute() {
 #[test]
 fn a_notes_image_is_the_cover_of_its_talks_page() {
     let site = site(BASE);
-    site.build().success();
+    let run = site.build();
+    run.success();
+    assert_eq!(run.stderr, "");
     let html = site.html("public/talks/a-talk/index.html");
     let cover = attr(&html, "img.cover", "src");
     assert_eq!(cover, [Some("../../img/x.jpg")]);
@@ -389,7 +397,18 @@ fn a_recaps_images_in_a_blog_live_under_its_folder() {
 #[test]
 fn the_example_shows_its_cover_picks_ratings_and_a_captioned_image() {
     let site = Site::example();
-    site.build().success();
+    let run = site.build();
+    run.success();
+    // Its base_url is "/" (the Pages workflow passes the real one with --base-url).
+    assert_eq!(
+        run.stderr,
+        "warning: summit.yaml:7:8: `image` is left out of the page's social metadata (`og:image`), which needs a full URL — set `base_url` to a full URL such as \"https://user.github.io/repo/\", or build with `--base-url`\n"
+    );
+    assert_eq!(
+        site.run(&["build", "--base-url", BASE]).stderr,
+        "",
+        "a full base URL makes the cover og:image"
+    );
     let html = site.html("public/index.html");
     let cover = html.select(&sel("img.cover")).next().expect("cover");
     assert_eq!(cover.value().attr("src"), Some("img/cover.svg"));
