@@ -288,6 +288,17 @@ impl Builder {
         );
         problems.extend(bad);
         warnings.extend(warn);
+        let bodies = talks
+            .iter()
+            .filter(|t| opts.drafts || !t.meta.draft)
+            .map(|t| (&t.path, &t.body, t.body_line));
+        let pages = intro
+            .iter()
+            .chain(&outro)
+            .chain(days.iter().map(|(_, d)| d));
+        for (path, body, line) in bodies.chain(pages.map(|p| (&p.path, &p.body, p.body_line))) {
+            crate::images::check_note_images(path, body, line, &images, &mut problems);
+        }
         let parsed = model::Parsed {
             intro,
             outro,

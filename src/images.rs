@@ -52,10 +52,13 @@ impl Sizes {
     /// The sizes of the images among `assets`.
     pub fn of(assets: &[Asset]) -> Sizes {
         use std::hash::{Hash, Hasher};
+        // Every static file (a picture may have any name); sizes of those named as images.
         let by_path: HashMap<String, Option<Size>> = assets
             .iter()
-            .filter(|a| is_image(&a.rel))
-            .map(|a| (a.rel.clone(), size(&a.rel, &a.bytes)))
+            .map(|a| {
+                let size = is_image(&a.rel).then(|| size(&a.rel, &a.bytes)).flatten();
+                (a.rel.clone(), size)
+            })
             .collect();
         let mut sorted: Vec<_> = by_path.iter().collect();
         sorted.sort();
@@ -159,6 +162,36 @@ pub fn check_covers(
         }
     }
     (problems, warnings)
+}
+
+/// Every image in a note's (or a page's) Markdown `body` that names no file of the site, as a
+/// problem at its `![..](..)` (the body starts on file line `body_line`). Found before
+/// rendering, so missing images and missing covers are reported together.
+pub fn check_note_images(
+    path: &Path,
+    body: &str,
+    body_line: usize,
+    sizes: &Sizes,
+    problems: &mut Vec<Diagnostic>,
+) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    if !body.contains("![") {
+        return;
+    }
+    let parser = Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter();
+    for (event, range) in parser {
+        let Event::Start(Tag::Image { dest_url, .. }) = event else {
+            continue;
+        };
+        // A `.md` path or an anchor is a link to a note, checked with the links.
+        if dest_url.is_empty() || dest_url.starts_with('#') || dest_url.ends_with(".md") {
+            continue;
+        }
+        if let Some((what, help)) = missing(&dest_url, sizes) {
+            let (line, column) = crate::render::markdown::position(body, range.start, body_line);
+            problems.push(Diagnostic::new(path, what).at(line, column).help(help));
+        }
+    }
 }
 
 /// The size an image file says it has; `None` if it says none (or is not one).

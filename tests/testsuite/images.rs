@@ -453,3 +453,25 @@ fn a_cover_that_is_not_a_web_address_or_a_path_is_refused() {
         run.stderr
     );
 }
+
+/// Every problem of a build at once: a missing cover stops the build before its notes are
+/// rendered, so images in notes are checked with the covers, not after them.
+#[test]
+fn missing_images_and_missing_covers_are_reported_together() {
+    let site = site(BASE);
+    site.write("summit.yaml", yaml(BASE, "image: img/none.png\n"));
+    site.write(
+        "content/talks/a.md",
+        NOTE.replace("img/x.gif", "img/gone.gif"),
+    );
+    site.write("content/intro.md", "Hello.\n\n![intro](../outside.png)\n");
+    let run = site.build();
+    run.failure();
+    assert_eq!(
+        run.stderr,
+        "content/intro.md:3:1: missing image `../outside.png`: it leads out of the site — put the image in static/ and write its path from there\n\
+         content/talks/a.md:12:56: missing image `img/gone.gif`: there is no image static/img/gone.gif — put the image at static/img/gone.gif, or fix the path\n\
+         summit.yaml:4:8: missing image `img/none.png`: there is no image static/img/none.png — put the image at static/img/none.png, or fix the path\n\
+         error: 3 problems found; nothing was written\n"
+    );
+}
