@@ -290,6 +290,32 @@ impl Builder {
             return Err(sorted(problems));
         };
         let base_url = base_url.unwrap_or_else(|| config.base_url());
+        let images = crate::images::Sizes::of(&inputs.assets);
+        let config_path = inputs
+            .config
+            .as_ref()
+            .map(|c| c.path.clone())
+            .unwrap_or_default();
+        let (bad, warn) = crate::images::check_covers(
+            (&config_path, config.image.as_ref()),
+            &talks,
+            &images,
+            base_url.starts_with("http"),
+            opts.drafts,
+        );
+        problems.extend(bad);
+        warnings.extend(warn);
+        let bodies = talks
+            .iter()
+            .filter(|t| opts.drafts || !t.meta.draft)
+            .map(|t| (&t.path, &t.body, t.body_line));
+        let pages = intro
+            .iter()
+            .chain(&outro)
+            .chain(days.iter().map(|(_, d)| d));
+        for (path, body, line) in bodies.chain(pages.map(|p| (&p.path, &p.body, p.body_line))) {
+            crate::images::check_note_images(path, body, line, &images, &mut problems);
+        }
         let parsed = model::Parsed {
             intro,
             outro,
@@ -297,7 +323,10 @@ impl Builder {
             talks,
         };
         let site = match model::assemble(config, base_url, parsed, opts.drafts) {
-            Ok(site) if problems.is_empty() => site,
+            Ok(mut site) if problems.is_empty() => {
+                site.images = std::sync::Arc::new(images);
+                site
+            }
             Ok(_) => return Err(sorted(problems)),
             Err(more) => {
                 problems.extend(more);

@@ -153,20 +153,32 @@ pub fn note_links(links: &[(PathBuf, String, NoteLink)], index: &Index) -> Vec<D
             }),
         };
         if let Some(why) = why {
+            let (message, help) = match crate::images::static_path(&link.written) {
+                Some(Ok(file)) if link.image => (
+                    format!(
+                        "missing image `{}`: there is no image static/{file}",
+                        link.written
+                    ),
+                    format!("put the image at static/{file}, or fix the path"),
+                ),
+                _ => (
+                    format!("broken link `{}`: {why}", link.written),
+                    LINK_HELP.to_string(),
+                ),
+            };
             problems.insert((
                 path.display().to_string(),
                 link.line,
                 link.column,
-                format!("broken link `{}`: {why}", link.written),
+                message,
+                help,
             ));
         }
     }
     problems
         .into_iter()
-        .map(|(path, line, column, message)| {
-            Diagnostic::new(path, message)
-                .at(line, column)
-                .help(LINK_HELP)
+        .map(|(path, line, column, message, help)| {
+            Diagnostic::new(path, message).at(line, column).help(help)
         })
         .collect()
 }

@@ -103,6 +103,11 @@ pub struct Config {
     pub timezone: Option<jiff::tz::TimeZone>,
     pub base_url: Option<Spanned<String>>,
     pub published: Option<Date>,
+    /// The post's cover and social image: a path on the site (a file in `static/`) or an
+    /// http(s) address.
+    pub image: Option<Spanned<String>>,
+    /// The cover's text alternative.
+    pub image_alt: Option<String>,
     pub event: Event,
     #[serde(default)]
     pub labels: Labels,

@@ -19,6 +19,7 @@ pub mod cmd;
 pub mod config;
 pub mod error;
 pub mod export;
+pub mod images;
 pub mod import;
 pub mod load;
 pub mod locale;

@@ -24,6 +24,8 @@ pub struct Site {
     pub drafts: Vec<PathBuf>,
     /// Notes with no text left out by `unwritten: hide` (as `drafts`).
     pub hidden: Vec<PathBuf>,
+    /// The sizes of the site's images (its `static/` files), set by the builder.
+    pub images: std::sync::Arc<crate::images::Sizes>,
 }
 
 impl Site {
@@ -75,6 +77,9 @@ pub struct Talk {
     pub rating: Option<u8>,
     pub video: Option<String>,
     pub slides: Option<String>,
+    /// The talk page's cover image (see `Config::image`), and its text alternative.
+    pub image: Option<String>,
+    pub image_alt: Option<String>,
     pub links: Vec<Link>,
     pub id: Option<String>,
     pub extra: Option<serde_json::Value>,
@@ -200,6 +205,7 @@ pub fn assemble(
         days,
         drafts: left_out,
         hidden,
+        images: Default::default(),
     })
 }
 
@@ -302,6 +308,7 @@ fn talk(
         (None, Some(s), Some(e)) => Some(config.day_time(e).0.saturating_sub(config.day_time(s).0)),
         _ => None,
     };
+    // `image` is checked with the site's images (`images::check_covers`).
     for (name, url) in [("video", &m.video), ("slides", &m.slides)] {
         if let Some(u) = url
             && let Err(bad) = check_url(&u.value)
@@ -350,6 +357,8 @@ fn talk(
         rating: m.rating.map(|r| r.0),
         video: m.video.map(|v| v.value),
         slides: m.slides.map(|v| v.value),
+        image: m.image.map(|v| v.value),
+        image_alt: m.image_alt,
         links: m.links.into_iter().map(|l| l.value).collect(),
         id: m.id.map(|i| i.value),
         extra: m.extra,

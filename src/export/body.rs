@@ -85,6 +85,7 @@ pub(super) fn rewrite(
         .post(),
         id_prefix: place.id_prefix,
         blog: None,
+        images: None,
     };
     let mut edits: Vec<(Range<usize>, Vec<Piece>)> = Vec::new();
     let mut links = Vec::new();
@@ -183,6 +184,8 @@ pub(super) fn rewrite(
                         written: dest_url.to_string(),
                         href,
                         target,
+                        // Export writes Markdown; an image's file is checked as a link.
+                        image: false,
                     });
                 }
                 // Reference links are written inline: the definitions of all notes end up

@@ -114,7 +114,13 @@ pub fn export(opts: &ExportOptions) -> Result<ExportReport> {
         written: done.written,
         removed: done.removed,
         talks: compiled.talks(),
-        warnings: compiled.warnings.into_iter().chain(warnings).collect(),
+        // The host writes the post's social metadata, not summit-gen.
+        warnings: compiled
+            .warnings
+            .into_iter()
+            .filter(|w| !crate::images::is_about_social_image(w))
+            .chain(warnings)
+            .collect(),
     })
 }
 

@@ -36,6 +36,9 @@ pub struct TalkMeta {
     pub rating: Option<Rating>,
     pub video: Option<Spanned<String>>,
     pub slides: Option<Spanned<String>>,
+    /// The talk page's cover and social image (see `Config::image`).
+    pub image: Option<Spanned<String>>,
+    pub image_alt: Option<String>,
     #[serde(default)]
     pub links: Vec<Spanned<Link>>,
     pub id: Option<Spanned<String>>,

@@ -283,6 +283,8 @@ mod tests {
             rating: None,
             video: None,
             slides: None,
+            image: None,
+            image_alt: None,
             links: Vec::new(),
             id: None,
             extra: None,

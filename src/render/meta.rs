@@ -7,7 +7,12 @@ use crate::model::{Site, Talk};
 
 /// The post's JSON-LD (the post's absolute `url`, if known), safe to place inside
 /// `<script type="application/ld+json">`.
-pub(super) fn post_jsonld(site: &Site, url: Option<String>, words: usize) -> String {
+pub(super) fn post_jsonld(
+    site: &Site,
+    url: Option<String>,
+    words: usize,
+    image: Option<&super::cover::SocialImage>,
+) -> String {
     let config = &site.config;
     let event = &config.event;
     let location = if event.is_virtual {
@@ -52,6 +57,9 @@ pub(super) fn post_jsonld(site: &Site, url: Option<String>, words: usize) -> Str
     }
     if let Some(a) = &config.author {
         post["author"] = json!({ "@type": "Person", "name": a });
+    }
+    if let Some(i) = image {
+        post["image"] = i.jsonld();
     }
     if let Some(u) = url {
         post["url"] = json!(u);

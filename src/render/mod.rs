@@ -19,6 +19,7 @@
 
 mod blocks;
 pub mod blog;
+mod cover;
 pub mod ics;
 mod listings;
 pub mod markdown;
@@ -149,6 +150,9 @@ struct PageMeta {
     published: Option<String>,
     /// JSON-LD, already escaped for a `<script>` element.
     jsonld: Option<String>,
+    /// The cover at the top of the page, and the page's social image.
+    cover: Option<cover::Cover>,
+    image: Option<cover::SocialImage>,
 }
 
 #[derive(Serialize)]
@@ -259,6 +263,9 @@ struct TalkContext<'a> {
     /// A click-to-play player for the recording, if it is on a known one.
     embed: Option<video::Embed>,
     slides: Option<Cow<'a, str>>,
+    /// The talk's cover, from this page (the talk page shows it as `page.cover`).
+    image: Option<Cow<'a, str>>,
+    image_alt: Option<&'a str>,
     links: Vec<LinkView<'a>>,
     id: Option<&'a str>,
     extra: Option<&'a serde_json::Value>,
@@ -337,6 +344,7 @@ pub fn render(
         notes::note_targets(site),
         config.highlight,
         host.blog.map(|b| b.notes.clone()),
+        site.images.clone(),
     );
 
     let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
@@ -697,6 +705,8 @@ impl<'a> Pager<'a> {
             video: t.video.as_deref().map(|u| page_url(u, &root)),
             embed: t.video.as_deref().and_then(video::embed),
             slides: t.slides.as_deref().map(|u| page_url(u, &root)),
+            image: t.image.as_deref().map(|u| page_url(u, &root)),
+            image_alt: t.image_alt.as_deref(),
             links: t
                 .links
                 .iter()
@@ -756,6 +766,8 @@ mod tests {
             rating: Some(4),
             video: Some("https://v".into()),
             slides: Some("https://s".into()),
+            image: Some("img/a.png".into()),
+            image_alt: Some("A".into()),
             links: Vec::new(),
             id: Some("42".into()),
             extra: Some(serde_json::json!({"k": 1})),

@@ -15,7 +15,7 @@ use tera::Context;
 use super::markdown::NoteLink;
 use super::{
     AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Pick, PostContext, PostTalk,
-    Stars, WORDS_PER_MINUTE, meta,
+    Stars, WORDS_PER_MINUTE, cover, meta,
 };
 use crate::error::Result;
 
@@ -139,13 +139,23 @@ fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
         days,
     };
     let at = env.recap.post();
+    let image = config.image.as_ref().map(|i| i.value.as_str());
+    let alt = config.image_alt.as_deref();
+    let social = image.and_then(|i| cover::social(i, alt, &env.recap, env.urls, &site.images));
     let page = PageMeta {
         title: config.title.clone(),
         description: config.description.clone(),
         url: env.urls.of(&at.dir()),
         og_type: "article",
         published: config.published.map(|d| d.to_string()),
-        jsonld: Some(meta::post_jsonld(site, env.urls.of(&at.dir()), words)),
+        jsonld: Some(meta::post_jsonld(
+            site,
+            env.urls.of(&at.dir()),
+            words,
+            social.as_ref(),
+        )),
+        cover: image.map(|i| cover::cover(i, alt, &at, &site.images)),
+        image: social,
     };
     let mut context = env.context(&at, page)?;
     context.insert("post", &post);
@@ -201,6 +211,15 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                 })
             };
             let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
+            // The talk's own image, or else the post's as its social image.
+            let (image, alt) = match &t.image {
+                Some(i) => (Some(i.as_str()), t.image_alt.as_deref()),
+                None => (
+                    config.image.as_ref().map(|i| i.value.as_str()),
+                    config.image_alt.as_deref(),
+                ),
+            };
+            let images = &env.site.images;
             let meta = PageMeta {
                 title: format!("{} · {}", t.title, config.title),
                 description: Some(meta::talk_description(t, summary)),
@@ -208,6 +227,11 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                 og_type: "article",
                 published: config.published.map(|d| d.to_string()),
                 jsonld: None,
+                cover: t
+                    .image
+                    .as_deref()
+                    .map(|i| cover::cover(i, t.image_alt.as_deref(), &at, images)),
+                image: image.and_then(|i| cover::social(i, alt, &env.recap, env.urls, images)),
             };
             let mut context = env.context(&at, meta)?;
             context.insert("embeds", &talk.embed.is_some());

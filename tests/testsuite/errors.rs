@@ -79,7 +79,7 @@ fn unknown_key_without_a_near_miss_points_at_extra() {
     check(
         NOTE,
         b"---\ntitle: X\nspeakers: [A]\nday: 1\nmood: happy\n---\nx\n",
-        "content/talks/day-1/bad.md:5:1: unknown key `mood` — known keys are `title`, `speakers`, `day`, `start`, `duration`, `end`, `room`, `track`, `tags`, `recommended`, `rating`, `video`, `slides`, `links`, `id`, `extra`, `draft`; put keys of your own under `extra`",
+        "content/talks/day-1/bad.md:5:1: unknown key `mood` — known keys are `title`, `speakers`, `day`, `start`, `duration`, `end`, `room`, `track`, `tags`, `recommended`, `rating`, `video`, `slides`, `image`, `image_alt`, `links`, `id`, `extra`, `draft`; put keys of your own under `extra`",
     );
 }
 

@@ -16,6 +16,7 @@ mod export;
 mod feeds;
 mod fixture_site;
 mod hostile;
+mod images;
 mod import;
 mod import_flow;
 mod import_formats;

@@ -216,7 +216,15 @@ fn post_metadata_json_ld_and_open_graph() {
     assert_eq!(attr("meta[property='og:url']", "content"), SUB_PATH);
     assert_eq!(attr("meta[property='og:type']", "content"), "article");
     assert_eq!(attr("meta[property='og:locale']", "content"), "da_DK");
-    assert_eq!(attr("meta[name='twitter:card']", "content"), "summary");
+    // The example's cover (issue 15, point 3).
+    assert_eq!(
+        attr("meta[name='twitter:card']", "content"),
+        "summary_large_image"
+    );
+    assert_eq!(
+        attr("meta[property='og:image']", "content"),
+        format!("{SUB_PATH}img/cover.svg")
+    );
     assert!(attr("meta[name=description]", "content").starts_with("Mine noter"));
     assert_eq!(
         attr("link[rel=alternate][type='application/atom+xml']", "href"),

@@ -43,6 +43,8 @@ impl Site {
             &site.path().join("summit.yaml"),
         );
         copy_tree(&repo().join("content"), &site.path().join("content"));
+        // The example's own images (the rest of static/ is the built-in theme).
+        copy_tree(&repo().join("static/img"), &site.path().join("static/img"));
         site
     }
 

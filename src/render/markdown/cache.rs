@@ -34,6 +34,8 @@ pub struct Cache {
     notes: HashMap<PathBuf, NoteTarget>,
     /// In a blog, every recap's notes (for links between recaps).
     blog: Option<Arc<BlogNotes>>,
+    /// The sizes of the site's images (`width`/`height` of every `<img>`).
+    images: Arc<crate::images::Sizes>,
     /// By note (id prefix), then page: looked up with borrowed strings.
     entries: HashMap<String, HashMap<String, Entry>>,
 }
@@ -80,12 +82,14 @@ impl Cache {
         notes: HashMap<PathBuf, NoteTarget>,
         highlight: bool,
         blog: Option<Arc<BlogNotes>>,
+        images: Arc<crate::images::Sizes>,
     ) {
         let key = |b: &Option<Arc<BlogNotes>>| b.as_ref().map(|b| b.key);
         if fixed != self.fixed
             || notes != self.notes
             || highlight != self.highlight
             || key(&blog) != key(&self.blog)
+            || images.key != self.images.key
         {
             self.entries.clear();
             self.fixed = fixed;
@@ -94,6 +98,7 @@ impl Cache {
         }
         // Equal keys: the same notes; the newer copy is kept either way.
         self.blog = blog;
+        self.images = images;
     }
 
     /// Renders what is not fresh, in parallel, note by note: a note is parsed once and
@@ -117,6 +122,7 @@ impl Cache {
         }
         let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
         let blog = self.blog.as_deref();
+        let images = &*self.images;
         let (retain, highlight) = (self.retain, self.highlight);
         let done: Vec<((String, String), Entry)> = groups
             .par_iter()
@@ -159,6 +165,7 @@ impl Cache {
                         page: j.page,
                         id_prefix: j.place.id_prefix,
                         blog,
+                        images: Some(images),
                     };
                     let mut rendered = emit(doc, j.markdown, &j.place, &env);
                     if retain {

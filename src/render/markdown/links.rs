@@ -18,6 +18,8 @@ pub struct NoteLink {
     /// As written into the page.
     pub href: String,
     pub target: LinkTarget,
+    /// An image (`![alt](path)`): a missing file is reported as a missing image.
+    pub image: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,6 +71,8 @@ pub struct LinkEnv<'a> {
     pub id_prefix: &'a str,
     /// In a blog: every note of every recap, for links from one recap to another.
     pub blog: Option<&'a BlogNotes>,
+    /// The sizes of the site's images, for `width` and `height` (none known if `None`).
+    pub images: Option<&'a crate::images::Sizes>,
 }
 
 /// Every note of a blog's recaps, for links between recaps.

@@ -19,6 +19,7 @@
 //! scroll containers), once per note, in [`prepare`].
 
 mod cache;
+mod images;
 mod links;
 
 use std::collections::{HashMap, HashSet};
@@ -230,6 +231,7 @@ pub fn emit(
                     _ => {}
                 }
             }
+            let image = matches!(event, Event::Start(Tag::Image { .. }));
             if let Event::Start(
                 Tag::Link { dest_url: dest, .. } | Tag::Image { dest_url: dest, .. },
             ) = &mut event
@@ -243,13 +245,29 @@ pub fn emit(
                     written: dest.to_string(),
                     href: href.clone(),
                     target,
+                    image,
                 });
                 *dest = CowStr::from(href);
             }
             event
-        });
+        })
+        .collect::<Vec<_>>();
+    // Only images' paths are wanted, in order.
+    let images: Vec<String> = doc
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Image { dest_url, .. }) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect();
+    let events = if images.is_empty() {
+        events
+    } else {
+        images::rewrite(events, &images, env.images)
+    };
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events);
+    html::push_html(&mut out, events.into_iter());
     Rendered {
         html: out,
         words: doc.words,
@@ -507,6 +525,7 @@ mod tests {
             page: at(page),
             id_prefix: "talk",
             blog: None,
+            images: None,
         };
         to_html(md, &TALK, &HashSet::new(), &env, true)
     }
@@ -540,6 +559,7 @@ mod tests {
             page: at("index.html"),
             id_prefix: "talk",
             blog: None,
+            images: None,
         };
         let html = to_html("## A\n\n## B {#own}\n", &TALK, &fixed, &env, true).html;
         assert_eq!(
@@ -617,7 +637,13 @@ mod tests {
     #[test]
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
-        cache.begin(HashSet::new(), HashMap::new(), true, None);
+        cache.begin(
+            HashSet::new(),
+            HashMap::new(),
+            true,
+            None,
+            Default::default(),
+        );
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             place: Placement {
@@ -649,6 +675,7 @@ mod tests {
             HashMap::new(),
             true,
             None,
+            Default::default(),
         );
         cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
