@@ -181,13 +181,15 @@ impl Builder {
             config.pages.sitemap,
             &rendered.site.base_url,
         );
-        let left_out = left_out::notices(&left, &rendered.site.base_url, &origin);
+        let mut warnings = rendered.warnings;
+        let social = left_out::fold_social(&mut warnings, &left);
+        let left_out = left_out::notices(&left, &rendered.site.base_url, &origin, social);
         Ok(Compiled {
             left_out,
             base_url: rendered.site.base_url.clone(),
             sites: vec![rendered.site],
             files: Vec::new(),
-            warnings: rendered.warnings,
+            warnings,
             note_links: rendered.output.note_links,
             timings: rendered.timings,
             reused: rendered.output.reused,

@@ -136,7 +136,7 @@ impl Builder {
         };
         let left = render::left_out(blog.pages.feed, blog.pages.sitemap, &base_url);
         let mut compiled = Compiled {
-            left_out: super::left_out::notices(&left, &base_url, &origin),
+            left_out: Vec::new(),
             sites: Vec::new(),
             base_url,
             files: Vec::new(),
@@ -152,6 +152,8 @@ impl Builder {
             compiled.sites.push(r.site);
         }
         compiled.reused.sort();
+        let social = super::left_out::fold_social(&mut compiled.warnings, &left);
+        compiled.left_out = super::left_out::notices(&left, &compiled.base_url, &origin, social);
         Ok(compiled)
     }
 

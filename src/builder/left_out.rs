@@ -51,8 +51,14 @@ impl Origin<'_> {
     }
 }
 
-/// The notices for `left` (from [`crate::render::left_out`]) of a site built for `base_url`.
-pub(super) fn notices(left: &[LeftOut], base_url: &str, origin: &Origin<'_>) -> Vec<Notice> {
+/// The notices for `left` (from [`crate::render::left_out`]) of a site built for `base_url`;
+/// `social`: some page has a cover that, for the same reason, is not its `og:image`.
+pub(super) fn notices(
+    left: &[LeftOut],
+    base_url: &str,
+    origin: &Origin<'_>,
+    social: bool,
+) -> Vec<Notice> {
     let mut out = Vec::new();
     let files: Vec<&str> = left
         .iter()
@@ -67,7 +73,12 @@ pub(super) fn notices(left: &[LeftOut], base_url: &str, origin: &Origin<'_>) -> 
             _ => (format!("{} and {last}", rest.join(", ")), "are"),
         };
         let message = format!(
-            "{list} {verb} left out, as are the pages' canonical links: their addresses must be absolute, and {}",
+            "{list} {verb} left out, as are the pages' canonical links{}: their addresses must be absolute, and {}",
+            if social {
+                " and social images (`og:image`)"
+            } else {
+                ""
+            },
             origin.what(base_url)
         );
         out.push(Notice {
@@ -89,4 +100,14 @@ pub(super) fn notices(left: &[LeftOut], base_url: &str, origin: &Origin<'_>) -> 
         });
     }
     out
+}
+
+/// Warnings with the cover warnings [`notices`]' one line already says dropped, and whether
+/// there were any: one cause, told once.
+pub(super) fn fold_social(warnings: &mut Vec<Diagnostic>, left: &[LeftOut]) -> bool {
+    let social = warnings.iter().any(crate::images::is_about_social_image);
+    if left.iter().any(|l| matches!(l, LeftOut::NoFullUrl(_))) {
+        warnings.retain(|w| !crate::images::is_about_social_image(w));
+    }
+    social
 }

@@ -262,6 +262,16 @@ fn without_a_full_base_url_og_image_is_left_out_with_a_warning() {
     run.success();
     assert_eq!(
         run.stderr,
+        "warning: summit.yaml:3:11: atom.xml, sitemap.xml and robots.txt are left out, as are the pages' canonical links and social images (`og:image`): their addresses must be absolute, and `base_url` \"/\" is a path — set the site's full address, e.g. `base_url: \"https://user.github.io/repo/\"` (the Pages workflow passes it with `--base-url`), or switch these off under `pages:`\n"
+    );
+    // With nothing else left out, each cover says so where it is set.
+    let config = fs::read_to_string(site.path().join("summit.yaml")).expect("summit.yaml");
+    site.write(
+        "summit.yaml",
+        format!("{config}pages:\n  feed: false\n  sitemap: false\n"),
+    );
+    assert_eq!(
+        site.build().stderr,
         "warning: summit.yaml:4:8: `image` is left out of the page's social metadata (`og:image`), which needs a full URL — set `base_url` to a full URL such as \"https://user.github.io/repo/\", or build with `--base-url`\n\
          warning: content/talks/a.md:5:8: `image` is left out of the page's social metadata (`og:image`), which needs a full URL — set `base_url` to a full URL such as \"https://user.github.io/repo/\", or build with `--base-url`\n"
     );
@@ -279,7 +289,11 @@ fn without_a_full_base_url_og_image_is_left_out_with_a_warning() {
     site.write("content/talks/a.md", NOTE.replace("image: img/x.jpg\n", ""));
     let run = site.build();
     run.success();
-    assert_eq!(run.stderr, "");
+    // Only the feed and sitemap are left out now, not the social image.
+    assert_eq!(
+        run.stderr,
+        "warning: summit.yaml:3:11: atom.xml, sitemap.xml and robots.txt are left out, as are the pages' canonical links: their addresses must be absolute, and `base_url` \"/\" is a path — set the site's full address, e.g. `base_url: \"https://user.github.io/repo/\"` (the Pages workflow passes it with `--base-url`), or switch these off under `pages:`\n"
+    );
     let html = site.html("public/index.html");
     assert_eq!(
         meta(&html, "og:image"),
@@ -402,7 +416,7 @@ fn the_example_shows_its_cover_picks_ratings_and_a_captioned_image() {
     // Its base_url is "/" (the Pages workflow passes the real one with --base-url).
     assert_eq!(
         run.stderr,
-        "warning: summit.yaml:7:8: `image` is left out of the page's social metadata (`og:image`), which needs a full URL — set `base_url` to a full URL such as \"https://user.github.io/repo/\", or build with `--base-url`\n"
+        "warning: summit.yaml:5:11: atom.xml, sitemap.xml and robots.txt are left out, as are the pages' canonical links and social images (`og:image`): their addresses must be absolute, and `base_url` \"/\" is a path — set the site's full address, e.g. `base_url: \"https://user.github.io/repo/\"` (the Pages workflow passes it with `--base-url`), or switch these off under `pages:`\n"
     );
     assert_eq!(
         site.run(&["build", "--base-url", BASE]).stderr,
