@@ -1,8 +1,11 @@
 //! Save-to-reload latency of `summit-gen serve`: the time from writing a note to the moment
-//! an open page receives its `reload` event, over 20 edits (median), on the example post and
-//! on generated 1,000- and 5,000-talk sites. Also reports the server's own rebuild time.
+//! an open page receives its `reload` event, over 20 edits (median; the edits alternate
+//! between two notes, highlighting on as by default), on the example post and on generated
+//! 1,000-, 5,000- and 10,000-talk sites. Also reports the server's own rebuild time.
 //!
-//! Run with `cargo bench --bench reload`.
+//! Run with `cargo bench --bench reload`; `RELOAD_SIZES=10000` picks the generated sizes,
+//! `RELOAD_KEEP=1` leaves the generated sites in the temp folder (to profile by hand),
+//! `SUMMIT_GEN_BIN=path` measures that binary instead of this checkout's.
 
 #[path = "support/corpus.rs"]
 mod corpus;
@@ -30,7 +33,12 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_summit-gen"))
+    // `SUMMIT_GEN_BIN` measures another build of the binary (e.g. the one before a change).
+    let bin = std::env::var_os("SUMMIT_GEN_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_summit-gen")),
+        PathBuf::from,
+    );
+    let mut child = Command::new(bin)
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .stdout(Stdio::piped())
@@ -100,14 +108,15 @@ fn median(mut v: Vec<f64>) -> f64 {
     }
 }
 
-fn measure(label: &str, root: &Path, note: &Path) {
+fn measure(label: &str, root: &Path, notes: [&Path; 2]) {
     let server = start(root);
     let rx = events(server.port);
     wait_for(&rx, "hello");
-    let original = std::fs::read_to_string(note).expect("note");
+    let originals = notes.map(|n| std::fs::read_to_string(n).expect("note"));
     let mut latencies = Vec::new();
     let mut rebuilds = Vec::new();
     for i in 0..EDITS {
+        let (note, original) = (notes[i % 2], &originals[i % 2]);
         let text = format!("{original}\nEdit number {i}.\n");
         let t0 = Instant::now();
         std::fs::write(note, text).expect("write note");
@@ -127,7 +136,9 @@ fn measure(label: &str, root: &Path, note: &Path) {
         // Let the page's reload settle before the next edit (as a person would).
         std::thread::sleep(Duration::from_millis(50));
     }
-    std::fs::write(note, original).expect("restore note");
+    for (note, original) in notes.iter().zip(&originals) {
+        std::fs::write(note, original).expect("restore note");
+    }
     let mut sorted = latencies.clone();
     sorted.sort_by(f64::total_cmp);
     println!(
@@ -151,18 +162,31 @@ fn main() {
     let example = tempfile_dir("example");
     copy(&repo.join("summit.yaml"), &example.join("summit.yaml"));
     copy_dir(&repo.join("content"), &example.join("content"));
-    let note = example.join("content/talks/day-2/ksqldb-in-action.md");
-    measure("example (8 talks)", &example, &note);
+    let notes = [
+        example.join("content/talks/day-2/ksqldb-in-action.md"),
+        example.join("content/talks/day-1/lyft-ride.md"),
+    ];
+    measure("example (8 talks)", &example, [&notes[0], &notes[1]]);
 
-    for n in [1_000, 5_000] {
+    let sizes: Vec<usize> = std::env::var("RELOAD_SIZES").map_or_else(
+        |_| vec![1_000, 5_000, 10_000],
+        |s| s.split(',').filter_map(|n| n.trim().parse().ok()).collect(),
+    );
+    let keep = std::env::var_os("RELOAD_KEEP").is_some();
+    for n in sizes {
         let dir = tempfile_dir(&format!("gen-{n}"));
         corpus::write_site(&dir, n).expect("generate");
+        let notes = [n / 2, n / 3].map(|i| corpus::note_path(&dir, i));
         measure(
             &format!("generated, {n} talks"),
             &dir,
-            &corpus::note_path(&dir, n / 2),
+            [&notes[0], &notes[1]],
         );
-        let _ = std::fs::remove_dir_all(&dir);
+        if keep {
+            println!("kept {}", dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
     }
     let _ = std::fs::remove_dir_all(&example);
 }

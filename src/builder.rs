@@ -74,6 +74,12 @@ pub struct Builder {
     recap_themes: Vec<(ThemeKey, Theme)>,
     /// In a blog: a builder per recap, by folder (the blog's own theme is `theme`).
     recaps: std::collections::BTreeMap<String, Builder>,
+    /// What the next load may skip (`compile_after`), taken by that load; `Unknown` (walk
+    /// everything) otherwise.
+    changes: load::Changes,
+    /// The ids on the last build's pages, by their bytes (`serve`: reused pages are not read
+    /// again for the link check).
+    ids: crate::check::Ids,
 }
 
 /// A parsed note kept between runs: its text, a hash of the text, the result.
@@ -100,6 +106,24 @@ impl Builder {
     /// Loads, parses, models and renders the site into memory. Every content problem of the
     /// site is reported together.
     pub fn compile(&mut self, opts: &BuildOptions) -> Result<Compiled> {
+        self.compile_after(opts, load::Changes::Unknown)
+    }
+
+    /// [`Builder::compile`], told which paths changed since the last compile (`serve`'s
+    /// watcher): the load looks at those again instead of at every file. What is reused is
+    /// still decided by what each page is rendered from, so the result is `compile`'s.
+    pub fn compile_after(
+        &mut self,
+        opts: &BuildOptions,
+        changes: load::Changes,
+    ) -> Result<Compiled> {
+        self.changes = changes;
+        let compiled = self.compile_collected(opts);
+        self.changes = load::Changes::Unknown;
+        compiled
+    }
+
+    fn compile_collected(&mut self, opts: &BuildOptions) -> Result<Compiled> {
         let sink = render::Collect::default();
         self.next = None;
         for recap in self.recaps.values_mut() {
@@ -145,9 +169,13 @@ impl Builder {
         opts: &BuildOptions,
         sink: &dyn render::Sink,
     ) -> Result<Compiled> {
-        let indexing = crate::check::Indexing::new(sink);
+        let indexing = crate::check::Indexing::knowing(sink, std::mem::take(&mut self.ids));
         let compiled = self.compile_unchecked(opts, &indexing)?;
-        let broken = crate::check::note_links(&compiled.note_links, &indexing.into_index());
+        let (index, ids) = indexing.into_parts();
+        if self.retain {
+            self.ids = ids;
+        }
+        let broken = crate::check::note_links(&compiled.note_links, &index);
         if !broken.is_empty() {
             // What this render left for the next one describes pages that were never kept.
             self.previous = render::Previous::default();
@@ -199,7 +227,8 @@ impl Builder {
     /// Loads, parses and models one recap (inside `blog`, if given).
     fn prepare(&mut self, opts: &BuildOptions, blog: Option<&config::Blog>) -> Result<Modelled> {
         let mut timings = Timings::start();
-        let inputs = load::load(&opts.root, &mut self.reads)?;
+        let changes = std::mem::replace(&mut self.changes, load::Changes::Unknown);
+        let inputs = load::load_after(&opts.root, &mut self.reads, &changes)?;
         timings.lap("load");
         let (site, rest, warnings) = self.model(opts, inputs, blog, &mut timings)?;
         Ok(Modelled {

@@ -8,12 +8,12 @@
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::Compiled;
 use crate::error::{Diagnostic, Result};
 use crate::render::markdown::{LinkTarget, NoteLink};
-use crate::render::{OutputFile, Sink};
+use crate::render::{Bytes, OutputFile, Sink};
 
 const LINK_HELP: &str = "fix the link, or the heading or note it points to";
 
@@ -21,19 +21,33 @@ const LINK_HELP: &str = "fix the link, or the heading or note it points to";
 #[derive(Debug, Default)]
 pub struct Index {
     files: HashSet<String>,
-    ids: HashMap<String, HashSet<String>>,
+    ids: HashMap<String, Arc<HashSet<String>>>,
 }
+
+/// The ids found on each page of a build, with the bytes they were read from (`serve`): the
+/// next build's page with the very same bytes (a page reused as it was) is not read again.
+/// A function of the pages' bytes only.
+#[derive(Debug, Default)]
+pub struct Ids(HashMap<String, (Bytes, Arc<HashSet<String>>)>);
 
 impl Index {
     /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
-    fn add(&mut self, path: &str, parts: &[&[u8]]) {
+    fn add(&mut self, path: &str, parts: &[&[u8]]) -> Option<Arc<HashSet<String>>> {
         self.files.insert(path.to_string());
-        if path.ends_with(".html") {
-            let ids = self.ids.entry(path.to_string()).or_default();
-            for part in parts {
-                ids.extend(attribute_values(&String::from_utf8_lossy(part), "id"));
-            }
+        if !path.ends_with(".html") {
+            return None;
         }
+        let mut ids = HashSet::new();
+        for part in parts {
+            let text = match std::str::from_utf8(part) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(part),
+            };
+            ids.extend(attribute_values(&text, "id"));
+        }
+        let ids = Arc::new(ids);
+        self.ids.insert(path.to_string(), ids.clone());
+        Some(ids)
     }
 
     fn of_files(files: &[OutputFile]) -> Index {
@@ -73,7 +87,7 @@ impl Index {
             .ids
             .get(file)
             .into_iter()
-            .flatten()
+            .flat_map(|ids| ids.iter())
             .filter_map(|id| id.strip_prefix(&start))
             .filter(|h| !h.starts_with("fn--"))
             .map(String::from)
@@ -87,18 +101,36 @@ impl Index {
 pub struct Indexing<'a> {
     inner: &'a dyn Sink,
     index: Mutex<Index>,
+    /// The previous build's ids (see [`Ids`]), and this build's.
+    known: Ids,
+    seen: Mutex<Ids>,
 }
 
 impl<'a> Indexing<'a> {
     pub fn new(inner: &'a dyn Sink) -> Self {
+        Self::knowing(inner, Ids::default())
+    }
+
+    /// An index that takes a page's ids from `known` when its bytes are the same.
+    pub fn knowing(inner: &'a dyn Sink, known: Ids) -> Self {
         Indexing {
             inner,
             index: Mutex::new(Index::default()),
+            known,
+            seen: Mutex::default(),
         }
     }
 
     pub fn into_index(self) -> Index {
-        self.index.into_inner().unwrap_or_else(|e| e.into_inner())
+        self.into_parts().0
+    }
+
+    /// The index, and the ids of the pages put whole (for the next build's [`Self::knowing`]).
+    pub fn into_parts(self) -> (Index, Ids) {
+        (
+            self.index.into_inner().unwrap_or_else(|e| e.into_inner()),
+            self.seen.into_inner().unwrap_or_else(|e| e.into_inner()),
+        )
     }
 
     fn index(&self) -> std::sync::MutexGuard<'_, Index> {
@@ -108,7 +140,36 @@ impl<'a> Indexing<'a> {
 
 impl Sink for Indexing<'_> {
     fn put(&self, file: OutputFile) -> Result<()> {
-        self.index().add(&file.path, &[&file.contents]);
+        let known = self
+            .known
+            .0
+            .get(&file.path)
+            .filter(|(bytes, _)| Arc::ptr_eq(bytes, &file.contents))
+            .map(|(_, ids)| ids.clone());
+        let ids = match known {
+            Some(ids) => {
+                let mut index = self.index();
+                index.files.insert(file.path.clone());
+                index.ids.insert(file.path.clone(), ids.clone());
+                Some(ids)
+            }
+            // Read outside the lock: pages are put from many threads.
+            None => {
+                let mut one = Index::default();
+                let ids = one.add(&file.path, &[&file.contents]);
+                let mut index = self.index();
+                index.files.extend(one.files);
+                index.ids.extend(one.ids);
+                ids
+            }
+        };
+        if let Some(ids) = ids {
+            self.seen
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .0
+                .insert(file.path.clone(), (file.contents.clone(), ids));
+        }
         self.inner.put(file)
     }
 

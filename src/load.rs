@@ -13,16 +13,21 @@
 //! repository's links say. Inside a walked folder links are not followed into folders.
 //!
 //! [`ReadCache`] lets a long-running `serve` re-read only files whose size or modification
-//! time changed.
+//! time changed, or, told which paths changed ([`Changes`], from the watcher), look at those
+//! paths only (`changes.rs`; the cache itself is in `cache.rs`).
 
-use std::collections::HashMap;
+mod cache;
+mod changes;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
 
 use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error, Result};
+pub use cache::ReadCache;
+pub use changes::Changes;
+use changes::Listing;
 
 /// A text file of the site. `path` is what the user sees in messages; `rel` is the path
 /// relative to the site root (what links between notes are resolved against).
@@ -38,40 +43,6 @@ pub struct Source {
 pub struct Asset {
     pub rel: String,
     pub bytes: Arc<[u8]>,
-}
-
-/// File contents from earlier loads, keyed by path, valid while size and mtime are unchanged.
-/// A one-shot cache (`keep` false) remembers nothing.
-#[derive(Debug, Default)]
-pub struct ReadCache {
-    keep: bool,
-    entries: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
-}
-
-impl ReadCache {
-    pub fn new(keep: bool) -> Self {
-        ReadCache {
-            keep,
-            entries: HashMap::new(),
-        }
-    }
-
-    fn read(&mut self, path: &Path) -> std::io::Result<Arc<[u8]>> {
-        if !self.keep {
-            return Ok(std::fs::read(path)?.into());
-        }
-        let meta = std::fs::metadata(path)?;
-        let stamp = (meta.modified()?, meta.len());
-        if let Some((m, l, bytes)) = self.entries.get(path)
-            && (*m, *l) == stamp
-        {
-            return Ok(bytes.clone());
-        }
-        let bytes: Arc<[u8]> = std::fs::read(path)?.into();
-        self.entries
-            .insert(path.to_path_buf(), (stamp.0, stamp.1, bytes.clone()));
-        Ok(bytes)
-    }
 }
 
 /// Everything a build reads.
@@ -100,6 +71,10 @@ struct Loader<'a> {
     inputs: Inputs,
     /// Paths already reported as skipped links.
     skipped: Vec<PathBuf>,
+    /// The last load's walks with the changes placed in them, used instead of walking.
+    known: Option<Listing>,
+    /// What this load's walks found (for the next load).
+    found: Listing,
 }
 
 /// An error unless `root` holds a `summit.yaml` (as a file or a link to check later).
@@ -118,6 +93,35 @@ pub fn require_config(root: &Path) -> Result<()> {
 /// Reads the site at `root`. A missing `summit.yaml` is an error at once; problems with
 /// single files are collected in [`Inputs::problems`].
 pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
+    load_after(root, cache, &Changes::Unknown)
+}
+
+/// [`load`], told what changed since the last load through `cache`: only those paths are
+/// looked at again (see `changes.rs`). The result is what [`load`] would read.
+pub fn load_after(root: &Path, cache: &mut ReadCache, changes: &Changes) -> Result<Inputs> {
+    let known = if cache.keep {
+        cache.begin(root, changes)
+    } else {
+        None
+    };
+    let result = load_with(root, cache, known);
+    cache.trust = false;
+    match result {
+        Ok((inputs, found)) => {
+            if cache.keep {
+                cache.listing = Some(found);
+            }
+            Ok(inputs)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn load_with(
+    root: &Path,
+    cache: &mut ReadCache,
+    known: Option<Listing>,
+) -> Result<(Inputs, Listing)> {
     require_config(root)?;
     let config = crate::config::path(root);
     let canonical_root = std::fs::canonicalize(root)
@@ -128,6 +132,8 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
         cache,
         inputs: Inputs::default(),
         skipped: Vec::new(),
+        known,
+        found: Listing::default(),
     };
     // A content/ that leads out of the site is reported once, before anything below it.
     if root.join("content").symlink_metadata().is_ok() {
@@ -204,7 +210,7 @@ pub fn load(root: &Path, cache: &mut ReadCache) -> Result<Inputs> {
         let name = slash_path(rel.strip_prefix("static").unwrap_or(&rel));
         l.inputs.assets.push(Asset { rel: name, bytes });
     }
-    Ok(l.inputs)
+    Ok((l.inputs, l.found))
 }
 
 impl Loader<'_> {
@@ -272,7 +278,7 @@ impl Loader<'_> {
     }
 
     /// Files below `root/dir`, relative to `root`, sorted; a missing folder is empty.
-    fn walk(&mut self, dir: &str) -> Result<Vec<PathBuf>> {
+    fn walk(&mut self, dir: &'static str) -> Result<Vec<PathBuf>> {
         let base = self.root.join(dir);
         if !base.is_dir() {
             return Ok(Vec::new());
@@ -280,22 +286,20 @@ impl Loader<'_> {
         if !self.inside(Path::new(dir)) {
             return Ok(Vec::new());
         }
+        // The last walk, with the watcher's changes placed in it, if the folder (and every
+        // one above it) is a real folder, whose files the watcher's events name.
+        let real = changes::is_real_dir(self.root, Path::new(dir));
+        let entries = match self.known.as_mut().and_then(|k| k.0.remove(dir)) {
+            Some(entries) if real => entries,
+            _ => self.list(&base)?,
+        };
         let mut out = Vec::new();
-        let walker = WalkDir::new(&base)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-        for entry in walker {
-            let entry = entry.map_err(|e| {
-                let path = e.path().unwrap_or(&base).to_path_buf();
-                Error::io("could not list", path, e.into())
-            })?;
-            let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
-            if entry.file_type().is_file() {
-                out.push(rel.to_path_buf());
-            } else if entry.path_is_symlink() {
+        for (rel, link) in &entries {
+            if !link {
+                out.push(rel.clone());
+            } else {
                 // Follow a link only to a file inside the site.
-                let rel = rel.to_path_buf();
+                let rel = rel.clone();
                 match self.resolve(&rel) {
                     Resolved::Inside if self.root.join(&rel).is_file() => out.push(rel),
                     Resolved::Inside => self.inputs.warnings.push(
@@ -307,6 +311,32 @@ impl Loader<'_> {
                     ),
                     other => self.skip(&rel, other),
                 }
+            }
+        }
+        if real {
+            self.found.0.insert(dir, entries);
+        }
+        Ok(out)
+    }
+
+    /// The files and links below `base` (walkdir, sorted, editor files left out), relative
+    /// to the site root.
+    fn list(&self, base: &Path) -> Result<changes::Entries> {
+        let mut out = changes::Entries::new();
+        let walker = WalkDir::new(base)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+        for entry in walker {
+            let entry = entry.map_err(|e| {
+                let path = e.path().unwrap_or(base).to_path_buf();
+                Error::io("could not list", path, e.into())
+            })?;
+            let rel = entry.path().strip_prefix(self.root).unwrap_or(entry.path());
+            if entry.file_type().is_file() {
+                out.insert(rel.to_path_buf(), false);
+            } else if entry.path_is_symlink() {
+                out.insert(rel.to_path_buf(), true);
             }
         }
         Ok(out)

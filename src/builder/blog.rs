@@ -20,7 +20,8 @@ impl Builder {
         sink: &dyn Sink,
     ) -> Result<Compiled> {
         let mut timings = Timings::start();
-        let inputs = load::load(&opts.root, &mut self.reads)?;
+        let changes = std::mem::replace(&mut self.changes, load::Changes::Unknown);
+        let inputs = load::load_after(&opts.root, &mut self.reads, &changes)?;
         let mut problems = inputs.problems;
         let mut warnings = inputs.warnings;
         let source = inputs.config.ok_or_else(|| Error::from(Vec::new()))?;
@@ -29,7 +30,7 @@ impl Builder {
         let (folders, skipped) = load::recaps(&opts.root, &mut problems);
         warnings.extend(skipped);
         timings.lap("load");
-        let modelled = self.model_recaps(opts, &folders, &blog, &base_url, &mut problems);
+        let modelled = self.model_recaps(opts, &folders, &blog, &base_url, &changes, &mut problems);
         if !problems.is_empty() {
             return Err(sorted(problems));
         }
@@ -165,6 +166,7 @@ impl Builder {
         folders: &[String],
         blog: &Blog,
         base_url: &str,
+        changes: &load::Changes,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<(String, Modelled)> {
         let retain = self.retain;
@@ -179,6 +181,7 @@ impl Builder {
                     Builder::once()
                 }
             });
+            recap.changes = changes.within(&std::path::Path::new("posts").join(folder));
             match recap.prepare(&recap_options(opts, folder, base_url), Some(blog)) {
                 Ok(m) => modelled.push((folder.clone(), m)),
                 Err(Error::Content(d)) => problems.extend(d.0),

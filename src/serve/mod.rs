@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::broadcast;
 
 use crate::error::{Error, Result};
+use crate::load::Changes;
 use crate::render::Bytes;
 use crate::{BuildOptions, Builder};
 
@@ -125,7 +126,7 @@ async fn serve(opts: ServeOptions, cap: usize, reporter: Arc<dyn Reporter>) -> R
 
     // The first build happens before the server answers.
     let mut builder = Builder::new();
-    let first = rebuild(&mut builder, &opts.build, &shared);
+    let first = rebuild(&mut builder, &opts.build, Changes::Unknown, &shared);
     reporter.ready(&url(bound), &first);
 
     let watcher = watch::Watcher::start(&opts.build.root)?;
@@ -136,8 +137,8 @@ async fn serve(opts: ServeOptions, cap: usize, reporter: Arc<dyn Reporter>) -> R
         .name("summit-gen-rebuild".into())
         .spawn(move || {
             let mut watcher = watcher;
-            while let Some(changed) = watcher.next_change() {
-                let outcome = rebuild(&mut builder, &build_opts, &shared_for_builds);
+            while let Some((changed, changes)) = watcher.next_change() {
+                let outcome = rebuild(&mut builder, &build_opts, changes, &shared_for_builds);
                 reporter_for_builds.rebuilt(&changed, &outcome);
             }
         })
@@ -224,10 +225,15 @@ fn bind_error(addr: SocketAddr, e: std::io::Error) -> Error {
     }
 }
 
-/// Runs one build and publishes its result to the pages.
-fn rebuild(builder: &mut Builder, opts: &BuildOptions, shared: &Shared) -> Outcome {
+/// Runs one build after `changes` and publishes its result to the pages.
+fn rebuild(
+    builder: &mut Builder,
+    opts: &BuildOptions,
+    changes: Changes,
+    shared: &Shared,
+) -> Outcome {
     let started = Instant::now();
-    let result = builder.compile(opts);
+    let result = builder.compile_after(opts, changes);
     let elapsed = started.elapsed();
     let mut current = shared.current.write().unwrap_or_else(|e| e.into_inner());
     let (result, notice) = match result {

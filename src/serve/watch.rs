@@ -1,6 +1,12 @@
 //! Watching the site: `summit.yaml`, `content/`, `templates/` and `static/` (never the output
 //! or anything else in the site folder), debounced so that an editor's save-by-rename or a
 //! burst of saves gives one rebuild. Editor swap and backup files are ignored.
+//!
+//! Each change comes with the paths the events named ([`Changes`]), so the rebuild's load
+//! looks at those files only; an error, a rescan the system asked for (its event queue
+//! overflowed), an event without paths or a path outside the site says
+//! [`Changes::Unknown`], and the load walks everything. The paths only pick which files are
+//! read again: what a page is rebuilt from is still compared in full (`render::Previous`).
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -8,10 +14,12 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{
+    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
+};
 
 use crate::error::{Error, Result};
-use crate::load::is_ignored;
+use crate::load::{Changes, is_ignored};
 
 /// Quiet time after the last file event before a rebuild starts.
 const DEBOUNCE: Duration = Duration::from_millis(30);
@@ -65,41 +73,79 @@ impl Watcher {
         }
     }
 
-    /// Blocks until something that matters changed; says what. `None` when watching ended.
-    pub fn next_change(&mut self) -> Option<String> {
+    /// Blocks until something that matters changed; says what (a short description, and
+    /// the paths for the load). Batches that arrived meanwhile are taken together. `None`
+    /// when watching ended.
+    pub fn next_change(&mut self) -> Option<(String, Changes)> {
+        // Paths of batches that changed nothing shown (a `.txt` beside the notes) still go to
+        // the next load, which lists them.
+        let mut changes = Changes::Paths(BTreeSet::new());
         loop {
-            let batch = self.events.recv().ok()?;
-            let Ok(events) = batch else { continue };
+            let mut batches = vec![self.events.recv().ok()?];
+            batches.extend(self.events.try_iter());
             let mut changed: BTreeSet<String> = BTreeSet::new();
-            for event in &events {
-                if matches!(event.kind, EventKind::Access(_)) {
-                    continue;
-                }
-                for path in &event.paths {
-                    if let Some(rel) = self.relevant(path) {
-                        changed.insert(rel);
-                    }
-                }
+            for batch in &batches {
+                let (shown, paths) = read(&self.root, batch);
+                changed.extend(shown);
+                changes = merge(std::mem::take(&mut changes), paths);
             }
             self.watch_folders();
             if let Some(first) = changed.first() {
-                return Some(match changed.len() {
+                let shown = match changed.len() {
                     1 => first.clone(),
                     n => format!("{first} and {} more", n - 1),
-                });
+                };
+                return Some((shown, changes));
+            }
+            if changes == Changes::Unknown {
+                // Something went wrong or was lost: look at everything.
+                return Some(("the site".into(), Changes::Unknown));
             }
         }
     }
+}
 
-    /// The path relative to the site if a change there can change the site.
-    fn relevant(&self, path: &Path) -> Option<String> {
-        let rel = path.strip_prefix(&self.root).ok()?;
-        let name = rel.file_name()?.to_string_lossy();
-        if is_ignored(&name) {
-            return None;
+/// What one batch of events under `root` says: the relevant paths (to show) and what the
+/// load must look at.
+fn read(root: &Path, batch: &DebounceEventResult) -> (BTreeSet<String>, Changes) {
+    let Ok(events) = batch else {
+        return (BTreeSet::new(), Changes::Unknown);
+    };
+    let mut shown = BTreeSet::new();
+    let mut paths = BTreeSet::new();
+    let mut unknown = false;
+    for event in events {
+        if matches!(event.kind, EventKind::Access(_)) {
+            continue;
         }
-        matters(rel, true).then(|| rel.to_string_lossy().into_owned())
+        unknown |= unplaceable(event);
+        for path in &event.paths {
+            match path.strip_prefix(root) {
+                Ok(rel) => {
+                    paths.insert(rel.to_path_buf());
+                    if let Some(rel) = relevant(rel) {
+                        shown.insert(rel);
+                    }
+                }
+                Err(_) => unknown = true,
+            }
+        }
     }
+    let changes = if unknown {
+        Changes::Unknown
+    } else {
+        Changes::Paths(paths)
+    };
+    (shown, changes)
+}
+
+/// `rel` (inside the site) as shown if a change there can change the site.
+fn relevant(rel: &Path) -> Option<String> {
+    let name = rel.file_name()?.to_string_lossy();
+    if is_ignored(&name) {
+        return None;
+    }
+    matters(rel, true).then(|| rel.to_string_lossy().into_owned())
 }
 
 /// Whether a change at `rel` (inside a site, or a recap of a blog when `blog` is false) can
@@ -128,6 +174,21 @@ fn matters(rel: &Path, blog: bool) -> bool {
     }
 }
 
+/// Whether an event cannot be placed by its paths: a rescan (events were lost), or none.
+fn unplaceable(event: &DebouncedEvent) -> bool {
+    event.need_rescan() || event.paths.is_empty()
+}
+
+fn merge(a: Changes, b: Changes) -> Changes {
+    match (a, b) {
+        (Changes::Paths(mut a), Changes::Paths(b)) => {
+            a.extend(b);
+            Changes::Paths(a)
+        }
+        _ => Changes::Unknown,
+    }
+}
+
 fn watch_error(root: &Path, e: notify_debouncer_full::notify::Error) -> Error {
     Error::Serve {
         what: format!("{}: could not watch for changes: {e}", root.display()),
@@ -137,8 +198,51 @@ fn watch_error(root: &Path, e: notify_debouncer_full::notify::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::matters;
-    use std::path::Path;
+    use super::{matters, read};
+    use crate::load::Changes;
+    use notify_debouncer_full::DebouncedEvent;
+    use notify_debouncer_full::notify::event::{Event, EventKind, Flag, ModifyKind};
+    use std::path::{Path, PathBuf};
+    use std::time::Instant;
+
+    fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
+        let mut e = Event::new(kind);
+        e.paths = paths.iter().map(PathBuf::from).collect();
+        DebouncedEvent::new(e, Instant::now())
+    }
+
+    #[test]
+    fn events_name_the_paths_the_load_looks_at() {
+        let edit = event(
+            EventKind::Modify(ModifyKind::Any),
+            &["/site/content/talks/a.md"],
+        );
+        let (shown, changes) = read(Path::new("/site"), &Ok(vec![edit.clone()]));
+        assert_eq!(
+            shown.into_iter().collect::<Vec<_>>(),
+            ["content/talks/a.md"]
+        );
+        assert_eq!(
+            changes,
+            Changes::Paths([PathBuf::from("content/talks/a.md")].into())
+        );
+        // A rescan (the system's queue overflowed: events were lost), an error, an event
+        // without paths or a path outside the site: the load walks everything.
+        let rescan = DebouncedEvent::new(
+            Event::new(EventKind::Other).set_flag(Flag::Rescan),
+            Instant::now(),
+        );
+        let outside = event(EventKind::Modify(ModifyKind::Any), &["/elsewhere/a.md"]);
+        let bare = event(EventKind::Modify(ModifyKind::Any), &[]);
+        for batch in [
+            Ok(vec![edit.clone(), rescan]),
+            Ok(vec![edit.clone(), outside]),
+            Ok(vec![bare]),
+            Err(vec![notify_debouncer_full::notify::Error::generic("lost")]),
+        ] {
+            assert_eq!(read(Path::new("/site"), &batch).1, Changes::Unknown);
+        }
+    }
 
     #[test]
     fn what_matters_in_a_site_and_a_blog() {

@@ -2,11 +2,13 @@
 //! fresh build writes. A property test drives one long-lived `Builder` (as `serve` keeps) and a
 //! fresh build through the same random sequence of edits, breaks and fixes, and compares every
 //! file (issue 12, point 9: reuse had been decided from the last run's list of edits, which a
-//! failed build left wrong).
+//! failed build left wrong). The same holds when the builder is told which paths changed, as
+//! `serve`'s watcher tells it (issue 17): those paths only pick what is read again.
 
 use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
+use summit_gen::load::Changes;
 use summit_gen::{BuildOptions, Builder, compile};
 
 use crate::support::Site;
@@ -87,7 +89,21 @@ pub(crate) fn save(site: &Site, rel: &str, text: &str, clock: &mut SystemTime) {
     file.set_modified(*clock).expect("mtime");
 }
 
+/// How the served builder learns of each step's changes.
+#[derive(Debug, Clone, Copy)]
+enum Told {
+    /// Not at all: it walks the site (`compile`).
+    Nothing,
+    /// The paths the step wrote or removed, and one it did not touch (an editor's spurious
+    /// event), as the watcher reports them.
+    Paths,
+}
+
 fn run(steps: &[Step]) -> Result<(), TestCaseError> {
+    run_told(steps, Told::Nothing)
+}
+
+fn run_told(steps: &[Step], told: Told) -> Result<(), TestCaseError> {
     let site = Site::english();
     let yaml = site.read(YAML);
     let mut notes: Vec<Note> = [(A, 1), (B, 1), (C, 2)]
@@ -108,6 +124,14 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
     let mut served = Builder::new();
     let _ = served.compile(&opts);
     for step in steps {
+        let touched = match *step {
+            Step::BreakYaml | Step::FixYaml | Step::Label(_) => YAML,
+            Step::Body(n, _)
+            | Step::Title(n, _)
+            | Step::Break(n)
+            | Step::Fix(n)
+            | Step::Remove(n) => NOTES[n],
+        };
         match *step {
             Step::Body(n, b) => notes[n].body = BODIES[b].into(),
             Step::Title(n, t) => notes[n].title = TITLES[t].into(),
@@ -139,7 +163,13 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
                 save(&site, NOTES[n], &notes[n].text(), &mut clock);
             }
         }
-        let incremental = served.compile(&opts);
+        let incremental = match told {
+            Told::Nothing => served.compile(&opts),
+            Told::Paths => served.compile_after(
+                &opts,
+                Changes::Paths([touched, B].into_iter().map(Into::into).collect()),
+            ),
+        };
         let fresh = compile(&opts);
         match (incremental, fresh) {
             (Ok(a), Ok(b)) => {
@@ -175,6 +205,11 @@ proptest! {
     fn served_output_equals_a_fresh_build_after_any_edits(steps in prop::collection::vec(step(), 1..10)) {
         run(&steps)?;
     }
+
+    #[test]
+    fn served_output_after_the_reported_paths_equals_a_fresh_build(steps in prop::collection::vec(step(), 1..10)) {
+        run_told(&steps, Told::Paths)?;
+    }
 }
 
 /// The sequence from the security review, as a fixed case.
@@ -189,4 +224,42 @@ fn bug_break_b_edit_a_fix_b_served_the_old_a() {
         Step::FixYaml,
     ])
     .expect("served = fresh");
+}
+
+/// A change the watcher could not name (a rescan: the system's event queue overflowed, and
+/// `serve` says `Changes::Unknown`) is still read, and one it named wrongly is read on the
+/// next walk: the paths only pick what is looked at first.
+#[test]
+fn a_change_the_watcher_did_not_name_is_picked_up_by_a_rescan() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |title: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\nBody.\n"
+        )
+    };
+    save(&site, A, &note("Before"), &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    save(&site, A, &note("Seen after a rescan"), &mut clock);
+    let page = |c: &summit_gen::Compiled| {
+        let post = c
+            .files
+            .iter()
+            .find(|f| f.path == "index.html")
+            .expect("post");
+        String::from_utf8_lossy(&post.contents).into_owned()
+    };
+    // Told of another path only, the load does not look at the note.
+    let told_wrong = served
+        .compile_after(&opts, Changes::Paths([B.into()].into()))
+        .expect("rebuild");
+    assert!(!page(&told_wrong).contains("Seen after a rescan"));
+    let rescan = served
+        .compile_after(&opts, Changes::Unknown)
+        .expect("rebuild");
+    let fresh = compile(&opts).expect("fresh build");
+    assert!(page(&rescan).contains("Seen after a rescan"));
+    assert_eq!(rescan.files, fresh.files);
 }

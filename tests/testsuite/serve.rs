@@ -378,6 +378,38 @@ fn incremental_rebuilds_serve_what_a_fresh_build_writes() {
     }
 }
 
+/// Issue 17: a rebuild looks again only at the paths the watcher names; a folder made or
+/// renamed names none of the notes inside it, so it walks the site. A note in a new folder,
+/// then the folder renamed, is served as a fresh build writes it.
+#[test]
+fn a_new_folder_and_a_renamed_one_are_walked() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let notes = site.path().join("content/talks");
+    std::fs::create_dir(notes.join("extra")).expect("mkdir");
+    std::fs::write(notes.join("extra/late.md"), note("A late addition")).expect("write");
+    eventually("the new note served", || {
+        server
+            .get("/")
+            .text()
+            .contains("A late addition")
+            .then_some(())
+    });
+    std::fs::rename(notes.join("extra"), notes.join("moved")).expect("rename");
+    std::fs::write(notes.join("moved/late.md"), note("Moved and edited")).expect("write");
+    eventually("the moved note served", || {
+        let page = server.get("/").text();
+        (page.contains("Moved and edited") && !page.contains("A late addition")).then_some(())
+    });
+    site.build().success();
+    assert_eq!(
+        without_live_reload(&server.get("/").text()),
+        site.read("public/index.html")
+    );
+}
+
 /// Issue 12.9: a page was reused because its note was not in the last run's list of edits —
 /// but that run had failed. Break note B, edit A's body, fix B: A's old text was served. The
 /// same with summit.yaml broken and restored. Reuse is now decided from each page's inputs.
