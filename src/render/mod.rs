@@ -19,6 +19,7 @@
 
 mod blocks;
 pub mod blog;
+mod highlight;
 pub mod ics;
 mod listings;
 pub mod markdown;

@@ -14,6 +14,7 @@ mod errors;
 mod example;
 mod export;
 mod fixture_site;
+mod highlight;
 mod hostile;
 mod import;
 mod import_flow;
