@@ -9,7 +9,8 @@
 //!
 //! Output is `<span class="hl-KIND">` around tokens (`hl-keyword`, `hl-string`,
 //! `hl-comment`, `hl-number`, …; `static/style.css` colours them), every character of the
-//! code escaped. [`grammar`] maps the names people write after the fence to a grammar;
+//! code escaped; tokens the theme leaves in the text colour (punctuation, variables,
+//! operators) get no span. [`grammar`] maps the names people write after the fence to a grammar;
 //! anything else is not highlighted.
 
 use std::cell::RefCell;
@@ -67,7 +68,40 @@ pub fn highlighted(lang: &str, code: &str) -> Option<String> {
     let mut html = HIGHLIGHTER.with(|h| h.try_borrow_mut().ok()?.highlight(grammar, code).ok())?;
     // arborium drops the newlines that end the code; the block keeps them, as plain text does.
     html.push_str(&code[code.trim_end_matches('\n').len()..]);
-    Some(html)
+    Some(without_plain_spans(&html))
+}
+
+/// Kinds of token `static/style.css` leaves in the text colour: their spans would only add
+/// bytes (about half of all spans) to every page and to the notes held in memory.
+const PLAIN: [&str; 4] = ["punctuation", "variable", "operator", "embedded"];
+
+/// `html` with each span of a [`PLAIN`] kind replaced by its text, when that text holds no
+/// other tag; every other tag is kept as it is.
+fn without_plain_spans(html: &str) -> String {
+    const OPEN: &str = "<span class=\"hl-";
+    const CLOSE: &str = "</span>";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find(OPEN) {
+        let Some(tag_end) = rest[at..].find("\">").map(|e| at + e + 2) else {
+            break;
+        };
+        out.push_str(&rest[..at]);
+        let kind = &rest[at + OPEN.len()..tag_end - 2];
+        let text_end = rest[tag_end..].find('<').map(|e| tag_end + e);
+        match text_end {
+            Some(end) if PLAIN.contains(&kind) && rest[end..].starts_with(CLOSE) => {
+                out.push_str(&rest[tag_end..end]);
+                rest = &rest[end + CLOSE.len()..];
+            }
+            _ => {
+                out.push_str(&rest[at..tag_end]);
+                rest = &rest[tag_end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The grammar for the language named after a fence (any case): its name or a common alias.
@@ -321,6 +355,27 @@ mod tests {
             let html = highlighted(lang, code).unwrap_or_default();
             assert_eq!(text_of(&html).as_deref(), Some(*code), "{lang}: {html}");
         }
+    }
+
+    #[test]
+    fn tokens_the_theme_leaves_plain_get_no_span() {
+        let code = "let x = (a + b);\n";
+        let html = highlighted("rust", code).unwrap_or_default();
+        assert!(
+            html.contains("<span class=\"hl-keyword\">let</span>"),
+            "{html}"
+        );
+        for kind in PLAIN {
+            assert!(!html.contains(&format!("hl-{kind}")), "{html}");
+        }
+        assert_eq!(text_of(&html).as_deref(), Some(code));
+        // A span holding another tag, or cut off, is left alone.
+        let nested = "<span class=\"hl-variable\">a<span class=\"hl-string\">b</span></span>";
+        assert_eq!(without_plain_spans(nested), nested);
+        assert_eq!(
+            without_plain_spans("x<span class=\"hl-variable"),
+            "x<span class=\"hl-variable"
+        );
     }
 
     #[test]
