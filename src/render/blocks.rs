@@ -1,24 +1,15 @@
 //! Code blocks and tables, as a reader meets them.
 //!
-//! A fenced code block that names a language syntect knows is highlighted with CSS classes
-//! (`hl-keyword`, `hl-string`, …; the theme's stylesheet colours them), never inline styles;
-//! any other code block — and every block when highlighting is off (`highlight: false` in
-//! summit.yaml) — stays escaped plain text. Code blocks and tables may be wider than the
-//! column, so they scroll on their own and take keyboard focus (`tabindex`). The syntax
-//! definitions load once per process, on the first code block that names a language.
-
-use std::sync::LazyLock;
+//! A fenced code block that names a language [`super::highlight`] has a grammar for is
+//! highlighted with CSS classes (`hl-keyword`, `hl-string`, …; the theme's stylesheet
+//! colours them), never inline styles; any other code block — and every block when
+//! highlighting is off (`highlight: false` in summit.yaml) — stays escaped plain text. Code
+//! blocks and tables may be wider than the column, so they scroll on their own and take
+//! keyboard focus (`tabindex`).
 
 use pulldown_cmark::{CodeBlockKind, Event, Tag, TagEnd};
-use syntect::html::{ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
-use syntect::util::LinesWithEndings;
 
-/// The syntax definitions (syntect's defaults), loaded on first use.
-static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
-
-/// Classes of highlighted code are `hl-<scope atom>`: `hl-keyword`, `hl-string`, …
-const HIGHLIGHT: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+use super::highlight::highlighted;
 
 /// Opens the scroll container around a table (closed after the table).
 const TABLE_OPEN: &str = "<div class=\"table-scroll\" tabindex=\"0\">\n";
@@ -72,7 +63,7 @@ pub fn rewrite<'a>(
     (out, out_offsets)
 }
 
-/// `<pre><code class="language-x">…</code></pre>`: highlighted if syntect knows `lang`.
+/// `<pre><code class="language-x">…</code></pre>`: highlighted if there is a grammar for `lang`.
 fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     let mut out = String::with_capacity(code.len() * 2 + 64);
     out.push_str("<pre tabindex=\"0\"><code");
@@ -88,25 +79,6 @@ fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     }
     out.push_str("</code></pre>\n");
     out
-}
-
-/// `code` as classed spans, or `None` for a language syntect does not know (or plain text).
-fn highlighted(lang: &str, code: &str) -> Option<String> {
-    if lang.is_empty() {
-        return None;
-    }
-    let syntaxes = &*SYNTAXES;
-    let syntax = syntaxes
-        .find_syntax_by_token(lang)
-        .filter(|s| s.name != "Plain Text")?;
-    let mut spans = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes, HIGHLIGHT);
-    for line in LinesWithEndings::from(code) {
-        // A grammar that fails on this input leaves the block plain.
-        spans
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
-    }
-    Some(spans.finalize())
 }
 
 /// `&`, `<`, `>` escaped, and `"` too in an attribute value.
@@ -125,6 +97,31 @@ fn escape_html(out: &mut String, text: &str, attribute: bool) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unknown_languages_and_indented_code_stay_plain() {
+        let code = "a < b && \"c\"\n";
+        assert_eq!(
+            code_block("brainfuck", code, true),
+            "<pre tabindex=\"0\"><code class=\"language-brainfuck\">a &lt; b &amp;&amp; \"c\"\n</code></pre>\n"
+        );
+        assert_eq!(
+            code_block("", code, true),
+            "<pre tabindex=\"0\"><code>a &lt; b &amp;&amp; \"c\"\n</code></pre>\n"
+        );
+    }
+
+    #[test]
+    fn a_hostile_block_stays_text() {
+        let html = code_block(
+            "js",
+            "x = '</code></pre><script>alert(1)</script>';\n",
+            true,
+        );
+        assert!(html.contains("hl-string"), "{html}");
+        assert_eq!(html.matches("</code></pre>").count(), 1);
+        assert!(!html.contains("<script"));
+    }
 
     #[test]
     fn highlighting_can_be_switched_off() {

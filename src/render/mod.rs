@@ -20,6 +20,7 @@
 mod blocks;
 pub mod blog;
 mod cover;
+mod highlight;
 pub mod ics;
 mod listings;
 pub mod markdown;

@@ -15,6 +15,7 @@ mod example;
 mod export;
 mod feeds;
 mod fixture_site;
+mod highlight;
 mod hostile;
 mod images;
 mod import;

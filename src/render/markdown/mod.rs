@@ -693,7 +693,7 @@ mod tests {
         );
         assert!(html.ends_with("</code></pre>\n"), "{html}");
         assert!(
-            html.contains("<span class=\"hl-storage hl-type hl-function hl-rust\">fn</span>"),
+            html.contains("<span class=\"hl-keyword\">fn</span>"),
             "{html}"
         );
         assert!(html.contains("hl-string"), "{html}");
