@@ -1,15 +1,28 @@
-//! Build speed, side by side: summit-gen against Hugo (Debian's `hugo`) on the same generated
-//! notes, plus the floor (reading every input, writing the same bytes, pulldown-cmark alone).
+//! Build speed and peak memory, side by side: summit-gen against Hugo (Debian's `hugo`) on the
+//! same generated notes (every code block different, in 15 languages: see
+//! `support/corpus.rs`), with highlighting off in both and on in both (summit.yaml's
+//! `highlight`, Hugo's `markup.highlight.codeFences`), plus the floor (reading every input,
+//! writing the same bytes, pulldown-cmark alone).
 //!
-//! `cargo bench --bench build` — sizes from SUMMIT_GEN_BENCH_SIZES (default "100,1000,10000"),
-//! runs from SUMMIT_GEN_BENCH_RUNS (default 5, after one warm-up). Output goes to tmpfs
-//! (/dev/shm) when it exists, and to disk (target/), timed separately; SUMMIT_GEN_BENCH_OUTPUTS
-//! ("tmpfs", "disk" or both, the default) picks them. Runs alternate between
-//! the tools; the table gives medians and the peak resident memory.
+//! `cargo bench --bench build` prints Markdown tables: medians, summit-gen's time as a share
+//! of Hugo's (the budgets: ≤ 1/4 with highlighting off, ≤ 1/3 on), the floor, and
+//! the peak resident memory of each tool (the most of any run, from wait4). Runs alternate
+//! between the tools and the modes (summit-gen off, Hugo off, summit-gen on, Hugo on, …), so
+//! a busy machine slows all alike; the table says how many cores there are and the load
+//! average before and after.
 //!
-//! Then a blog of recaps against one recap of as many notes (every page on, highlighting off,
-//! output on tmpfs where there is one), runs alternating: SUMMIT_GEN_BENCH_BLOG (default
-//! "100x100": 100 recaps of 100 notes against one recap of 10,000; empty skips it).
+//! Knobs (environment variables):
+//! - SUMMIT_GEN_BENCH_SIZES: numbers of notes, default "100,1000,10000".
+//! - SUMMIT_GEN_BENCH_RUNS: timed runs of each tool in each mode, default 5, after one
+//!   untimed warm-up run each.
+//! - SUMMIT_GEN_BENCH_MODES: "off", "on" or both (the default, "off,on").
+//! - SUMMIT_GEN_BENCH_OUTPUTS: "tmpfs" (/dev/shm, when it exists), "disk" (target/) or both,
+//!   default "tmpfs".
+//! - SUMMIT_GEN_BENCH_BLOG: blogs of R recaps × T notes against the same in Hugo (a section
+//!   per recap), default "100x100"; empty skips them. Output on tmpfs where there is one.
+//!
+//! A quick run: `SUMMIT_GEN_BENCH_SIZES=1000 SUMMIT_GEN_BENCH_RUNS=1 SUMMIT_GEN_BENCH_BLOG=10x100
+//! cargo bench --bench build`.
 
 // wait4 is the one way to read a child's peak memory; it needs libc and `unsafe`.
 #![allow(unsafe_code)]
@@ -77,22 +90,6 @@ fn hugo(site: &Path, out: &Path) -> Command {
     c
 }
 
-fn measure(runs: usize, make: &dyn Fn() -> Command, clean: &dyn Fn()) -> Measured {
-    clean();
-    run(make()); // warm-up
-    let mut m = Measured {
-        times: Vec::new(),
-        peak_kb: 0,
-    };
-    for _ in 0..runs {
-        clean();
-        let (t, kb) = run(make());
-        m.times.push(t);
-        m.peak_kb = m.peak_kb.max(kb);
-    }
-    m
-}
-
 /// The floor: read every input file; parse every body with pulldown-cmark; write the bytes
 /// summit-gen wrote, into a fresh folder, after deleting summit-gen's output (as before every
 /// timed run).
@@ -156,20 +153,60 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-fn main() {
-    let sizes: Vec<usize> = std::env::var("SUMMIT_GEN_BENCH_SIZES")
-        .unwrap_or_else(|_| "100,1000,10000".into())
+fn env_list(name: &str, default: &str) -> Vec<String> {
+    std::env::var(name)
+        .unwrap_or_else(|_| default.into())
         .split(',')
-        .filter_map(|s| s.trim().parse().ok())
+        .map(|k| k.trim().to_string())
+        .filter(|k| !k.is_empty())
+        .collect()
+}
+
+/// The 1-minute load average, as the kernel reports it.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "?".into())
+}
+
+/// A timed run of `make` after deleting `out`, added to `m`.
+fn timed(m: &mut Measured, make: &dyn Fn() -> Command, out: &Path) {
+    let _ = std::fs::remove_dir_all(out);
+    let (t, kb) = run(make());
+    m.times.push(t);
+    m.peak_kb = m.peak_kb.max(kb);
+}
+
+fn new_measured() -> Measured {
+    Measured {
+        times: Vec::new(),
+        peak_kb: 0,
+    }
+}
+
+fn mb(kb: u64) -> String {
+    format!("{} MB", kb / 1024)
+}
+
+fn main() {
+    let sizes: Vec<usize> = env_list("SUMMIT_GEN_BENCH_SIZES", "100,1000,10000")
+        .iter()
+        .filter_map(|s| s.parse().ok())
         .collect();
     let runs: usize = std::env::var("SUMMIT_GEN_BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(5);
-    let kinds: Vec<String> = std::env::var("SUMMIT_GEN_BENCH_OUTPUTS")
-        .unwrap_or_else(|_| "tmpfs,disk".into())
-        .split(',')
-        .map(|k| k.trim().to_string())
+        .unwrap_or(5)
+        .max(1);
+    let kinds = env_list("SUMMIT_GEN_BENCH_OUTPUTS", "tmpfs");
+    let modes: Vec<bool> = env_list("SUMMIT_GEN_BENCH_MODES", "off,on")
+        .iter()
+        .filter_map(|m| match m.as_str() {
+            "off" => Some(false),
+            "on" => Some(true),
+            _ => None,
+        })
         .collect();
     let have_hugo = Command::new("hugo")
         .arg("version")
@@ -180,91 +217,103 @@ fn main() {
     let tmpfs = Path::new("/dev/shm")
         .is_dir()
         .then(|| PathBuf::from("/dev/shm/summit-gen-bench"));
-    println!("build benchmark: {cores} cores, median of {runs} runs after a warm-up");
+    println!(
+        "build benchmark: {cores} cores, load average {} at the start, median of {runs} runs after a warm-up, runs alternating",
+        load_average()
+    );
     if !have_hugo {
         println!("hugo is not installed (apt-get install hugo): its columns are skipped");
     }
     println!();
     println!(
-        "| notes | output | summit-gen | peak RSS | hugo | peak RSS | hugo / summit-gen | floor (read + markdown + write) | summit-gen / floor |"
+        "| notes | highlighting | output | summit-gen | peak RSS | hugo | peak RSS | summit-gen / hugo | floor (read + markdown + write) | summit-gen / floor |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|");
+    let name = |on: bool| if on { "on" } else { "off" };
     for &n in &sizes {
-        let summit_site = work.join(format!("summit-{n}"));
-        let hugo_site = work.join(format!("hugo-{n}"));
-        let _ = std::fs::remove_dir_all(&summit_site);
-        let _ = std::fs::remove_dir_all(&hugo_site);
-        corpus::write_bench_site(&summit_site, n).expect("generate");
-        corpus::write_hugo_site(&hugo_site, n).expect("generate");
-
+        let sites: Vec<(bool, PathBuf, PathBuf)> = modes
+            .iter()
+            .map(|&on| {
+                let s = work.join(format!("summit-{n}-{}", name(on)));
+                let h = work.join(format!("hugo-{n}-{}", name(on)));
+                let _ = std::fs::remove_dir_all(&s);
+                let _ = std::fs::remove_dir_all(&h);
+                corpus::write_bench_site(&s, n, on).expect("generate");
+                corpus::write_hugo_site(&h, n, on).expect("generate");
+                (on, s, h)
+            })
+            .collect();
         let mut outputs = vec![("disk", work.join(format!("out-{n}")))];
         if let Some(t) = &tmpfs {
             outputs.insert(0, ("tmpfs", t.join(format!("out-{n}"))));
         }
         outputs.retain(|(kind, _)| kinds.iter().any(|k| k == kind));
         for (kind, out) in outputs {
-            let s_out = out.join("summit");
-            let h_out = out.join("hugo");
-            let clean_s = || {
-                let _ = std::fs::remove_dir_all(&s_out);
+            let outs = |on: bool| {
+                (
+                    out.join(format!("summit-{}", name(on))),
+                    out.join(format!("hugo-{}", name(on))),
+                )
             };
-            let clean_h = || {
-                let _ = std::fs::remove_dir_all(&h_out);
-            };
-            // Alternate: one summit-gen run, one hugo run, and so on.
-            let mut s = Measured {
-                times: Vec::new(),
-                peak_kb: 0,
-            };
-            let mut h = Measured {
-                times: Vec::new(),
-                peak_kb: 0,
-            };
-            for round in 0..runs {
-                let one = |m: &mut Measured, make: &dyn Fn() -> Command, clean: &dyn Fn()| {
-                    let r = measure(1, make, clean);
-                    m.times.extend(r.times);
-                    m.peak_kb = m.peak_kb.max(r.peak_kb);
-                };
-                if round == 0 {
-                    clean_s();
-                    run(summit(&summit_site, &s_out));
-                }
-                one(&mut s, &|| summit(&summit_site, &s_out), &clean_s);
-                if have_hugo {
-                    one(&mut h, &|| hugo(&hugo_site, &h_out), &clean_h);
+            let mut measured: Vec<(Measured, Measured)> = sites
+                .iter()
+                .map(|_| (new_measured(), new_measured()))
+                .collect();
+            for round in 0..=runs {
+                for ((on, s_site, h_site), (s, h)) in sites.iter().zip(&mut measured) {
+                    let (s_out, h_out) = outs(*on);
+                    // Round 0 is the warm-up: timed into a throwaway.
+                    let (s, h) = if round == 0 {
+                        (&mut new_measured(), &mut new_measured())
+                    } else {
+                        (s, h)
+                    };
+                    timed(s, &|| summit(s_site, &s_out), &s_out);
+                    if have_hugo {
+                        timed(h, &|| hugo(h_site, &h_out), &h_out);
+                    }
                 }
             }
-            let (read, md, write) = floor(&summit_site, &s_out, &out.join("floor"));
-            let floor_total = read + md + write;
-            let (hugo_col, hugo_rss, ratio) = if have_hugo {
-                (
-                    format!("{:.2} s", h.median()),
-                    format!("{} MB", h.peak_kb / 1024),
-                    format!("{:.1}×", h.median() / s.median()),
-                )
-            } else {
-                ("—".into(), "—".into(), "—".into())
-            };
-            println!(
-                "| {n} | {kind} | {:.2} s | {} MB | {hugo_col} | {hugo_rss} | {ratio} | {floor_total:.2} s ({read:.2} + {md:.2} + {write:.2}) | {:.1}× |",
-                s.median(),
-                s.peak_kb / 1024,
-                s.median() / floor_total,
-            );
+            for ((on, s_site, _), (s, h)) in sites.iter().zip(&measured) {
+                let (s_out, _) = outs(*on);
+                let (read, md, write) = floor(s_site, &s_out, &out.join("floor"));
+                let floor_total = read + md + write;
+                let (hugo_col, hugo_rss, ratio) = if have_hugo {
+                    (
+                        format!("{:.2} s", h.median()),
+                        mb(h.peak_kb),
+                        format!("{:.2}", s.median() / h.median()),
+                    )
+                } else {
+                    ("—".into(), "—".into(), "—".into())
+                };
+                println!(
+                    "| {n} | {} | {kind} | {:.2} s | {} | {hugo_col} | {hugo_rss} | {ratio} | {floor_total:.2} s ({read:.2} + {md:.2} + {write:.2}) | {:.1}× |",
+                    name(*on),
+                    s.median(),
+                    mb(s.peak_kb),
+                    s.median() / floor_total,
+                );
+            }
             let _ = std::fs::remove_dir_all(&out);
         }
+        for (_, s, h) in &sites {
+            let _ = std::fs::remove_dir_all(s);
+            let _ = std::fs::remove_dir_all(h);
+        }
     }
-    blog_vs_recap(&work, tmpfs.as_deref(), runs);
+    blog(&work, tmpfs.as_deref(), runs, &modes, have_hugo);
+    println!();
+    println!("load average {} at the end", load_average());
 }
 
-/// A blog of R recaps × T notes against one recap of R·T notes, runs alternating.
-fn blog_vs_recap(work: &Path, tmpfs: Option<&Path>, runs: usize) {
-    let cases: Vec<(usize, usize)> = std::env::var("SUMMIT_GEN_BENCH_BLOG")
-        .unwrap_or_else(|_| "100x100".into())
-        .split(',')
+/// Blogs of R recaps × T notes against the same notes in a Hugo site with a section per
+/// recap, in each highlighting mode, runs alternating.
+fn blog(work: &Path, tmpfs: Option<&Path>, runs: usize, modes: &[bool], have_hugo: bool) {
+    let cases: Vec<(usize, usize)> = env_list("SUMMIT_GEN_BENCH_BLOG", "100x100")
+        .iter()
         .filter_map(|c| {
-            let (r, t) = c.trim().split_once('x')?;
+            let (r, t) = c.split_once('x')?;
             Some((r.parse().ok()?, t.parse().ok()?))
         })
         .collect();
@@ -272,45 +321,64 @@ fn blog_vs_recap(work: &Path, tmpfs: Option<&Path>, runs: usize) {
         return;
     }
     println!();
-    println!("| layout | notes | summit-gen | peak RSS |");
-    println!("|---|---|---|---|");
+    println!(
+        "| blog | notes | highlighting | summit-gen | peak RSS | hugo | peak RSS | summit-gen / hugo |"
+    );
+    println!("|---|---|---|---|---|---|---|---|");
     for (recaps, talks) in cases {
         let n = recaps * talks;
-        let single = work.join(format!("recap-{n}"));
-        let blog = work.join(format!("blog-{recaps}x{talks}"));
-        let _ = std::fs::remove_dir_all(&single);
-        let _ = std::fs::remove_dir_all(&blog);
-        corpus::write_full_site(&single, n).expect("generate");
-        corpus::write_blog(&blog, recaps, talks).expect("generate");
-        let out = tmpfs.unwrap_or(work).join(format!("out-blog-{n}"));
-        let (s_out, b_out) = (out.join("recap"), out.join("blog"));
-        let clean = |dir: &Path| {
-            let _ = std::fs::remove_dir_all(dir);
-        };
-        let mut s = Measured {
-            times: Vec::new(),
-            peak_kb: 0,
-        };
-        let mut b = Measured {
-            times: Vec::new(),
-            peak_kb: 0,
-        };
-        for _ in 0..runs {
-            for (m, site, dest) in [(&mut s, &single, &s_out), (&mut b, &blog, &b_out)] {
-                let r = measure(1, &|| summit(site, dest), &|| clean(dest));
-                m.times.extend(r.times);
-                m.peak_kb = m.peak_kb.max(r.peak_kb);
+        let out = tmpfs
+            .unwrap_or(work)
+            .join(format!("out-blog-{recaps}x{talks}"));
+        let sites: Vec<(bool, PathBuf, PathBuf)> = modes
+            .iter()
+            .map(|&on| {
+                let m = if on { "on" } else { "off" };
+                let s = work.join(format!("blog-{recaps}x{talks}-{m}"));
+                let h = work.join(format!("hugo-blog-{recaps}x{talks}-{m}"));
+                let _ = std::fs::remove_dir_all(&s);
+                let _ = std::fs::remove_dir_all(&h);
+                corpus::write_blog(&s, recaps, talks, on).expect("generate");
+                corpus::write_hugo_blog(&h, recaps, talks, on).expect("generate");
+                (on, s, h)
+            })
+            .collect();
+        let mut measured: Vec<(Measured, Measured)> = sites
+            .iter()
+            .map(|_| (new_measured(), new_measured()))
+            .collect();
+        for round in 0..=runs {
+            for ((_, s_site, h_site), (s, h)) in sites.iter().zip(&mut measured) {
+                let (s_out, h_out) = (out.join("summit"), out.join("hugo"));
+                let (s, h) = if round == 0 {
+                    (&mut new_measured(), &mut new_measured())
+                } else {
+                    (s, h)
+                };
+                timed(s, &|| summit(s_site, &s_out), &s_out);
+                if have_hugo {
+                    timed(h, &|| hugo(h_site, &h_out), &h_out);
+                }
             }
         }
-        for (layout, m) in [
-            ("one recap".to_string(), &s),
-            (format!("blog {recaps} × {talks}"), &b),
-        ] {
+        for ((on, s_site, h_site), (s, h)) in sites.iter().zip(&measured) {
+            let (hugo_col, hugo_rss, ratio) = if have_hugo {
+                (
+                    format!("{:.2} s", h.median()),
+                    mb(h.peak_kb),
+                    format!("{:.2}", s.median() / h.median()),
+                )
+            } else {
+                ("—".into(), "—".into(), "—".into())
+            };
             println!(
-                "| {layout} | {n} | {:.2} s | {} MB |",
-                m.median(),
-                m.peak_kb / 1024
+                "| {recaps} × {talks} | {n} | {} | {:.2} s | {} | {hugo_col} | {hugo_rss} | {ratio} |",
+                if *on { "on" } else { "off" },
+                s.median(),
+                mb(s.peak_kb),
             );
+            let _ = std::fs::remove_dir_all(s_site);
+            let _ = std::fs::remove_dir_all(h_site);
         }
         let _ = std::fs::remove_dir_all(&out);
     }

@@ -491,7 +491,11 @@ pub fn render(
                 out.rendered_from.extend(f.map(|f| (page, f)));
             }
         }
-        out.sections = talks.iter().map(|t| t.slug.clone()).zip(sections).collect();
+        out.sections = talks
+            .iter()
+            .map(|t| t.slug.clone())
+            .zip(sections.iter().map(post::TalkSection::joined))
+            .collect();
     }
     lap(&mut out, "post and talk pages");
 

@@ -21,26 +21,78 @@ use crate::error::Result;
 
 const SECTION_MARK: &str = "<!--summit-gen:section:";
 
+/// A talk's section of the post: the template's output around the note's HTML, which is
+/// borrowed from the Markdown cache rather than copied (on a large site the sections would
+/// otherwise hold every note's HTML a second time until the post is written).
+#[derive(Default)]
+pub(super) struct TalkSection<'a> {
+    head: String,
+    notes: &'a str,
+    tail: String,
+}
+
+impl TalkSection<'_> {
+    /// The section as one text (what `serve` keeps for the next build).
+    pub(super) fn joined(&self) -> String {
+        [self.head.as_str(), self.notes, &self.tail].concat()
+    }
+}
+
+/// Where the note's HTML goes in the built-in `talk.html`'s output.
+const NOTES_MARK: &str = "<!--summit-gen:notes-->";
+
 /// Each talk's section of the post, in reading order: rendered anew, or taken from the
 /// previous build when the talk's note is unchanged.
-pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
+pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
+    // Only the built-in template is known to show the notes once, as they are.
+    let split = !env.theme.is_own("talk.html");
     env.talks
         .par_iter()
         .map(|t| {
             // A talk with no notes is listed at the end of its day, not a section.
             if t.unwritten {
-                return Ok(String::new());
+                return Ok(TalkSection::default());
             }
             if env.unchanged(t, &super::section_key(t), POST)
                 && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
             {
-                return Ok(old.clone());
+                return Ok(TalkSection {
+                    head: old.clone(),
+                    ..TalkSection::default()
+                });
             }
             let post = env.recap.post();
             let mut context = Context::new();
             context.insert("root", &post.root());
-            context.insert("talk", &env.pager.talk(t, &post, env.day_heading(t.day)));
-            env.render("talk.html", &context)
+            let Some(mut talk) = env.pager.talk(t, &post, env.day_heading(t.day)) else {
+                context.insert("talk", &None::<()>);
+                return Ok(TalkSection {
+                    head: env.render("talk.html", &context)?,
+                    ..TalkSection::default()
+                });
+            };
+            let notes = talk.html;
+            if split {
+                talk.html = NOTES_MARK;
+                context.insert("talk", &talk);
+                let text = env.render("talk.html", &context)?;
+                if let Some((head, tail)) = text.split_once(NOTES_MARK)
+                    && !tail.contains(NOTES_MARK)
+                    && !notes.contains(NOTES_MARK)
+                {
+                    return Ok(TalkSection {
+                        head: head.to_string(),
+                        notes,
+                        tail: tail.to_string(),
+                    });
+                }
+                talk.html = notes;
+            }
+            context.insert("talk", &talk);
+            Ok(TalkSection {
+                head: env.render("talk.html", &context)?,
+                ..TalkSection::default()
+            })
         })
         .collect()
 }
@@ -49,7 +101,7 @@ pub(super) fn sections(env: &Env<'_>) -> Result<Vec<String>> {
 /// Returns the links written in the talk pages' notes.
 pub(super) fn write(
     env: &Env<'_>,
-    sections: &[String],
+    sections: &[TalkSection<'_>],
     words: usize,
 ) -> Result<Vec<(PathBuf, String, NoteLink)>> {
     let (post, talk_links) = rayon::join(
@@ -60,7 +112,7 @@ pub(super) fn write(
     talk_links
 }
 
-fn write_post(env: &Env<'_>, sections: &[String], words: usize) -> Result<()> {
+fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Result<()> {
     let (site, locale) = (env.site, env.locale);
     let config = &site.config;
     let markers: HashMap<&str, String> = env
@@ -247,8 +299,8 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
 
 /// `html` with each section marker replaced by its section (a marker that names no section
 /// is left as it is), as the pieces of the page in order.
-fn splice<'a>(html: &'a str, sections: &'a [String]) -> Vec<&'a str> {
-    let mut out = Vec::with_capacity(2 * sections.len() + 1);
+fn splice<'a>(html: &'a str, sections: &'a [TalkSection<'a>]) -> Vec<&'a str> {
+    let mut out = Vec::with_capacity(4 * sections.len() + 1);
     let mut rest = html;
     while let Some(at) = rest.find(SECTION_MARK) {
         out.push(&rest[..at]);
@@ -257,8 +309,8 @@ fn splice<'a>(html: &'a str, sections: &'a [String]) -> Vec<&'a str> {
             .split_once("-->")
             .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
         match section {
-            Some((text, tail)) => {
-                out.push(text);
+            Some((s, tail)) => {
+                out.extend([s.head.as_str(), s.notes, &s.tail]);
                 rest = tail;
             }
             None => {

@@ -186,6 +186,11 @@ impl Theme {
         self.own_assets.contains(CUSTOM_CSS)
     }
 
+    /// Whether the site brings its own template `name` (in its `templates/`).
+    pub(super) fn is_own(&self, name: &str) -> bool {
+        self.own.contains(name)
+    }
+
     /// The static files the site brings itself (not the built-in ones), by path.
     pub(super) fn own_assets(&self) -> impl Iterator<Item = (&String, &Bytes)> {
         self.assets
