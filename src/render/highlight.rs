@@ -35,7 +35,7 @@ thread_local! {
 }
 
 /// The grammars compiled in, in the order of [`COMPILED`].
-const GRAMMARS: [&str; 15] = [
+const GRAMMARS: [&str; 20] = [
     "sql",
     "java",
     "kotlin",
@@ -51,6 +51,11 @@ const GRAMMARS: [&str; 15] = [
     "javascript",
     "dockerfile",
     "hcl",
+    "c",
+    "css",
+    "html",
+    "xml",
+    "diff",
 ];
 
 /// Set once a grammar's queries are in [`STORE`]: the first thread to need a language compiles
@@ -124,6 +129,11 @@ pub fn grammar(lang: &str) -> Option<&'static str> {
         "javascript" | "js" | "mjs" | "cjs" | "jsx" | "node" => "javascript",
         "dockerfile" | "docker" | "containerfile" => "dockerfile",
         "hcl" | "tf" | "terraform" | "tfvars" => "hcl",
+        "c" | "h" => "c",
+        "css" => "css",
+        "html" | "htm" | "xhtml" => "html",
+        "xml" | "xsd" | "xsl" | "xslt" | "svg" | "pom" | "plist" => "xml",
+        "diff" | "patch" | "udiff" => "diff",
         _ => return None,
     })
 }
@@ -271,6 +281,50 @@ mod tests {
                 ("string", "&quot;region&quot;"),
                 ("number", "3"),
             ],
+        ),
+        (
+            "c",
+            "// c\nint main(void) { return puts(\"x\"); }\n",
+            &[
+                ("comment", "// c"),
+                ("keyword", "return"),
+                ("string", "&quot;x&quot;"),
+                ("type", "int"),
+            ],
+        ),
+        (
+            "css",
+            "/* c */\np > a { margin: 3px; }\n",
+            &[
+                ("comment", "/* c */"),
+                ("tag", "p"),
+                ("property", "margin"),
+                ("number", "3"),
+            ],
+        ),
+        (
+            "html",
+            "<!-- c -->\n<p class=\"x\">Hi</p>\n",
+            &[
+                ("comment", "&lt;!-- c --&gt;"),
+                ("tag", "p"),
+                ("attribute", "class"),
+                ("string", "x"),
+            ],
+        ),
+        (
+            "xml",
+            "<!-- c -->\n<a b=\"x\">t</a>\n",
+            &[
+                ("comment", "&lt;!-- c --&gt;"),
+                ("tag", "a"),
+                ("string", "x"),
+            ],
+        ),
+        (
+            "diff",
+            "@@ -1 +1 @@\n-old\n+new\n",
+            &[("keyword", "-old"), ("string", "+new")],
         ),
     ];
 

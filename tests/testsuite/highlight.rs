@@ -127,6 +127,29 @@ const BLOCKS: &[(&str, &str, &[&str])] = &[
         &["comment", "string"],
     ),
     ("tf", "# c\nvariable \"r\" {}", &["comment", "string"]),
+    (
+        "c",
+        "// c\nint main(void) { return puts(\"x\"); }",
+        &["comment", "keyword", "string", "type"],
+    ),
+    (
+        "css",
+        "/* c */\np { margin: 3px; }",
+        &["comment", "tag", "property", "number"],
+    ),
+    (
+        "html",
+        "<!-- c -->\n<p class=\"x\">Hi</p>",
+        &["comment", "tag", "attribute", "string"],
+    ),
+    (
+        "xml",
+        "<!-- c -->\n<a b=\"x\">t</a>",
+        &["comment", "tag", "string"],
+    ),
+    ("pom", "<project><version>1</version></project>", &["tag"]),
+    ("diff", "@@ -1 +1 @@\n-old\n+new", &["keyword", "string"]),
+    ("patch", "-old\n+new", &["keyword", "string"]),
 ];
 
 fn site_with(body: &str) -> Site {
