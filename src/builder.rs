@@ -169,7 +169,10 @@ impl Builder {
         opts: &BuildOptions,
         sink: &dyn render::Sink,
     ) -> Result<Compiled> {
-        let indexing = crate::check::Indexing::knowing(sink, std::mem::take(&mut self.ids));
+        let indexing = match self.retain {
+            true => crate::check::Indexing::knowing(sink, std::mem::take(&mut self.ids)),
+            false => crate::check::Indexing::new(sink),
+        };
         let compiled = self.compile_unchecked(opts, &indexing)?;
         let (index, ids) = indexing.into_parts();
         if self.retain {

@@ -103,21 +103,28 @@ pub struct Indexing<'a> {
     index: Mutex<Index>,
     /// The previous build's ids (see [`Ids`]), and this build's.
     known: Ids,
-    seen: Mutex<Ids>,
+    /// This build's pages and ids, for the next build; `None` for a one-shot build, which
+    /// must not hold every page's bytes until it ends.
+    seen: Option<Mutex<Ids>>,
 }
 
 impl<'a> Indexing<'a> {
     pub fn new(inner: &'a dyn Sink) -> Self {
-        Self::knowing(inner, Ids::default())
-    }
-
-    /// An index that takes a page's ids from `known` when its bytes are the same.
-    pub fn knowing(inner: &'a dyn Sink, known: Ids) -> Self {
         Indexing {
             inner,
             index: Mutex::new(Index::default()),
+            known: Ids::default(),
+            seen: None,
+        }
+    }
+
+    /// An index that takes a page's ids from `known` when its bytes are the same, and keeps
+    /// this build's for the next one.
+    pub fn knowing(inner: &'a dyn Sink, known: Ids) -> Self {
+        Indexing {
             known,
-            seen: Mutex::default(),
+            seen: Some(Mutex::default()),
+            ..Self::new(inner)
         }
     }
 
@@ -129,7 +136,9 @@ impl<'a> Indexing<'a> {
     pub fn into_parts(self) -> (Index, Ids) {
         (
             self.index.into_inner().unwrap_or_else(|e| e.into_inner()),
-            self.seen.into_inner().unwrap_or_else(|e| e.into_inner()),
+            self.seen
+                .map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
+                .unwrap_or_default(),
         )
     }
 
@@ -163,9 +172,8 @@ impl Sink for Indexing<'_> {
                 ids
             }
         };
-        if let Some(ids) = ids {
-            self.seen
-                .lock()
+        if let (Some(ids), Some(seen)) = (ids, &self.seen) {
+            seen.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .0
                 .insert(file.path.clone(), (file.contents.clone(), ids));
