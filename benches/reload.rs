@@ -162,6 +162,8 @@ fn main() {
     let example = tempfile_dir("example");
     copy(&repo.join("summit.yaml"), &example.join("summit.yaml"));
     copy_dir(&repo.join("content"), &example.join("content"));
+    // Its cover and figures: without them the example does not build.
+    copy_dir(&repo.join("static"), &example.join("static"));
     let notes = [
         example.join("content/talks/day-2/ksqldb-in-action.md"),
         example.join("content/talks/day-1/lyft-ride.md"),
