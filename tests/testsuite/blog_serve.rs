@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use proptest::prelude::*;
 use summit_gen::{BuildOptions, Builder, compile};
 
-use crate::incremental::save;
+use crate::incremental::{same_as_fresh, save};
 use crate::serve::assert_served_is_built;
 use crate::serve_support::{Server, next_event};
 use crate::support::{Site, fixture};
@@ -209,29 +209,7 @@ fn run(steps: &[Step]) -> Result<(), TestCaseError> {
                 &mut clock,
             );
         }
-        match (served.compile(&opts), compile(&opts)) {
-            (Ok(a), Ok(b)) => {
-                prop_assert_eq!(a.files.len(), b.files.len(), "after {:?}", step);
-                for (x, y) in a.files.iter().zip(&b.files) {
-                    prop_assert_eq!(&x.path, &y.path);
-                    prop_assert!(
-                        x.contents == y.contents,
-                        "{} is stale after {:?} (steps {:?})",
-                        x.path,
-                        step,
-                        steps
-                    );
-                }
-            }
-            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
-            (a, b) => prop_assert!(
-                false,
-                "served {:?}, fresh {:?} after {:?}",
-                a.map(|_| ()),
-                b.map(|_| ()),
-                step
-            ),
-        }
+        same_as_fresh(served.compile(&opts), compile(&opts), step, &steps)?;
     }
     Ok(())
 }

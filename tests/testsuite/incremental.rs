@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
 use summit_gen::load::Changes;
-use summit_gen::{BuildOptions, Builder, compile};
+use summit_gen::{BuildOptions, Builder, Compiled, compile};
 
 use crate::support::Site;
 
@@ -170,30 +170,41 @@ fn run_told(steps: &[Step], told: Told) -> Result<(), TestCaseError> {
                 Changes::Paths([touched, B].into_iter().map(Into::into).collect()),
             ),
         };
-        let fresh = compile(&opts);
-        match (incremental, fresh) {
-            (Ok(a), Ok(b)) => {
-                prop_assert_eq!(a.files.len(), b.files.len(), "after {:?}", step);
-                for (x, y) in a.files.iter().zip(&b.files) {
-                    prop_assert_eq!(&x.path, &y.path);
-                    prop_assert!(
-                        x.contents == y.contents,
-                        "{} is stale after {:?} (steps {:?})",
-                        x.path,
-                        step,
-                        steps
-                    );
-                }
+        same_as_fresh(incremental, compile(&opts), step, &steps)?;
+    }
+    Ok(())
+}
+
+/// What a served (reusing) build gave equals a fresh build's result: the same files with the
+/// same bytes, or the same errors. `step` and `steps` name the edits in a failure.
+pub fn same_as_fresh(
+    served: summit_gen::Result<Compiled>,
+    fresh: summit_gen::Result<Compiled>,
+    step: &dyn std::fmt::Debug,
+    steps: &dyn std::fmt::Debug,
+) -> Result<(), TestCaseError> {
+    match (served, fresh) {
+        (Ok(a), Ok(b)) => {
+            prop_assert_eq!(a.files.len(), b.files.len(), "after {:?}", step);
+            for (x, y) in a.files.iter().zip(&b.files) {
+                prop_assert_eq!(&x.path, &y.path);
+                prop_assert!(
+                    x.contents == y.contents,
+                    "{} is stale after {:?} (steps {:?})",
+                    x.path,
+                    step,
+                    steps
+                );
             }
-            (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
-            (a, b) => prop_assert!(
-                false,
-                "served {:?}, fresh {:?} after {:?}",
-                a.map(|_| ()),
-                b.map(|_| ()),
-                step
-            ),
         }
+        (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+        (a, b) => prop_assert!(
+            false,
+            "served {:?}, fresh {:?} after {:?}",
+            a.map(|_| ()),
+            b.map(|_| ()),
+            step
+        ),
     }
     Ok(())
 }
