@@ -277,6 +277,7 @@ impl Builder {
             global,
         });
         let mut output = render::render(&site, host, theme, &mut self.markdown, sink, incremental)?;
+        self.markdown.end();
         if self.retain {
             self.next = Some(render::Previous {
                 shape: output.shape,

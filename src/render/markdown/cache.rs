@@ -193,6 +193,15 @@ impl Cache {
         }
     }
 
+    /// Call once per build, when its render is done: a one-shot cache drops its renderings,
+    /// which nothing reads again (in a blog, the next recap's render would otherwise sit on
+    /// top of every earlier recap's HTML until the whole blog is built).
+    pub fn end(&mut self) {
+        if !self.retain {
+            self.entries = HashMap::new();
+        }
+    }
+
     /// A note rendered for `page`, by its file in the recap (or the post's rendering, where
     /// that fits every page).
     pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
