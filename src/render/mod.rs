@@ -386,26 +386,6 @@ pub fn render(
         clock = now;
     };
     let mut out = Output::default();
-    cache.render_all(&jobs);
-    drop(jobs);
-    lap(&mut out, "markdown");
-    let cache = &*cache;
-
-    let mut words = 0;
-    for d in &docs {
-        if let Some(r) = cache.get(d.place.id_prefix, POST) {
-            words += r.words;
-            out.note_links.extend(
-                r.links
-                    .iter()
-                    .map(|l| (d.path.clone(), recap.post().file(), l.clone())),
-            );
-        }
-    }
-    words += talks
-        .iter()
-        .map(|t| t.title.split_whitespace().count())
-        .sum::<usize>();
 
     let tag_slugs = match host.blog {
         Some(b) => b.tag_slugs_of(&talks),
@@ -456,29 +436,84 @@ pub fn render(
         .map_err(|e| template_error(&e))?,
     );
 
-    let env = Env {
-        site,
-        locale: &locale,
-        urls: &urls,
-        theme,
-        cache,
-        sink,
-        talks: &talks,
-        tag_slugs: &tag_slugs,
-        recap,
-        pager: Pager {
-            cache,
-            locale: &locale,
-            speaker_ids: site_info.speakers_page.then_some(&*speaker_ids),
-            recap,
-            tag_pages,
-            tag_slugs: &tag_slugs,
-        },
-        previous,
-        reused: std::sync::Mutex::default(),
+    // The page writers' environment, over `cache` as it is at the time.
+    macro_rules! env {
+        ($cache:expr) => {
+            Env {
+                site,
+                locale: &locale,
+                urls: &urls,
+                theme,
+                cache: $cache,
+                sink,
+                talks: &talks,
+                tag_slugs: &tag_slugs,
+                recap,
+                pager: Pager {
+                    cache: $cache,
+                    locale: &locale,
+                    speaker_ids: site_info.speakers_page.then_some(&*speaker_ids),
+                    recap,
+                    tag_pages,
+                    tag_slugs: &tag_slugs,
+                },
+                previous,
+                reused: std::sync::Mutex::default(),
+            }
+        };
+    }
+    // A one-shot build writes each talk page as soon as its note is rendered and keeps only
+    // the post's renderings; `serve` keeps them all, and reuses pages (`post::write`).
+    let stream = pages.talks && !cache.retains();
+    let fresh = {
+        let env = env!(&*cache);
+        let talk_links = std::sync::Mutex::new(Vec::new());
+        let first_talk = docs.len();
+        let show = |at: usize, notes: &markdown::Rendered, post: Option<&markdown::Rendered>| {
+            let i = at - first_talk;
+            let summary = post.map(|r| r.summary.as_str());
+            let links = post::talk_page(&env, i, notes, summary)?;
+            talk_links
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((i, links));
+            Ok(false)
+        };
+        let fresh = cache.render(&jobs, stream.then_some(&show as &markdown::Show<'_>))?;
+        let mut talk_links = talk_links.into_inner().unwrap_or_else(|e| e.into_inner());
+        talk_links.sort_by_key(|(i, _)| *i);
+        out.note_links
+            .extend(talk_links.into_iter().flat_map(|(_, links)| links));
+        fresh
     };
+    cache.insert(fresh);
+    drop(jobs);
+    lap(&mut out, "markdown");
+    let cache = &*cache;
+
+    let mut words = 0;
+    let mut post_links = Vec::new();
+    for d in &docs {
+        if let Some(r) = cache.get(d.place.id_prefix, POST) {
+            words += r.words;
+            post_links.extend(
+                r.links
+                    .iter()
+                    .map(|l| (d.path.clone(), recap.post().file(), l.clone())),
+            );
+        }
+    }
+    // The post's links first, as when the talk pages are written after it.
+    out.note_links.splice(0..0, post_links);
+    words += talks
+        .iter()
+        .map(|t| t.title.split_whitespace().count())
+        .sum::<usize>();
+
+    let env = env!(cache);
     let sections = post::sections(&env)?;
-    out.note_links.extend(post::write(&env, &sections, words)?);
+    out.note_links
+        .extend(post::write(&env, &sections, words, stream)?);
     out.shape = shape;
     if let Some(notes) = notes {
         for t in &talks {

@@ -12,12 +12,13 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 use tera::Context;
 
-use super::markdown::NoteLink;
+use super::markdown::{NoteLink, Rendered};
 use super::{
     AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Pick, PostContext, PostTalk,
     Stars, WORDS_PER_MINUTE, cover, meta,
 };
 use crate::error::Result;
+use crate::model::Talk;
 
 const SECTION_MARK: &str = "<!--summit-gen:section:";
 
@@ -97,13 +98,19 @@ pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
         .collect()
 }
 
-/// Writes the post (with `sections`, and `words` for its reading time) and the talk pages.
-/// Returns the links written in the talk pages' notes.
+/// Writes the post (with `sections`, and `words` for its reading time) and, unless they are
+/// written already (`talk_pages_done`), the talk pages. Returns the links written in the
+/// talk pages' notes.
 pub(super) fn write(
     env: &Env<'_>,
     sections: &[TalkSection<'_>],
     words: usize,
+    talk_pages_done: bool,
 ) -> Result<Vec<(PathBuf, String, NoteLink)>> {
+    if talk_pages_done {
+        write_post(env, sections, words)?;
+        return Ok(Vec::new());
+    }
     let (post, talk_links) = rayon::join(
         || write_post(env, sections, words),
         || write_talk_pages(env),
@@ -222,7 +229,8 @@ fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Resu
 }
 
 /// A page per talk, with the previous and next talk, each put into the sink as soon as it is
-/// ready.
+/// ready (a one-shot build writes them as their notes are rendered instead: see
+/// [`super::render`]).
 fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
     let config = &env.site.config;
     if !config.pages.talks {
@@ -234,15 +242,10 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
         .enumerate()
         .map(|(i, t)| -> Result<Vec<(PathBuf, String, NoteLink)>> {
             let at = env.recap.talk_page(&t.slug);
-            // The Markdown is rendered for the page's file inside the recap.
             let (page, file) = (at.local_file(), at.file());
-            let links = || {
-                env.cache
-                    .get(&t.slug, &page)
-                    .into_iter()
-                    .flat_map(|r| &r.links)
-                    .map(|l| (t.path.clone(), file.clone(), l.clone()))
-                    .collect()
+            // The Markdown is rendered for the page's file inside the recap.
+            let Some(notes) = env.cache.get(&t.slug, &page) else {
+                return Ok(Vec::new());
             };
             if env.unchanged(t, &page, &page)
                 && let Some(old) = env.reuse(&file)
@@ -251,50 +254,73 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                     path: file.clone(),
                     contents: old,
                 })?;
-                return Ok(links());
+                return Ok(links_of(t, &file, notes));
             }
-            let Some(talk) = env.pager.talk(t, &at, env.day_heading(t.day)) else {
-                return Ok(Vec::new());
-            };
-            let neighbour = |j: Option<usize>| {
-                j.and_then(|j| talks.get(j)).map(|n| Link {
-                    title: n.title.clone(),
-                    href: at.href(&env.recap.talk_page(&n.slug)),
-                })
-            };
             let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
-            // The talk's own image, or else the post's as its social image.
-            let (image, alt) = match &t.image {
-                Some(i) => (Some(i.as_str()), t.image_alt.as_deref()),
-                None => (
-                    config.image.as_ref().map(|i| i.value.as_str()),
-                    config.image_alt.as_deref(),
-                ),
-            };
-            let images = &env.site.images;
-            let meta = PageMeta {
-                title: format!("{} · {}", t.title, config.title),
-                description: Some(meta::talk_description(t, summary)),
-                url: env.urls.of(&at.dir()),
-                og_type: "article",
-                published: config.published.map(|d| d.to_string()),
-                jsonld: None,
-                cover: t
-                    .image
-                    .as_deref()
-                    .map(|i| cover::cover(i, t.image_alt.as_deref(), &at, images)),
-                image: image.and_then(|i| cover::social(i, alt, &env.recap, env.urls, images)),
-            };
-            let mut context = env.context(&at, meta)?;
-            context.insert("embeds", &talk.embed.is_some());
-            context.insert("talk", &talk);
-            context.insert("previous", &neighbour(i.checked_sub(1)));
-            context.insert("next", &neighbour(Some(i + 1)));
-            env.put(&file, env.render("talk_page.html", &context)?)?;
-            Ok(links())
+            talk_page(env, i, notes, summary)
         })
         .collect::<Result<_>>()?;
     Ok(links.into_iter().flatten().collect())
+}
+
+/// The links written in talk `t`'s notes as its page `file` shows them.
+fn links_of(t: &Talk, file: &str, notes: &Rendered) -> Vec<(PathBuf, String, NoteLink)> {
+    notes
+        .links
+        .iter()
+        .map(|l| (t.path.clone(), file.to_string(), l.clone()))
+        .collect()
+}
+
+/// Writes the page of talk `i` (in reading order), showing `notes` (its Markdown rendered
+/// for the page) and `summary` (of the note, as the post shows it). Returns the links
+/// written in the notes.
+pub(super) fn talk_page(
+    env: &Env<'_>,
+    i: usize,
+    notes: &Rendered,
+    summary: Option<&str>,
+) -> Result<Vec<(PathBuf, String, NoteLink)>> {
+    let (config, talks) = (&env.site.config, env.talks);
+    let t = talks[i];
+    let at = env.recap.talk_page(&t.slug);
+    let file = at.file();
+    let talk = env.pager.view(t, &at, env.day_heading(t.day), &notes.html);
+    let neighbour = |j: Option<usize>| {
+        j.and_then(|j| talks.get(j)).map(|n| Link {
+            title: n.title.clone(),
+            href: at.href(&env.recap.talk_page(&n.slug)),
+        })
+    };
+    // The talk's own image, or else the post's as its social image.
+    let (image, alt) = match &t.image {
+        Some(i) => (Some(i.as_str()), t.image_alt.as_deref()),
+        None => (
+            config.image.as_ref().map(|i| i.value.as_str()),
+            config.image_alt.as_deref(),
+        ),
+    };
+    let images = &env.site.images;
+    let meta = PageMeta {
+        title: format!("{} · {}", t.title, config.title),
+        description: Some(meta::talk_description(t, summary)),
+        url: env.urls.of(&at.dir()),
+        og_type: "article",
+        published: config.published.map(|d| d.to_string()),
+        jsonld: None,
+        cover: t
+            .image
+            .as_deref()
+            .map(|i| cover::cover(i, t.image_alt.as_deref(), &at, images)),
+        image: image.and_then(|i| cover::social(i, alt, &env.recap, env.urls, images)),
+    };
+    let mut context = env.context(&at, meta)?;
+    context.insert("embeds", &talk.embed.is_some());
+    context.insert("talk", &talk);
+    context.insert("previous", &neighbour(i.checked_sub(1)));
+    context.insert("next", &neighbour(Some(i + 1)));
+    env.put(&file, env.render("talk_page.html", &context)?)?;
+    Ok(links_of(t, &file, notes))
 }
 
 /// `html` with each section marker replaced by its section (a marker that names no section

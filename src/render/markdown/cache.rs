@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::{BlogNotes, LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
+use crate::error::Result;
 use crate::route::{Page, Route};
 
 /// One Markdown document to render for one page.
@@ -39,6 +40,14 @@ pub struct Cache {
     /// By note (id prefix), then page: looked up with borrowed strings.
     entries: HashMap<String, HashMap<String, Entry>>,
 }
+
+/// Shows a page other than the post as soon as its note is rendered for it: given the job's
+/// index, what the page shows and the post's rendering of the same note (if there is one).
+/// `Ok(true)` keeps a new rendering in the cache.
+pub type Show<'s> = dyn Fn(usize, &Rendered, Option<&Rendered>) -> Result<bool> + Sync + 's;
+
+/// Renderings made by [`Cache::render`], not yet kept.
+pub struct Fresh(Vec<((String, String), Entry)>);
 
 #[derive(Debug)]
 struct Entry {
@@ -105,90 +114,130 @@ impl Cache {
     /// written out for each page that needs its own rendering (another page shows the post's
     /// rendering when it has the same shape and no page-dependent link).
     pub fn render_all(&mut self, jobs: &[Job<'_>]) {
+        // Without a `show`, nothing can fail.
+        if let Ok(fresh) = self.render(jobs, None) {
+            self.insert(fresh);
+        }
+    }
+
+    /// Whether renderings stay between builds (`serve`).
+    pub fn retains(&self) -> bool {
+        self.retain
+    }
+
+    /// [`Cache::render_all`]'s rendering, without keeping it yet (see [`Cache::insert`]).
+    /// With `show`, each page other than the post is shown as soon as its note is rendered,
+    /// and a new rendering is kept only when `show` says so: a one-shot build writes each
+    /// talk page there and keeps only the post's renderings (on a large site the talk pages'
+    /// copies of every note would otherwise all be held until the pages are written).
+    pub fn render(&self, jobs: &[Job<'_>], show: Option<&Show<'_>>) -> Result<Fresh> {
         use rayon::prelude::*;
-        let mut groups: Vec<Vec<&Job<'_>>> = Vec::new();
+        let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut index: HashMap<&str, usize> = HashMap::new();
-        for j in jobs {
+        for (at, j) in jobs.iter().enumerate() {
             let i = *index.entry(j.place.id_prefix).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
             });
             // The post's job first: the others may reuse it.
             if j.page.page == Page::Post {
-                groups[i].insert(0, j);
+                groups[i].insert(0, at);
             } else {
-                groups[i].push(j);
+                groups[i].push(at);
             }
         }
-        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
-        let blog = self.blog.as_deref();
-        let images = &*self.images;
-        let (retain, highlight) = (self.retain, self.highlight);
-        let done: Vec<((String, String), Entry)> = groups
+        let done: Vec<Vec<((String, String), Entry)>> = groups
             .par_iter()
-            .flat_map_iter(|group| {
-                let body = if retain { hash(group[0].markdown) } else { 0 };
-                let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
-                let cached = |j: &Job<'_>| {
-                    entries
-                        .get(j.place.id_prefix)
-                        .and_then(|m| m.get(&j.page.local_file()))
-                };
-                let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
-                let mut prepared: Option<Prepared<'_>> = None;
-                let mut post: Option<(bool, (u8, u8))> = None;
-                let mut out = Vec::new();
-                for j in group {
-                    let shape = (j.place.shift, j.place.min_level);
-                    if j.page.page == Page::Post {
-                        if let Some(e) = cached(j).filter(|e| e.matches(j, body)) {
-                            post = Some((e.rendered.page_dependent, shape));
-                            continue;
-                        }
-                    } else {
-                        if fresh(j) {
-                            continue;
-                        }
-                        // Reuse the post's rendering where it fits this page.
-                        if post.is_some_and(|(dependent, s)| !dependent && s == shape) {
-                            continue;
-                        }
+            .map(|group| self.render_group(jobs, group, show))
+            .collect::<Result<_>>()?;
+        Ok(Fresh(done.into_iter().flatten().collect()))
+    }
+
+    /// The jobs of one note (`group`, indices into `jobs`, the post's first).
+    fn render_group(
+        &self,
+        jobs: &[Job<'_>],
+        group: &[usize],
+        show: Option<&Show<'_>>,
+    ) -> Result<Vec<((String, String), Entry)>> {
+        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
+        let first = &jobs[group[0]];
+        let body = if self.retain { hash(first.markdown) } else { 0 };
+        let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
+        let cached = |j: &Job<'_>| {
+            entries
+                .get(j.place.id_prefix)
+                .and_then(|m| m.get(&j.page.local_file()))
+                .filter(|e| e.matches(j, body))
+                .map(|e| &e.rendered)
+        };
+        let mut prepared: Option<Prepared<'_>> = None;
+        // The post's rendering: whether it is page-dependent, its shape, and whether it is
+        // the cached one (else it is new, `out[0]`).
+        let mut post: Option<(bool, (u8, u8))> = None;
+        let mut post_cached: Option<&Rendered> = None;
+        let mut out: Vec<((String, String), Entry)> = Vec::new();
+        for &at in group {
+            let j = &jobs[at];
+            let shape = (j.place.shift, j.place.min_level);
+            let is_post = j.page.page == Page::Post;
+            if is_post && let Some(r) = cached(j) {
+                post = Some((r.page_dependent, shape));
+                post_cached = Some(r);
+                continue;
+            }
+            let post_now = post_cached.or_else(|| post.and(out.first().map(|(_, e)| &e.rendered)));
+            if !is_post {
+                // Fresh, or the post's rendering fits this page.
+                let fits = post.is_some_and(|(dependent, s)| !dependent && s == shape);
+                if let Some(r) = cached(j).or(post_now.filter(|_| fits)) {
+                    if let Some(show) = show {
+                        show(at, r, post_now)?;
                     }
-                    let doc = prepared.get_or_insert_with(|| {
-                        let text = group.iter().any(|g| g.page.page == Page::Post);
-                        prepare(j.markdown, j.place.id_prefix, fixed, text, highlight)
-                    });
-                    let env = LinkEnv {
-                        source: j.source,
-                        body_line: j.body_line,
-                        notes,
-                        page: j.page,
-                        id_prefix: j.place.id_prefix,
-                        blog,
-                        images: Some(images),
-                    };
-                    let mut rendered = emit(doc, j.markdown, &j.place, &env);
-                    if retain {
-                        rendered.fingerprint = hash(&rendered.html);
-                    }
-                    if j.page.page == Page::Post {
-                        post = Some((rendered.page_dependent, shape));
-                    }
-                    out.push((
-                        key(j),
-                        Entry {
-                            body,
-                            source: j.source.to_path_buf(),
-                            body_line: j.body_line,
-                            shape,
-                            rendered,
-                        },
-                    ));
+                    continue;
                 }
-                out
-            })
-            .collect();
-        for ((prefix, page), entry) in done {
+            }
+            let doc = prepared.get_or_insert_with(|| {
+                let text = group.iter().any(|&g| jobs[g].page.page == Page::Post);
+                prepare(j.markdown, j.place.id_prefix, fixed, text, self.highlight)
+            });
+            let env = LinkEnv {
+                source: j.source,
+                body_line: j.body_line,
+                notes,
+                page: j.page,
+                id_prefix: j.place.id_prefix,
+                blog: self.blog.as_deref(),
+                images: Some(&*self.images),
+            };
+            let mut rendered = emit(doc, j.markdown, &j.place, &env);
+            if self.retain {
+                rendered.fingerprint = hash(&rendered.html);
+            }
+            if is_post {
+                post = Some((rendered.page_dependent, shape));
+            } else if let Some(show) = show
+                && !show(at, &rendered, post_now)?
+            {
+                continue;
+            }
+            out.push((
+                key(j),
+                Entry {
+                    body,
+                    source: j.source.to_path_buf(),
+                    body_line: j.body_line,
+                    shape,
+                    rendered,
+                },
+            ));
+        }
+        Ok(out)
+    }
+
+    /// Keeps what [`Cache::render`] rendered.
+    pub fn insert(&mut self, fresh: Fresh) {
+        for ((prefix, page), entry) in fresh.0 {
             self.entries.entry(prefix).or_default().insert(page, entry);
         }
     }

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-pub use cache::{Cache, Job};
+pub use cache::{Cache, Job, Show};
 pub use links::{BlogNotes, HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 pub(crate) use links::{position, resolve_link};
 
@@ -681,6 +681,81 @@ mod tests {
         assert_eq!(
             cache.get("t", "index.html").unwrap().html,
             "<h4 id=\"t--b-2\">B</h4>\n"
+        );
+    }
+
+    /// A one-shot build must not hold every talk page's copy of every note: each page is
+    /// shown as it is rendered (with the post's rendering beside it), only the post's is
+    /// kept, and nothing is kept once the render is done.
+    #[test]
+    fn a_one_shot_cache_keeps_only_the_posts_renderings_and_not_past_the_build() {
+        let mut cache = Cache::default();
+        cache.begin(
+            HashSet::new(),
+            HashMap::new(),
+            true,
+            None,
+            Default::default(),
+        );
+        let job = |page: &'static str, shift: u8, min_level: u8| Job {
+            markdown: "## A",
+            place: Placement {
+                id_prefix: "t",
+                shift,
+                min_level,
+            },
+            source: Path::new("t.md"),
+            body_line: 1,
+            page: at(page),
+        };
+        // The talk page places headings differently: its own rendering.
+        let jobs = [job("talks/t/index.html", 0, 2), job("index.html", 2, 4)];
+        let shown = std::sync::Mutex::new(Vec::new());
+        let show = |at: usize, page: &Rendered, post: Option<&Rendered>| {
+            let post = post.map(|p| p.html.clone());
+            let mut shown = shown.lock().unwrap_or_else(|e| e.into_inner());
+            shown.push((at, page.html.clone(), post));
+            Ok(false)
+        };
+        let fresh = cache.render(&jobs, Some(&show)).expect("renders");
+        cache.insert(fresh);
+        assert_eq!(
+            shown.into_inner().unwrap_or_else(|e| e.into_inner()),
+            [(
+                0,
+                "<h2 id=\"t--a\">A</h2>\n".to_string(),
+                Some("<h4 id=\"t--a\">A</h4>\n".to_string())
+            )]
+        );
+        // The page's own rendering is gone; the post's stays for the post.
+        let post = "<h4 id=\"t--a\">A</h4>\n";
+        assert_eq!(
+            cache
+                .get("t", "talks/t/index.html")
+                .map(|r| r.html.as_str()),
+            Some(post)
+        );
+        assert_eq!(
+            cache.get("t", "index.html").map(|r| r.html.as_str()),
+            Some(post)
+        );
+        cache.end();
+        assert!(cache.get("t", "index.html").is_none());
+
+        // `serve` keeps everything, past the build too.
+        let mut kept = Cache::retaining();
+        kept.begin(
+            HashSet::new(),
+            HashMap::new(),
+            true,
+            None,
+            Default::default(),
+        );
+        kept.render_all(&jobs);
+        kept.end();
+        assert_eq!(
+            kept.get("t", "talks/t/index.html").map(|r| r.html.as_str()),
+            Some("<h2 id=\"t--a\">A</h2>\n")
         );
     }
 
