@@ -458,25 +458,31 @@ fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> S
 /// bullets). Byte-wise, because it runs over every note; most words start with a letter, so
 /// the check usually ends at their first byte.
 pub fn count_words(text: &str) -> usize {
-    fn lettered(word: &[u8]) -> bool {
-        let mut i = 0;
-        while i < word.len() {
-            let b = word[i];
-            if b == 0xE2 && matches!(word.get(i + 1), Some(0x80 | 0x81)) {
-                i += 3;
-                continue;
+    // One pass over the bytes: once a word has its letter, only its end is looked for.
+    let bytes = text.as_bytes();
+    let (mut count, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut lettered = false;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_whitespace() {
+                break;
             }
-            if b.is_ascii_alphanumeric() || b >= 0x80 {
-                return true;
+            if !lettered {
+                if b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
+                    i += 3;
+                    continue;
+                }
+                lettered = b.is_ascii_alphanumeric() || b >= 0x80;
             }
             i += 1;
         }
-        false
+        count += usize::from(lettered);
     }
-    text.as_bytes()
-        .split(u8::is_ascii_whitespace)
-        .filter(|w| lettered(w))
-        .count()
+    count
 }
 
 fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
