@@ -190,8 +190,8 @@ impl Builder {
             .zip(builders)
             .map(|((folder, m), b)| Mutex::new(Some((folder, m, b))))
             .collect();
-        let results: Vec<Mutex<Option<Result<(String, Rendered)>>>> =
-            slots.iter().map(|_| Mutex::new(None)).collect();
+        type Done = Mutex<Option<Result<(String, Rendered)>>>;
+        let results: Vec<Done> = slots.iter().map(|_| Mutex::new(None)).collect();
         let next = AtomicUsize::new(0);
         themes.par_iter_mut().for_each(|lane| {
             loop {
