@@ -91,8 +91,9 @@ impl BlogNotes {
         use std::hash::{Hash, Hasher};
         // The sum of each note's hash: the same for the same notes in any order, without
         // sorting thousands of paths component by component.
+        use rayon::prelude::*;
         let key = notes
-            .iter()
+            .par_iter()
             .map(|(path, (prefix, target))| {
                 let mut h = std::collections::hash_map::DefaultHasher::new();
                 (path, prefix).hash(&mut h);
@@ -104,7 +105,7 @@ impl BlogNotes {
                 }
                 h.finish()
             })
-            .fold(0u64, u64::wrapping_add);
+            .reduce(|| 0, u64::wrapping_add);
         BlogNotes { notes, key }
     }
 }
