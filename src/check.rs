@@ -33,17 +33,27 @@ pub struct Ids(HashMap<String, (Bytes, Arc<HashSet<String>>)>);
 impl Index {
     /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
     fn add(&mut self, path: &str, parts: &[&[u8]]) -> Option<Arc<HashSet<String>>> {
+        // The pages we wrote are UTF-8: checked once, fast, and lossy only if not.
+        let texts: Vec<std::borrow::Cow<'_, str>> = parts
+            .iter()
+            .map(|p| match std::str::from_utf8(p) {
+                Ok(t) => std::borrow::Cow::Borrowed(t),
+                Err(_) => String::from_utf8_lossy(p),
+            })
+            .collect();
+        let texts: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
+        self.add_text(path, &texts)
+    }
+
+    /// [`Index::add`] for a page that is text already (no UTF-8 check again).
+    fn add_text(&mut self, path: &str, parts: &[&str]) -> Option<Arc<HashSet<String>>> {
         self.files.insert(path.to_string());
         if !path.ends_with(".html") {
             return None;
         }
         let mut ids = HashSet::new();
         for part in parts {
-            let text = match std::str::from_utf8(part) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(part),
-            };
-            ids.extend(attribute_values(&text, "id"));
+            ids.extend(attribute_values(part, "id"));
         }
         let ids = Arc::new(ids);
         self.ids.insert(path.to_string(), ids.clone());
@@ -182,8 +192,13 @@ impl Sink for Indexing<'_> {
     }
 
     fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {
-        let bytes: Vec<&[u8]> = parts.iter().map(|p| p.as_bytes()).collect();
-        self.index().add(path, &bytes);
+        // Read outside the lock (the post is big; talk pages are put beside it).
+        let mut one = Index::default();
+        one.add_text(path, parts);
+        let mut index = self.index();
+        index.files.extend(one.files);
+        index.ids.extend(one.ids);
+        drop(index);
         self.inner.put_parts(path, parts)
     }
 }
@@ -349,9 +364,11 @@ fn resolve(page: &str, href: &str, base_path: &str) -> Option<String> {
 /// The values of `name="…"` attributes in HTML we wrote (attributes are double-quoted).
 fn attribute_values(html: &str, name: &str) -> Vec<String> {
     let needle = format!("{name}=\"");
+    // memchr's SIMD search: the pages of a large site are many megabytes.
+    let finder = memchr::memmem::Finder::new(needle.as_bytes());
     let mut out = Vec::new();
     let mut rest = html;
-    while let Some(i) = rest.find(&needle) {
+    while let Some(i) = finder.find(rest.as_bytes()) {
         let preceded_by_space = rest[..i].ends_with(|c: char| c.is_ascii_whitespace());
         rest = &rest[i + needle.len()..];
         let Some(end) = rest.find('"') else { break };

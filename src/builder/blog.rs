@@ -5,7 +5,9 @@
 
 use std::hash::{Hash, Hasher};
 
-use super::{Builder, Compiled, Modelled, Themes, Timings, base_url_option, cached_theme, sorted};
+use super::{
+    Builder, Compiled, Modelled, Rendered, Themes, Timings, base_url_option, cached_theme, sorted,
+};
 use crate::config::Blog;
 use crate::error::{Diagnostic, Error, Result};
 use crate::render::blog::{Blogged, Host, RecapMeta, Scope, blog_notes, tag_slugs};
@@ -65,32 +67,15 @@ impl Builder {
             slugs.hash(&mut h);
             h.finish()
         };
-        let mut rendered = Vec::new();
-        // The themes the previous build used; those no recap uses now are dropped.
-        let mut themes = Themes {
-            used: Vec::new(),
-            unused: std::mem::take(&mut self.recap_themes),
-        };
-        for (folder, m) in modelled {
-            let prefix = format!("{folder}/");
-            let host = Host {
-                prefix: &prefix,
-                blog: Some(&scope),
-            };
-            let recap_opts = recap_options(opts, &folder, &base_url);
-            let recap = self.recaps.entry(folder).or_default();
-            let r = recap.finish(
-                &recap_opts,
-                m,
-                &host,
-                &inputs.templates,
-                outer,
-                Some(&mut themes),
-                sink,
-            )?;
-            rendered.push((prefix, r));
-        }
-        self.recap_themes = themes.used;
+        let rendered = self.render_recaps(
+            opts,
+            modelled,
+            &scope,
+            &base_url,
+            &inputs.templates,
+            outer,
+            sink,
+        )?;
         timings.lap("recaps");
         let mut metas: Vec<RecapMeta<'_>> = rendered
             .iter()
@@ -158,6 +143,92 @@ impl Builder {
         Ok(compiled)
     }
 
+    /// Renders the modelled recaps (in folder order) into `sink`, several at a time: each
+    /// lane (one per thread) takes the next recap when it is done with one, with a theme of
+    /// its own, as a render sets the theme's global context to its recap. Returns each
+    /// recap's prefix and result in folder order; the first error in that order fails it.
+    #[allow(clippy::too_many_arguments)]
+    fn render_recaps(
+        &mut self,
+        opts: &BuildOptions,
+        modelled: Vec<(String, Modelled)>,
+        scope: &Scope<'_>,
+        base_url: &str,
+        templates: &[(String, load::Source)],
+        outer: u64,
+        sink: &dyn Sink,
+    ) -> Result<Vec<(String, Rendered)>> {
+        use rayon::prelude::*;
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let lanes = rayon::current_num_threads().clamp(1, modelled.len().max(1));
+        // The themes the previous build used, each to the first lane lacking its key (so a
+        // lane finds again what it made last time); those no recap uses now are dropped.
+        let mut themes: Vec<Themes> = (0..lanes).map(|_| Themes::default()).collect();
+        for entry in std::mem::take(&mut self.recap_themes) {
+            let free = themes
+                .iter_mut()
+                .find(|t| t.unused.iter().all(|(k, _)| *k != entry.0));
+            if let Some(lane) = free {
+                lane.unused.push(entry);
+            }
+        }
+        let mut builders: Vec<&mut Builder> = Vec::with_capacity(modelled.len());
+        let mut recaps = self.recaps.iter_mut();
+        for (folder, _) in &modelled {
+            // `modelled` is in the map's order, one recap each.
+            let builder = recaps
+                .by_ref()
+                .find(|(f, _)| *f == folder)
+                .map(|(_, b)| b)
+                .ok_or_else(|| Error::from(Vec::new()))?;
+            builders.push(builder);
+        }
+        type Slot<'b> = Mutex<Option<(String, Modelled, &'b mut Builder)>>;
+        let slots: Vec<Slot<'_>> = modelled
+            .into_iter()
+            .zip(builders)
+            .map(|((folder, m), b)| Mutex::new(Some((folder, m, b))))
+            .collect();
+        type Done = Mutex<Option<Result<(String, Rendered)>>>;
+        let results: Vec<Done> = slots.iter().map(|_| Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        themes.par_iter_mut().for_each(|lane| {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(slot) = slots.get(i) else { break };
+                let taken = slot.lock().unwrap_or_else(|e| e.into_inner()).take();
+                let Some((folder, m, recap)) = taken else {
+                    continue;
+                };
+                let prefix = format!("{folder}/");
+                let host = Host {
+                    prefix: &prefix,
+                    blog: Some(scope),
+                };
+                let recap_opts = recap_options(opts, &folder, base_url);
+                let r = recap.finish(&recap_opts, m, &host, templates, outer, Some(lane), sink);
+                let failed = r.is_err();
+                *results[i].lock().unwrap_or_else(|e| e.into_inner()) =
+                    Some(r.map(|r| (prefix, r)));
+                if failed {
+                    // The build fails: the recaps not begun need not be rendered.
+                    next.fetch_add(slots.len(), Ordering::Relaxed);
+                }
+            }
+        });
+        self.recap_themes = themes.into_iter().flat_map(|t| t.used).collect();
+        let mut rendered = Vec::with_capacity(results.len());
+        // Recaps are taken in order, so one not begun comes after the one that failed.
+        for r in results
+            .into_iter()
+            .map_while(|r| r.into_inner().ok().flatten())
+        {
+            rendered.push(r?);
+        }
+        Ok(rendered)
+    }
+
     /// Models every recap in `folders`, each with its own builder; problems of all of them
     /// go to `problems`.
     fn model_recaps(
@@ -169,24 +240,39 @@ impl Builder {
         changes: &load::Changes,
         problems: &mut Vec<Diagnostic>,
     ) -> Vec<(String, Modelled)> {
+        use rayon::prelude::*;
         let retain = self.retain;
         // Recaps that are gone drop out with their caches.
         self.recaps.retain(|f, _| folders.contains(f));
-        let mut modelled = Vec::new();
         for folder in folders {
-            let recap = self.recaps.entry(folder.clone()).or_insert_with(|| {
+            self.recaps.entry(folder.clone()).or_insert_with(|| {
                 if retain {
                     Builder::new()
                 } else {
                     Builder::once()
                 }
             });
-            recap.changes = changes.within(&std::path::Path::new("posts").join(folder));
-            match recap.prepare(&recap_options(opts, folder, base_url), Some(blog)) {
-                Ok(m) => modelled.push((folder.clone(), m)),
+        }
+        // Each recap is loaded and modelled by its own builder, so recaps go in parallel
+        // (beside the parallel reading and parsing inside each): a recap's walk, summit.yaml
+        // and model are serial work that would otherwise leave the other cores idle.
+        let recaps: Vec<(&String, &mut Builder)> = self.recaps.iter_mut().collect();
+        let results: Vec<(String, Result<Modelled>)> = recaps
+            .into_par_iter()
+            .map(|(folder, recap)| {
+                recap.changes = changes.within(&std::path::Path::new("posts").join(folder));
+                let m = recap.prepare(&recap_options(opts, folder, base_url), Some(blog));
+                (folder.clone(), m)
+            })
+            .collect();
+        // In folder order (the map's), as one after another would give them.
+        let mut modelled = Vec::new();
+        for (folder, m) in results {
+            match m {
+                Ok(m) => modelled.push((folder, m)),
                 Err(Error::Content(d)) => problems.extend(d.0),
                 Err(e) => problems.push(Diagnostic::new(
-                    load::display_path(&opts.root, &std::path::Path::new("posts").join(folder)),
+                    load::display_path(&opts.root, &std::path::Path::new("posts").join(&folder)),
                     e.to_string(),
                 )),
             }

@@ -99,15 +99,24 @@ pub fn speaker_ids(sites: &[&Site]) -> HashMap<String, String> {
     )
 }
 
-/// Every note of every recap (`(folder, site)`), by its path from the blog's root.
+/// Every note of every recap (`(folder, site)`), by its path from the blog's root. Recaps
+/// in parallel: this runs between the recaps' models and their renders, on the main thread.
 pub fn blog_notes(recaps: &[(&str, &Site)]) -> BlogNotes {
-    let mut notes = HashMap::new();
-    for (folder, site) in recaps {
-        let dir = Path::new("posts").join(folder);
-        let prefix = format!("{folder}/");
-        for (rel, target) in super::notes::note_targets(site) {
-            notes.insert(dir.join(rel), (prefix.clone(), target));
-        }
+    use rayon::prelude::*;
+    let per_recap: Vec<Vec<_>> = recaps
+        .par_iter()
+        .map(|(folder, site)| {
+            let dir = Path::new("posts").join(folder);
+            let prefix = format!("{folder}/");
+            super::notes::note_targets(site)
+                .into_iter()
+                .map(|(rel, target)| (dir.join(rel), (prefix.clone(), target)))
+                .collect()
+        })
+        .collect();
+    let mut notes = HashMap::with_capacity(per_recap.iter().map(Vec::len).sum());
+    for recap in per_recap {
+        notes.extend(recap);
     }
     BlogNotes::new(notes)
 }

@@ -323,3 +323,28 @@ fn a_recap_folder_name_that_cannot_be_a_url_path_is_an_error() {
     );
     assert!(!site.path().join("public").exists());
 }
+
+/// Recaps are rendered in parallel: when every recap's template fails, the build reports
+/// the first recap's error in folder order, as rendering one after another did, each time.
+#[test]
+fn recaps_failing_to_render_report_the_first_in_folder_order() {
+    let site = blog();
+    for folder in ["kafka-summit-2020", "kubecon-eu-2024", "rustfest-2021"] {
+        let name = folder.replace('-', "_");
+        site.write(
+            &format!("posts/{folder}/templates/talk.html"),
+            format!("{{{{ nope_{name} }}}}"),
+        );
+    }
+    for _ in 0..3 {
+        let run = site.build();
+        run.failure();
+        assert!(
+            run.stderr.starts_with(
+                "error: template templates/talk.html: error: Variable `nope_kafka_summit_2020` is not defined."
+            ),
+            "{}",
+            run.stderr
+        );
+    }
+}

@@ -383,34 +383,42 @@ fn prose(events: &[Event<'_>]) -> String {
 /// Whole sentences of `text` that fit in `max` characters (only the first, if `first`); a
 /// first sentence longer than that is cut after a word, with an ellipsis.
 pub fn sentences(text: &str, max: usize, first: bool) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
+    // Only the words that fit are looked at (and one more): a note's prose is long, its
+    // summary short.
+    let mut words = text.split_whitespace().peekable();
+    let mut taken: Vec<&str> = Vec::new();
     let mut len = 0;
-    let mut fit = 0;
     let mut sentence_end = None;
-    for (i, w) in words.iter().enumerate() {
-        let next = len + usize::from(i > 0) + w.chars().count();
+    let mut unfit = None;
+    while let Some(w) = words.next() {
+        let next = len + usize::from(!taken.is_empty()) + w.chars().count();
         if next > max {
+            unfit = Some(w);
             break;
         }
-        (len, fit) = (next, i + 1);
-        if ends_sentence(w, words.get(i + 1).copied()) {
-            sentence_end = Some(i + 1);
+        len = next;
+        taken.push(w);
+        if ends_sentence(w, words.peek().copied()) {
+            sentence_end = Some(taken.len());
             if first {
                 break;
             }
         }
     }
     if let Some(end) = sentence_end {
-        return words[..end].join(" ");
+        return taken[..end].join(" ");
     }
-    if fit == words.len() {
-        return words.join(" ");
+    let Some(unfit) = unfit else {
+        return taken.join(" ");
+    };
+    // Not one sentence fits: cut after a word (the first one, if even that is too long).
+    if taken.is_empty() {
+        taken.push(unfit);
     }
-    let mut cut: Vec<&str> = words[..fit.max(1)].to_vec();
-    if let Some(last) = cut.last_mut() {
+    if let Some(last) = taken.last_mut() {
         *last = last.trim_end_matches([',', '.', ';', ':', '–', '—', '-']);
     }
-    let mut s = cut.join(" ");
+    let mut s = taken.join(" ");
     s.push('…');
     s
 }
@@ -450,25 +458,31 @@ fn unique(base: String, fixed: &HashSet<String>, own: &mut HashSet<String>) -> S
 /// bullets). Byte-wise, because it runs over every note; most words start with a letter, so
 /// the check usually ends at their first byte.
 pub fn count_words(text: &str) -> usize {
-    fn lettered(word: &[u8]) -> bool {
-        let mut i = 0;
-        while i < word.len() {
-            let b = word[i];
-            if b == 0xE2 && matches!(word.get(i + 1), Some(0x80 | 0x81)) {
-                i += 3;
-                continue;
+    // One pass over the bytes: once a word has its letter, only its end is looked for.
+    let bytes = text.as_bytes();
+    let (mut count, mut i) = (0, 0);
+    while i < bytes.len() {
+        if bytes[i].is_ascii_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut lettered = false;
+        while let Some(&b) = bytes.get(i) {
+            if b.is_ascii_whitespace() {
+                break;
             }
-            if b.is_ascii_alphanumeric() || b >= 0x80 {
-                return true;
+            if !lettered {
+                if b == 0xE2 && matches!(bytes.get(i + 1), Some(0x80 | 0x81)) {
+                    i += 3;
+                    continue;
+                }
+                lettered = b.is_ascii_alphanumeric() || b >= 0x80;
             }
             i += 1;
         }
-        false
+        count += usize::from(lettered);
     }
-    text.as_bytes()
-        .split(u8::is_ascii_whitespace)
-        .filter(|w| lettered(w))
-        .count()
+    count
 }
 
 fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
