@@ -475,6 +475,7 @@ pub fn render(
             tag_slugs: &tag_slugs,
         },
         previous,
+        keep: incremental.is_some(),
         reused: std::sync::Mutex::default(),
     };
     let sections = post::sections(&env)?;
@@ -493,8 +494,8 @@ pub fn render(
         }
         out.sections = talks
             .iter()
-            .map(|t| t.slug.clone())
-            .zip(sections.iter().map(post::TalkSection::joined))
+            .zip(&sections)
+            .filter_map(|(t, s)| Some((t.slug.clone(), s.shared()?.clone())))
             .collect();
     }
     lap(&mut out, "post and talk pages");
@@ -540,6 +541,9 @@ struct Env<'a> {
     /// The last successful build (`serve`) if its shape is this build's, and the hashes of
     /// the notes' texts now.
     previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
+    /// Whether this build's post sections are kept for the next build (`serve`): they are
+    /// made shared texts, and the post is put as its pieces.
+    keep: bool,
     /// The pages taken from the previous build as they were.
     reused: std::sync::Mutex<Vec<String>>,
 }

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -18,23 +19,39 @@ use super::{
     Stars, WORDS_PER_MINUTE, cover, meta,
 };
 use crate::error::Result;
+use crate::model::Talk;
 
 const SECTION_MARK: &str = "<!--summit-gen:section:";
 
 /// A talk's section of the post: the template's output around the note's HTML, which is
 /// borrowed from the Markdown cache rather than copied (on a large site the sections would
 /// otherwise hold every note's HTML a second time until the post is written).
+/// In `serve` a section is one shared text instead (`shared`), kept for the next build and
+/// put into the post as it is: a rebuild copies only the sections it rendered.
 #[derive(Default)]
 pub(super) struct TalkSection<'a> {
     head: String,
     notes: &'a str,
     tail: String,
+    shared: Option<Arc<str>>,
 }
 
 impl TalkSection<'_> {
-    /// The section as one text (what `serve` keeps for the next build).
-    pub(super) fn joined(&self) -> String {
-        [self.head.as_str(), self.notes, &self.tail].concat()
+    /// The section as one shared text (what `serve` keeps for the next build).
+    pub(super) fn shared(&self) -> Option<&Arc<str>> {
+        self.shared.as_ref()
+    }
+
+    /// The same section as one shared text.
+    fn into_shared(self) -> Self {
+        if self.shared.is_some() {
+            return self;
+        }
+        let text = [self.head.as_str(), self.notes, &self.tail].concat();
+        TalkSection {
+            shared: Some(text.into()),
+            ..TalkSection::default()
+        }
     }
 }
 
@@ -44,57 +61,65 @@ const NOTES_MARK: &str = "<!--summit-gen:notes-->";
 /// Each talk's section of the post, in reading order: rendered anew, or taken from the
 /// previous build when the talk's note is unchanged.
 pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
-    // Only the built-in template is known to show the notes once, as they are.
-    let split = !env.theme.is_own("talk.html");
+    let keep = env.keep;
     env.talks
         .par_iter()
         .map(|t| {
-            // A talk with no notes is listed at the end of its day, not a section.
-            if t.unwritten {
-                return Ok(TalkSection::default());
-            }
-            if env.unchanged(t, &super::section_key(t), POST)
-                && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
-            {
-                return Ok(TalkSection {
-                    head: old.clone(),
-                    ..TalkSection::default()
-                });
-            }
-            let post = env.recap.post();
-            let mut context = Context::new();
-            context.insert("root", &post.root());
-            let Some(mut talk) = env.pager.talk(t, &post, env.day_heading(t.day)) else {
-                context.insert("talk", &None::<()>);
-                return Ok(TalkSection {
-                    head: env.render("talk.html", &context)?,
-                    ..TalkSection::default()
-                });
-            };
-            let notes = talk.html;
-            if split {
-                talk.html = NOTES_MARK;
-                context.insert("talk", &talk);
-                let text = env.render("talk.html", &context)?;
-                if let Some((head, tail)) = text.split_once(NOTES_MARK)
-                    && !tail.contains(NOTES_MARK)
-                    && !notes.contains(NOTES_MARK)
-                {
-                    return Ok(TalkSection {
-                        head: head.to_string(),
-                        notes,
-                        tail: tail.to_string(),
-                    });
-                }
-                talk.html = notes;
-            }
-            context.insert("talk", &talk);
-            Ok(TalkSection {
-                head: env.render("talk.html", &context)?,
-                ..TalkSection::default()
-            })
+            let section = section(env, t)?;
+            Ok(if keep { section.into_shared() } else { section })
         })
         .collect()
+}
+
+/// Talk `t`'s section of the post.
+fn section<'a>(env: &Env<'a>, t: &'a Talk) -> Result<TalkSection<'a>> {
+    // Only the built-in template is known to show the notes once, as they are.
+    let split = !env.theme.is_own("talk.html");
+    // A talk with no notes is listed at the end of its day, not a section.
+    if t.unwritten {
+        return Ok(TalkSection::default());
+    }
+    if env.unchanged(t, &super::section_key(t), POST)
+        && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
+    {
+        return Ok(TalkSection {
+            shared: Some(old.clone()),
+            ..TalkSection::default()
+        });
+    }
+    let post = env.recap.post();
+    let mut context = Context::new();
+    context.insert("root", &post.root());
+    let Some(mut talk) = env.pager.talk(t, &post, env.day_heading(t.day)) else {
+        context.insert("talk", &None::<()>);
+        return Ok(TalkSection {
+            head: env.render("talk.html", &context)?,
+            ..TalkSection::default()
+        });
+    };
+    let notes = talk.html;
+    if split {
+        talk.html = NOTES_MARK;
+        context.insert("talk", &talk);
+        let text = env.render("talk.html", &context)?;
+        if let Some((head, tail)) = text.split_once(NOTES_MARK)
+            && !tail.contains(NOTES_MARK)
+            && !notes.contains(NOTES_MARK)
+        {
+            return Ok(TalkSection {
+                head: head.to_string(),
+                notes,
+                tail: tail.to_string(),
+                shared: None,
+            });
+        }
+        talk.html = notes;
+    }
+    context.insert("talk", &talk);
+    Ok(TalkSection {
+        head: env.render("talk.html", &context)?,
+        ..TalkSection::default()
+    })
 }
 
 /// Writes the post (with `sections`, and `words` for its reading time) and the talk pages.
@@ -218,6 +243,11 @@ fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Resu
     context.insert("embeds", &embeds);
     let index = env.render("index.html", &context)?;
     drop(context);
+    if env.keep {
+        return env
+            .sink
+            .put_pieces(&at.file(), splice_shared(&index, sections));
+    }
     env.sink.put_parts(&at.file(), &splice(&index, sections))
 }
 
@@ -295,6 +325,42 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
         })
         .collect::<Result<_>>()?;
     Ok(links.into_iter().flatten().collect())
+}
+
+/// [`splice`] for `serve`, whose sections are shared: the template's text between them is
+/// copied into pieces of its own, each section is put in as it is.
+fn splice_shared(html: &str, sections: &[TalkSection<'_>]) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = Vec::with_capacity(2 * sections.len() + 1);
+    let mut own = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(SECTION_MARK) {
+        own.push_str(&rest[..at]);
+        let after = &rest[at + SECTION_MARK.len()..];
+        let section = after
+            .split_once("-->")
+            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
+        match section {
+            Some((s, tail)) => {
+                match &s.shared {
+                    Some(text) => {
+                        if !own.is_empty() {
+                            out.push(std::mem::take(&mut own).into());
+                        }
+                        out.push(text.clone());
+                    }
+                    None => own.extend([s.head.as_str(), s.notes, &s.tail]),
+                }
+                rest = tail;
+            }
+            None => {
+                own.push_str(SECTION_MARK);
+                rest = after;
+            }
+        }
+    }
+    own.push_str(rest);
+    out.push(own.into());
+    out
 }
 
 /// `html` with each section marker replaced by its section (a marker that names no section
