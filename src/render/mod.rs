@@ -364,6 +364,7 @@ pub fn render(
         .iter()
         .map(|d| markdown::Job {
             markdown: d.body,
+            shared: d.shared,
             place: d.place,
             source: d.rel,
             body_line: d.body_line,
@@ -373,6 +374,7 @@ pub fn render(
     if pages.talks {
         jobs.extend(talks.iter().map(|t| markdown::Job {
             markdown: &t.body,
+            shared: Some(&t.body),
             place: notes::talk_page_place(t),
             source: &t.rel,
             body_line: t.body_line,

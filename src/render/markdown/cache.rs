@@ -11,6 +11,9 @@ use crate::route::{Page, Route};
 /// One Markdown document to render for one page.
 pub struct Job<'a> {
     pub markdown: &'a str,
+    /// The same text as shared (a note's body): an entry made from this very text needs no
+    /// hash of it to be known fresh.
+    pub shared: Option<&'a Arc<str>>,
     pub place: Placement<'a>,
     /// The note's path relative to the site root.
     pub source: &'a Path,
@@ -44,6 +47,8 @@ pub struct Cache {
 struct Entry {
     /// A hash of the text, not the text: the cache stays small.
     body: u64,
+    /// The text hashed, when it is shared (`serve`; the parsed note holds it anyway).
+    text: Option<Arc<str>>,
     source: PathBuf,
     body_line: usize,
     shape: (u8, u8),
@@ -127,12 +132,28 @@ impl Cache {
         let done: Vec<((String, String), Entry)> = groups
             .par_iter()
             .flat_map_iter(|group| {
-                let body = if retain { hash(group[0].markdown) } else { 0 };
                 let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
                 let cached = |j: &Job<'_>| {
                     entries
                         .get(j.place.id_prefix)
                         .and_then(|m| m.get(&j.page.local_file()))
+                };
+                // The hash of a text already hashed (the very same shared text) is known.
+                let known = |j: &&Job<'_>| {
+                    let e = cached(j)?;
+                    let same = e
+                        .text
+                        .as_ref()
+                        .zip(j.shared)
+                        .is_some_and(|(a, b)| Arc::ptr_eq(a, b));
+                    same.then_some(e.body)
+                };
+                let body = match retain {
+                    true => group
+                        .iter()
+                        .find_map(known)
+                        .unwrap_or_else(|| hash(group[0].markdown)),
+                    false => 0,
                 };
                 let fresh = |j: &Job<'_>| cached(j).is_some_and(|e| e.matches(j, body));
                 let mut prepared: Option<Prepared<'_>> = None;
@@ -178,6 +199,7 @@ impl Cache {
                         key(j),
                         Entry {
                             body,
+                            text: j.shared.filter(|_| retain).cloned(),
                             source: j.source.to_path_buf(),
                             body_line: j.body_line,
                             shape,

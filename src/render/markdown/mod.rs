@@ -646,6 +646,7 @@ mod tests {
         );
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
+            shared: None,
             place: Placement {
                 id_prefix: "t",
                 shift: 2,
