@@ -479,6 +479,7 @@ pub fn render(
         previous,
         keep: incremental.is_some(),
         reused: std::sync::Mutex::default(),
+        made_from: std::sync::Mutex::default(),
     };
     let sections = post::sections(&env)?;
     out.note_links.extend(post::write(&env, &sections, words)?);
@@ -520,6 +521,11 @@ pub fn render(
     }
     out.words = words;
     out.sitemap = sitemap;
+    out.rendered_from.extend(
+        env.made_from
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     out.reused = env.reused.into_inner().unwrap_or_else(|e| e.into_inner());
     out.reused.sort();
     lap(&mut out, "other pages");
@@ -548,6 +554,9 @@ struct Env<'a> {
     keep: bool,
     /// The pages taken from the previous build as they were.
     reused: std::sync::Mutex<Vec<String>>,
+    /// What the files that decide their own reuse were made from (see
+    /// [`Env::reuse_made_from`]), by path.
+    made_from: std::sync::Mutex<Vec<(String, u64)>>,
 }
 
 impl Env<'_> {
@@ -570,6 +579,20 @@ impl Env<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
         Some(old)
+    }
+
+    /// The previous build's file at `path` if it was made from `from` (a hash of what it is
+    /// rendered from besides the site's shape) and the shape is the same; `from` is recorded
+    /// for the next build either way.
+    fn reuse_made_from(&self, path: &str, from: u64) -> Option<Bytes> {
+        self.made_from
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), from));
+        let same = self
+            .previous
+            .is_some_and(|(p, _)| p.rendered_from.get(path) == Some(&from));
+        if same { self.reuse(path) } else { None }
     }
 
     /// Day `n`'s heading: its title from summit.yaml, or "Day n" in the site's language.
