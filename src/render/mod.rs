@@ -477,6 +477,10 @@ pub fn render(
             tag_slugs: &tag_slugs,
         },
         previous,
+        prints: match notes {
+            Some(notes) => fingerprints(notes, cache, &talks, recap),
+            None => Vec::new(),
+        },
         keep: incremental.is_some(),
         reused: std::sync::Mutex::default(),
         made_from: std::sync::Mutex::default(),
@@ -484,15 +488,13 @@ pub fn render(
     let sections = post::sections(&env)?;
     out.note_links.extend(post::write(&env, &sections, words)?);
     out.shape = shape;
-    if let Some(notes) = notes {
-        for t in &talks {
-            let section = section_key(t);
+    if notes.is_some() {
+        for (t, [section, page]) in talks.iter().zip(&env.prints) {
             out.rendered_from
-                .extend(fingerprint(notes, cache, t, POST).map(|f| (section, f)));
+                .extend(section.map(|f| (section_key(t), f)));
             if pages.talks {
-                let page = recap.talk_page(&t.slug).local_file();
-                let f = fingerprint(notes, cache, t, &page);
-                out.rendered_from.extend(f.map(|f| (page, f)));
+                let file = recap.talk_page(&t.slug).local_file();
+                out.rendered_from.extend(page.map(|f| (file, f)));
             }
         }
         out.sections = talks
@@ -549,6 +551,9 @@ struct Env<'a> {
     /// The last successful build (`serve`) if its shape is this build's, and the hashes of
     /// the notes' texts now.
     previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
+    /// What each talk's section and page are rendered from now (`serve`; see [`fingerprint`]),
+    /// in reading order: computed once, used to decide reuse and kept for the next build.
+    prints: Vec<[Option<u64>; 2]>,
     /// Whether this build's post sections are kept for the next build (`serve`): they are
     /// made shared texts, and the post is put as its pieces.
     keep: bool,
@@ -560,11 +565,11 @@ struct Env<'a> {
 }
 
 impl Env<'_> {
-    /// Whether the previous build's `key` part of `t` (see [`section_key`]; a talk page by
-    /// its file) was rendered from what it would be rendered from now, shown on `page`.
-    fn unchanged(&self, t: &Talk, key: &str, page: &str) -> bool {
-        self.previous.is_some_and(|(p, notes)| {
-            let now = fingerprint(notes, self.cache, t, page);
+    /// Whether the previous build's `key` part of a talk (see [`section_key`]; a talk page by
+    /// its file) was rendered from what it would be rendered from now (its [`Print`]).
+    fn unchanged(&self, talk: Print, key: &str) -> bool {
+        self.previous.is_some_and(|(p, _)| {
+            let now = self.prints.get(talk.0).and_then(|f| f[talk.1 as usize]);
             now.is_some() && p.rendered_from.get(key) == now.as_ref()
         })
     }
@@ -654,6 +659,36 @@ fn shape_of(site: &Site, global: u64) -> u64 {
 /// The key of a talk's section of the post in [`Previous::rendered_from`].
 fn section_key(t: &Talk) -> String {
     format!("#{}", t.slug)
+}
+
+/// Which of a talk's fingerprints: its place in reading order, and its section or its page.
+#[derive(Clone, Copy)]
+struct Print(usize, Part);
+
+#[derive(Clone, Copy)]
+enum Part {
+    Section = 0,
+    Page = 1,
+}
+
+/// Each talk's fingerprints for its section of the post and its page (if it has one), in
+/// parallel.
+fn fingerprints(
+    notes: &HashMap<PathBuf, u64>,
+    cache: &markdown::Cache,
+    talks: &[&Talk],
+    recap: Recap<'_>,
+) -> Vec<[Option<u64>; 2]> {
+    use rayon::prelude::*;
+    talks
+        .par_iter()
+        .map(|t| {
+            let page = recap
+                .talk_pages
+                .then(|| fingerprint(notes, cache, t, &recap.talk_page(&t.slug).local_file()));
+            [fingerprint(notes, cache, t, POST), page.flatten()]
+        })
+        .collect()
 }
 
 /// What a talk's part of `page` is rendered from, besides the site's shape: the note's text

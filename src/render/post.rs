@@ -15,8 +15,8 @@ use tera::Context;
 
 use super::markdown::NoteLink;
 use super::{
-    AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Pick, PostContext, PostTalk,
-    Stars, WORDS_PER_MINUTE, cover, meta,
+    AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Part, Pick, PostContext, PostTalk,
+    Print, Stars, WORDS_PER_MINUTE, cover, meta,
 };
 use crate::error::Result;
 use crate::model::Talk;
@@ -64,22 +64,23 @@ pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
     let keep = env.keep;
     env.talks
         .par_iter()
-        .map(|t| {
-            let section = section(env, t)?;
+        .enumerate()
+        .map(|(i, t)| {
+            let section = section(env, i, t)?;
             Ok(if keep { section.into_shared() } else { section })
         })
         .collect()
 }
 
-/// Talk `t`'s section of the post.
-fn section<'a>(env: &Env<'a>, t: &'a Talk) -> Result<TalkSection<'a>> {
+/// Talk `t`'s section of the post (the `i`th talk in reading order).
+fn section<'a>(env: &Env<'a>, i: usize, t: &'a Talk) -> Result<TalkSection<'a>> {
     // Only the built-in template is known to show the notes once, as they are.
     let split = !env.theme.is_own("talk.html");
     // A talk with no notes is listed at the end of its day, not a section.
     if t.unwritten {
         return Ok(TalkSection::default());
     }
-    if env.unchanged(t, &super::section_key(t), POST)
+    if env.unchanged(Print(i, Part::Section), &super::section_key(t))
         && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
     {
         return Ok(TalkSection {
@@ -274,7 +275,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
                     .map(|l| (t.path.clone(), file.clone(), l.clone()))
                     .collect()
             };
-            if env.unchanged(t, &page, &page)
+            if env.unchanged(Print(i, Part::Page), &page)
                 && let Some(old) = env.reuse(&file)
             {
                 env.sink.put(OutputFile {
