@@ -842,7 +842,7 @@ mod tests {
             extra: Some(serde_json::json!({"k": 1})),
             draft: false,
             unwritten: false,
-            body: String::new(),
+            body: "".into(),
         };
         let slugs = HashMap::new();
         let cache = markdown::Cache::default();
