@@ -245,9 +245,11 @@ fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Resu
     let index = env.render("index.html", &context)?;
     drop(context);
     if env.keep {
+        let file = at.file();
+        let old = env.previous.and_then(|(p, _)| p.files.get(&file)?.parts());
         return env
             .sink
-            .put_pieces(&at.file(), splice_shared(&index, sections));
+            .put_pieces(&file, splice_shared(&index, sections, old));
     }
     env.sink.put_parts(&at.file(), &splice(&index, sections))
 }
@@ -328,14 +330,26 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
     Ok(links.into_iter().flatten().collect())
 }
 
-/// [`splice`] for `serve`, whose sections are shared: the template's text between them is
-/// copied into pieces of its own, each section is put in as it is.
-fn splice_shared(html: &str, sections: &[TalkSection<'_>]) -> Vec<Arc<str>> {
+/// [`splice`] for `serve`, whose sections are shared: each section is put in as it is, and
+/// the template's text between them becomes pieces of its own, taken from `old` (the last
+/// post's pieces) where the piece at the same place has the same text, so that what did not
+/// change stays the very same piece (whose ids the link check knows).
+fn splice_shared(
+    html: &str,
+    sections: &[TalkSection<'_>],
+    old: Option<&[Arc<str>]>,
+) -> Vec<Arc<str>> {
     let mut out: Vec<Arc<str>> = Vec::with_capacity(2 * sections.len() + 1);
-    let mut own = String::new();
+    let own = |out: &mut Vec<Arc<str>>, text: &str| {
+        match old.and_then(|o| o.get(out.len())) {
+            Some(o) if **o == *text => out.push(o.clone()),
+            _ => out.push(text.into()),
+        };
+    };
+    let mut pending = String::new();
     let mut rest = html;
     while let Some(at) = rest.find(SECTION_MARK) {
-        own.push_str(&rest[..at]);
+        pending.push_str(&rest[..at]);
         let after = &rest[at + SECTION_MARK.len()..];
         let section = after
             .split_once("-->")
@@ -343,24 +357,27 @@ fn splice_shared(html: &str, sections: &[TalkSection<'_>]) -> Vec<Arc<str>> {
         match section {
             Some((s, tail)) => {
                 match &s.shared {
+                    // A talk with no notes has no section.
+                    Some(text) if text.is_empty() => {}
                     Some(text) => {
-                        if !own.is_empty() {
-                            out.push(std::mem::take(&mut own).into());
+                        if !pending.is_empty() {
+                            own(&mut out, &pending);
+                            pending.clear();
                         }
                         out.push(text.clone());
                     }
-                    None => own.extend([s.head.as_str(), s.notes, &s.tail]),
+                    None => pending.extend([s.head.as_str(), s.notes, &s.tail]),
                 }
                 rest = tail;
             }
             None => {
-                own.push_str(SECTION_MARK);
+                pending.push_str(SECTION_MARK);
                 rest = after;
             }
         }
     }
-    own.push_str(rest);
-    out.push(own.into());
+    pending.push_str(rest);
+    own(&mut out, &pending);
     out
 }
 
