@@ -82,8 +82,13 @@ pub struct Builder {
     ids: crate::check::Ids,
 }
 
-/// A parsed note kept between runs: its text, a hash of the text, the result.
-type CachedTalk = (String, u64, Result<parse::ParsedTalk, Vec<Diagnostic>>);
+/// A parsed note kept between runs: its text, a hash of the text, the result (shared, so an
+/// unchanged note's result is not copied into the cache again).
+type CachedTalk = (
+    std::sync::Arc<str>,
+    u64,
+    std::sync::Arc<Result<parse::ParsedTalk, Vec<Diagnostic>>>,
+);
 
 type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
 
@@ -343,12 +348,14 @@ impl Builder {
         let bodies = talks
             .iter()
             .filter(|t| opts.drafts || !t.meta.draft)
-            .map(|t| (&t.path, &t.body, t.body_line));
+            .map(|t| (&t.path, &*t.body, t.body_line));
         let pages = intro
             .iter()
             .chain(&outro)
             .chain(days.iter().map(|(_, d)| d));
-        for (path, body, line) in bodies.chain(pages.map(|p| (&p.path, &p.body, p.body_line))) {
+        for (path, body, line) in
+            bodies.chain(pages.map(|p| (&p.path, p.body.as_str(), p.body_line)))
+        {
             crate::images::check_note_images(path, body, line, &images, &mut problems);
         }
         let parsed = model::Parsed {
@@ -376,7 +383,8 @@ impl Builder {
         Ok((site, rest, warnings))
     }
 
-    /// Parses the notes in parallel, reusing the result for any note whose text is unchanged.
+    /// Parses the notes in parallel, reusing the result for any note whose text is unchanged
+    /// (the very same shared text, or an equal one).
     fn parse_talks(
         &mut self,
         sources: Vec<load::Source>,
@@ -384,38 +392,47 @@ impl Builder {
     ) -> Vec<parse::ParsedTalk> {
         use rayon::prelude::*;
         let (cached, retain) = (&self.talks, self.retain);
-        type Parsed = (Result<parse::ParsedTalk, Vec<Diagnostic>>, u64);
-        let results: Vec<(load::Source, Parsed)> = sources
-            .into_par_iter()
-            .map(|src| {
-                let result = match cached.get(&src.path) {
-                    Some((text, hash, result)) if *text == src.text => (result.clone(), *hash),
-                    _ => (
-                        parse::talk(&src),
-                        if retain { text_hash(&src.text) } else { 0 },
-                    ),
-                };
-                (src, result)
-            })
-            .collect();
-        let mut talks = Vec::with_capacity(results.len());
-        let mut keep = HashMap::new();
-        self.note_hashes.clear();
-        for (src, (result, hash)) in results {
-            if self.retain {
-                match &result {
-                    Ok(t) => talks.push(t.clone()),
-                    Err(d) => problems.extend(d.iter().cloned()),
-                }
-                self.note_hashes.insert(src.path.clone(), hash);
-                keep.insert(src.path, (src.text, hash, result));
-            } else {
-                // A one-shot build needs no copy.
+        if !retain {
+            // A one-shot build needs no copy.
+            let results: Vec<_> = sources
+                .into_par_iter()
+                .map(|src| parse::talk(&src))
+                .collect();
+            let mut talks = Vec::with_capacity(results.len());
+            for result in results {
                 match result {
                     Ok(t) => talks.push(t),
                     Err(d) => problems.extend(d),
                 }
             }
+            return talks;
+        }
+        let results: Vec<(load::Source, CachedTalk)> = sources
+            .into_par_iter()
+            .map(|src| {
+                let entry = match cached.get(&src.path) {
+                    Some((text, hash, result)) if *text == src.text => {
+                        (text.clone(), *hash, result.clone())
+                    }
+                    _ => (
+                        src.text.clone(),
+                        text_hash(&src.text),
+                        std::sync::Arc::new(parse::talk(&src)),
+                    ),
+                };
+                (src, entry)
+            })
+            .collect();
+        let mut talks = Vec::with_capacity(results.len());
+        let mut keep = HashMap::with_capacity(results.len());
+        self.note_hashes.clear();
+        for (src, entry) in results {
+            match &*entry.2 {
+                Ok(t) => talks.push(t.clone()),
+                Err(d) => problems.extend(d.iter().cloned()),
+            }
+            self.note_hashes.insert(src.path.clone(), entry.1);
+            keep.insert(src.path, entry);
         }
         // Notes that were deleted drop out of the cache here.
         self.talks = keep;
@@ -437,7 +454,10 @@ fn cached_theme(
     assets: Vec<load::Asset>,
 ) -> Result<&mut Theme> {
     let key: ThemeKey = (
-        templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
+        templates
+            .into_iter()
+            .map(|(n, s)| (n, s.text.to_string()))
+            .collect(),
         assets,
     );
     let entry = match slot.take() {
@@ -466,7 +486,10 @@ fn shared_theme(
     assets: Vec<load::Asset>,
 ) -> Result<&mut Theme> {
     let key: ThemeKey = (
-        templates.into_iter().map(|(n, s)| (n, s.text)).collect(),
+        templates
+            .into_iter()
+            .map(|(n, s)| (n, s.text.to_string()))
+            .collect(),
         assets,
     );
     let at = match themes.used.iter().position(|(k, _)| *k == key) {
@@ -590,7 +613,7 @@ fn global_hash(inputs: &Rest, opts: &BuildOptions) -> u64 {
 fn unused_template_warnings(root: &Path, templates: &[(String, load::Source)]) -> Vec<Diagnostic> {
     let site_templates: Vec<(&str, &str)> = templates
         .iter()
-        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .map(|(n, s)| (n.as_str(), &*s.text))
         .collect();
     render::unused_templates(&site_templates)
         .into_iter()

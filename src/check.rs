@@ -17,18 +17,33 @@ use crate::render::{Bytes, OutputFile, Sink};
 
 const LINK_HELP: &str = "fix the link, or the heading or note it points to";
 
-/// The files a build put out, and the ids on each HTML page.
+/// The files a build put out, and the ids on each HTML page (a page put as pieces has a set
+/// per piece).
 #[derive(Debug, Default)]
 pub struct Index {
     files: HashSet<String>,
-    ids: HashMap<String, Arc<HashSet<String>>>,
+    ids: HashMap<String, Vec<Arc<HashSet<String>>>>,
 }
 
 /// The ids found on each page of a build, with the bytes they were read from (`serve`): the
-/// next build's page with the very same bytes (a page reused as it was) is not read again.
-/// A function of the pages' bytes only.
+/// next build's page with the very same bytes (a page reused as it was) is not read again,
+/// nor is a piece of a page put as pieces (`serve`'s post) that is the very same text. A
+/// function of the pages' bytes only.
 #[derive(Debug, Default)]
-pub struct Ids(HashMap<String, (Bytes, Arc<HashSet<String>>)>);
+pub struct Ids {
+    pages: HashMap<String, (Bytes, Arc<HashSet<String>>)>,
+    /// By the piece's address (the piece is held, so the address is not reused).
+    pieces: HashMap<usize, (Arc<str>, Arc<HashSet<String>>)>,
+}
+
+/// The ids in `text`.
+fn ids_in(text: &[u8]) -> Arc<HashSet<String>> {
+    let text = match std::str::from_utf8(text) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(text),
+    };
+    Arc::new(attribute_values(&text, "id").into_iter().collect())
+}
 
 impl Index {
     /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
@@ -56,14 +71,15 @@ impl Index {
             ids.extend(attribute_values(part, "id"));
         }
         let ids = Arc::new(ids);
-        self.ids.insert(path.to_string(), ids.clone());
+        self.ids.insert(path.to_string(), vec![ids.clone()]);
         Some(ids)
     }
 
     fn of_files(files: &[OutputFile]) -> Index {
         let mut index = Index::default();
         for f in files {
-            index.add(&f.path, &[&f.contents]);
+            let parts: Vec<&[u8]> = f.contents.chunks().collect();
+            index.add(&f.path, &parts);
         }
         index
     }
@@ -79,7 +95,11 @@ impl Index {
         }
         match fragment {
             Some(f) if !f.is_empty() && file.ends_with(".html") => {
-                if self.ids.get(file).is_some_and(|set| set.contains(f)) {
+                if self
+                    .ids
+                    .get(file)
+                    .is_some_and(|sets| sets.iter().any(|set| set.contains(f)))
+                {
                     Ok(())
                 } else {
                     Err(format!("{file} has no anchor #{f}"))
@@ -97,6 +117,7 @@ impl Index {
             .ids
             .get(file)
             .into_iter()
+            .flatten()
             .flat_map(|ids| ids.iter())
             .filter_map(|id| id.strip_prefix(&start))
             .filter(|h| !h.starts_with("fn--"))
@@ -161,21 +182,22 @@ impl Sink for Indexing<'_> {
     fn put(&self, file: OutputFile) -> Result<()> {
         let known = self
             .known
-            .0
+            .pages
             .get(&file.path)
-            .filter(|(bytes, _)| Arc::ptr_eq(bytes, &file.contents))
+            .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
             .map(|(_, ids)| ids.clone());
         let ids = match known {
             Some(ids) => {
                 let mut index = self.index();
                 index.files.insert(file.path.clone());
-                index.ids.insert(file.path.clone(), ids.clone());
+                index.ids.insert(file.path.clone(), vec![ids.clone()]);
                 Some(ids)
             }
             // Read outside the lock: pages are put from many threads.
             None => {
                 let mut one = Index::default();
-                let ids = one.add(&file.path, &[&file.contents]);
+                let parts: Vec<&[u8]> = file.contents.chunks().collect();
+                let ids = one.add(&file.path, &parts);
                 let mut index = self.index();
                 index.files.extend(one.files);
                 index.ids.extend(one.ids);
@@ -185,10 +207,46 @@ impl Sink for Indexing<'_> {
         if let (Some(ids), Some(seen)) = (ids, &self.seen) {
             seen.lock()
                 .unwrap_or_else(|e| e.into_inner())
-                .0
+                .pages
                 .insert(file.path.clone(), (file.contents.clone(), ids));
         }
         self.inner.put(file)
+    }
+
+    fn put_pieces(&self, path: &str, parts: Vec<Arc<str>>) -> Result<()> {
+        if !path.ends_with(".html") {
+            self.index().files.insert(path.to_string());
+            return self.inner.put_pieces(path, parts);
+        }
+        let sets: Vec<(Arc<str>, Arc<HashSet<String>>)> = {
+            use rayon::prelude::*;
+            parts
+                .par_iter()
+                .map(|p| {
+                    let key = p.as_ptr() as usize;
+                    let ids = match self.known.pieces.get(&key) {
+                        Some((old, ids)) if Arc::ptr_eq(old, p) => ids.clone(),
+                        _ => ids_in(p.as_bytes()),
+                    };
+                    (p.clone(), ids)
+                })
+                .collect()
+        };
+        {
+            let mut index = self.index();
+            index.files.insert(path.to_string());
+            index.ids.insert(
+                path.to_string(),
+                sets.iter().map(|(_, ids)| ids.clone()).collect(),
+            );
+        }
+        if let Some(seen) = &self.seen {
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            for (p, ids) in sets {
+                seen.pieces.insert(p.as_ptr() as usize, (p, ids));
+            }
+        }
+        self.inner.put_pieces(path, parts)
     }
 
     fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {

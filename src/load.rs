@@ -35,7 +35,9 @@ use changes::Listing;
 pub struct Source {
     pub path: PathBuf,
     pub rel: PathBuf,
-    pub text: String,
+    /// Shared: `serve` keeps an unchanged file's text as the same `Arc` from load to load, so
+    /// later stages compare it by pointer before by content.
+    pub text: Arc<str>,
 }
 
 /// A static file (image, CSS …) to copy to the output, with its path inside `static/`.
@@ -433,12 +435,12 @@ impl Loader<'_> {
     /// Reads a text file; a file that is not UTF-8 becomes a diagnostic (and `None`).
     fn text(&mut self, rel: &Path) -> Result<Option<Source>> {
         let full = self.root.join(rel);
-        let bytes = self
+        let text = self
             .cache
-            .read(&full)
+            .read_text(&full, decode)
             .map_err(|e| Error::io("could not read", &full, e))?;
         let path = display_path(self.root, rel);
-        match decode(&bytes) {
+        match text {
             Ok(text) => Ok(Some(Source {
                 path,
                 rel: rel.to_path_buf(),
@@ -554,7 +556,7 @@ fn not_utf8(path: PathBuf, line: usize, column: usize) -> Diagnostic {
 }
 
 /// A file's text, or the line and column of its first byte that is not UTF-8.
-type Decoded = std::result::Result<String, (usize, usize)>;
+pub(crate) type Decoded = std::result::Result<Arc<str>, (usize, usize)>;
 
 /// UTF-8 text without BOM, with LF line endings; on failure the position of the first bad byte.
 pub fn decode(bytes: &[u8]) -> Decoded {
@@ -563,6 +565,7 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         Err(e) => {
             // The prefix is valid UTF-8 by construction.
             let prefix = lf(&String::from_utf8_lossy(&bytes[..e.valid_up_to()]));
+            let prefix: &str = &prefix;
             let line = prefix.matches('\n').count() + 1;
             let column = prefix.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             return Err((line, column));
@@ -574,11 +577,11 @@ pub fn decode(bytes: &[u8]) -> Decoded {
 
 /// `text` with LF line endings: CRLF and a lone CR (old Mac files) each become LF. The YAML
 /// parser and editors take a lone CR for a line break too, so file positions agree.
-fn lf(text: &str) -> String {
+fn lf(text: &str) -> Arc<str> {
     if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n").into()
     } else {
-        text.to_string()
+        text.into()
     }
 }
 
@@ -588,7 +591,7 @@ mod tests {
 
     #[test]
     fn decodes() {
-        assert_eq!(decode(b"\xef\xbb\xbfa\r\nb").unwrap(), "a\nb");
+        assert_eq!(&*decode(b"\xef\xbb\xbfa\r\nb").unwrap(), "a\nb");
         assert_eq!(decode(b"ab\ncd\xff").unwrap_err(), (2, 3));
     }
 
@@ -596,7 +599,7 @@ mod tests {
     /// so a YAML error after one was reported on a line (and column) the file does not have.
     #[test]
     fn a_lone_carriage_return_is_a_line_break() {
-        assert_eq!(decode(b"a\rb\r\nc\n\r").unwrap(), "a\nb\nc\n\n");
+        assert_eq!(&*decode(b"a\rb\r\nc\n\r").unwrap(), "a\nb\nc\n\n");
         assert_eq!(decode(b"a\rb\r\ncd\xff").unwrap_err(), (3, 3));
     }
 

@@ -87,7 +87,7 @@ pub struct Talk {
     /// The note has no text yet (empty, or only comments): not a section of the post.
     pub unwritten: bool,
     #[serde(skip)]
-    pub body: String,
+    pub body: std::sync::Arc<str>,
 }
 
 /// What the model stage is given.

@@ -12,7 +12,7 @@ fuzz_target!(|bytes: &[u8]| {
     let Some(src) = fuzz_support::source(bytes, "content/talks/day-1/note.md") else {
         return;
     };
-    let text = &src.text;
+    let text: &str = &src.text;
     if let Ok(split) = front_matter::split(text, Path::new("x")) {
         let before = &text[..text.len() - split.body.len()];
         assert!(
@@ -33,7 +33,7 @@ fuzz_target!(|bytes: &[u8]| {
     }
     match parse::talk(&src) {
         Ok(talk) => {
-            assert!(text.ends_with(&talk.body));
+            assert!(text.ends_with(&*talk.body));
             let (line, col) = parse::file_pos(&talk.meta.title.referenced, talk.yaml_line);
             fuzz_support::assert_position_inside(text, line, col, "title's position");
             let slug = summit_gen::model::slugify(&talk.meta.title.value);

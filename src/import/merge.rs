@@ -103,7 +103,7 @@ pub fn site_config(root: &Path) -> Result<Option<(String, crate::config::Config)
     let source = Source {
         path: crate::load::display_path(root, Path::new("summit.yaml")),
         rel: "summit.yaml".into(),
-        text: text.clone(),
+        text: text.as_str().into(),
     };
     let config = crate::config::Config::parse(&source).map_err(Error::from)?;
     Ok(Some((text, config)))

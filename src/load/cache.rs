@@ -15,6 +15,9 @@ use super::changes::{Changes, Listing};
 pub struct ReadCache {
     pub(super) keep: bool,
     entries: HashMap<PathBuf, (SystemTime, u64, Arc<[u8]>)>,
+    /// Each text file's decoded text, with the bytes it was decoded from: the same bytes give
+    /// the same `Arc<str>`, which later stages compare by pointer.
+    texts: HashMap<PathBuf, (Arc<[u8]>, Arc<str>)>,
     /// What the last load that succeeded found in the walked folders.
     pub(super) listing: Option<Listing>,
     /// During a load told what changed: cached contents are taken without a look at the file
@@ -41,6 +44,7 @@ impl ReadCache {
         let listing = listing?.patched(root, changed)?;
         for p in changed {
             self.entries.remove(&root.join(p));
+            self.texts.remove(&root.join(p));
         }
         for (rel, _) in listing.0.values().flatten().filter(|(_, link)| **link) {
             self.entries.remove(&root.join(rel));
@@ -57,6 +61,34 @@ impl ReadCache {
         }
         self.trust = true;
         Some(listing)
+    }
+
+    /// The text of `path`, as `decode` makes it from the bytes (kept as long as the bytes are
+    /// the very same).
+    pub(super) fn read_text(
+        &mut self,
+        path: &Path,
+        decode: fn(&[u8]) -> super::Decoded,
+    ) -> std::io::Result<super::Decoded> {
+        let bytes = self.read(path)?;
+        if !self.keep {
+            return Ok(decode(&bytes));
+        }
+        if let Some((b, text)) = self.texts.get(path)
+            && Arc::ptr_eq(b, &bytes)
+        {
+            return Ok(Ok(text.clone()));
+        }
+        let text = decode(&bytes);
+        match &text {
+            Ok(t) => {
+                self.texts.insert(path.to_path_buf(), (bytes, t.clone()));
+            }
+            Err(_) => {
+                self.texts.remove(path);
+            }
+        }
+        Ok(text)
     }
 
     pub(super) fn read(&mut self, path: &Path) -> std::io::Result<Arc<[u8]>> {

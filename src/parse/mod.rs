@@ -139,7 +139,7 @@ pub struct ParsedTalk {
     pub meta: TalkMeta,
     /// File line on which the YAML starts: add it to YAML positions (minus one).
     pub yaml_line: usize,
-    pub body: String,
+    pub body: std::sync::Arc<str>,
     /// What is legal but most likely not meant (`tags: a, b` is one tag).
     pub warnings: Vec<Diagnostic>,
 }
@@ -186,7 +186,7 @@ pub fn talk(source: &Source) -> Result<ParsedTalk, Vec<Diagnostic>> {
         body_line: split.body_line,
         meta,
         yaml_line: split.yaml_line,
-        body: split.body.to_string(),
+        body: split.body.into(),
     })
 }
 
@@ -201,7 +201,7 @@ pub fn page(source: &Source) -> Result<ParsedPage, Vec<Diagnostic>> {
         rel: source.rel.clone(),
         body_line: split.body_line,
         meta,
-        body: split.body.to_string(),
+        body: split.body.into(),
     })
 }
 

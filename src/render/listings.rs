@@ -290,7 +290,7 @@ mod tests {
             extra: None,
             draft: false,
             unwritten: false,
-            body: String::new(),
+            body: "".into(),
         };
         let slugs = tag_slugs(&[&talk]);
         let mut got: Vec<&str> = tags.iter().map(|t| slugs[t.as_str()].as_str()).collect();

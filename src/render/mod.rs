@@ -364,6 +364,7 @@ pub fn render(
         .iter()
         .map(|d| markdown::Job {
             markdown: d.body,
+            shared: d.shared,
             place: d.place,
             source: d.rel,
             body_line: d.body_line,
@@ -373,6 +374,7 @@ pub fn render(
     if pages.talks {
         jobs.extend(talks.iter().map(|t| markdown::Job {
             markdown: &t.body,
+            shared: Some(&t.body),
             place: notes::talk_page_place(t),
             source: &t.rel,
             body_line: t.body_line,
@@ -438,7 +440,7 @@ pub fn render(
 
     // The page writers' environment, over `cache` as it is at the time.
     macro_rules! env {
-        ($cache:expr) => {
+        ($cache:expr, $prints:expr) => {
             Env {
                 site,
                 locale: &locale,
@@ -458,7 +460,10 @@ pub fn render(
                     tag_slugs: &tag_slugs,
                 },
                 previous,
+                prints: $prints,
+                keep: incremental.is_some(),
                 reused: std::sync::Mutex::default(),
+                made_from: std::sync::Mutex::default(),
             }
         };
     }
@@ -466,7 +471,8 @@ pub fn render(
     // the post's renderings; `serve` keeps them all, and reuses pages (`post::write`).
     let stream = pages.talks && !cache.retains();
     let fresh = {
-        let env = env!(&*cache);
+        // (Only a one-shot build streams, and it reuses nothing: no fingerprints.)
+        let env = env!(&*cache, Vec::new());
         let talk_links = std::sync::Mutex::new(Vec::new());
         let first_talk = docs.len();
         let show = |at: usize, notes: &markdown::Rendered, post: Option<&markdown::Rendered>| {
@@ -510,26 +516,28 @@ pub fn render(
         .map(|t| t.title.split_whitespace().count())
         .sum::<usize>();
 
-    let env = env!(cache);
+    let prints = match notes {
+        Some(notes) => fingerprints(notes, cache, &talks, recap),
+        None => Vec::new(),
+    };
+    let env = env!(cache, prints);
     let sections = post::sections(&env)?;
     out.note_links
         .extend(post::write(&env, &sections, words, stream)?);
     out.shape = shape;
-    if let Some(notes) = notes {
-        for t in &talks {
-            let section = section_key(t);
+    if notes.is_some() {
+        for (t, [section, page]) in talks.iter().zip(&env.prints) {
             out.rendered_from
-                .extend(fingerprint(notes, cache, t, POST).map(|f| (section, f)));
+                .extend(section.map(|f| (section_key(t), f)));
             if pages.talks {
-                let page = recap.talk_page(&t.slug).local_file();
-                let f = fingerprint(notes, cache, t, &page);
-                out.rendered_from.extend(f.map(|f| (page, f)));
+                let file = recap.talk_page(&t.slug).local_file();
+                out.rendered_from.extend(page.map(|f| (file, f)));
             }
         }
         out.sections = talks
             .iter()
-            .map(|t| t.slug.clone())
-            .zip(sections.iter().map(post::TalkSection::joined))
+            .zip(&sections)
+            .filter_map(|(t, s)| Some((t.slug.clone(), s.shared()?.clone())))
             .collect();
     }
     lap(&mut out, "post and talk pages");
@@ -552,6 +560,11 @@ pub fn render(
     }
     out.words = words;
     out.sitemap = sitemap;
+    out.rendered_from.extend(
+        env.made_from
+            .into_inner()
+            .unwrap_or_else(|e| e.into_inner()),
+    );
     out.reused = env.reused.into_inner().unwrap_or_else(|e| e.into_inner());
     out.reused.sort();
     lap(&mut out, "other pages");
@@ -575,16 +588,25 @@ struct Env<'a> {
     /// The last successful build (`serve`) if its shape is this build's, and the hashes of
     /// the notes' texts now.
     previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
+    /// What each talk's section and page are rendered from now (`serve`; see [`fingerprint`]),
+    /// in reading order: computed once, used to decide reuse and kept for the next build.
+    prints: Vec<[Option<u64>; 2]>,
+    /// Whether this build's post sections are kept for the next build (`serve`): they are
+    /// made shared texts, and the post is put as its pieces.
+    keep: bool,
     /// The pages taken from the previous build as they were.
     reused: std::sync::Mutex<Vec<String>>,
+    /// What the files that decide their own reuse were made from (see
+    /// [`Env::reuse_made_from`]), by path.
+    made_from: std::sync::Mutex<Vec<(String, u64)>>,
 }
 
 impl Env<'_> {
-    /// Whether the previous build's `key` part of `t` (see [`section_key`]; a talk page by
-    /// its file) was rendered from what it would be rendered from now, shown on `page`.
-    fn unchanged(&self, t: &Talk, key: &str, page: &str) -> bool {
-        self.previous.is_some_and(|(p, notes)| {
-            let now = fingerprint(notes, self.cache, t, page);
+    /// Whether the previous build's `key` part of a talk (see [`section_key`]; a talk page by
+    /// its file) was rendered from what it would be rendered from now (its [`Print`]).
+    fn unchanged(&self, talk: Print, key: &str) -> bool {
+        self.previous.is_some_and(|(p, _)| {
+            let now = self.prints.get(talk.0).and_then(|f| f[talk.1 as usize]);
             now.is_some() && p.rendered_from.get(key) == now.as_ref()
         })
     }
@@ -599,6 +621,20 @@ impl Env<'_> {
             .unwrap_or_else(|e| e.into_inner())
             .push(path.to_string());
         Some(old)
+    }
+
+    /// The previous build's file at `path` if it was made from `from` (a hash of what it is
+    /// rendered from besides the site's shape) and the shape is the same; `from` is recorded
+    /// for the next build either way.
+    fn reuse_made_from(&self, path: &str, from: u64) -> Option<Bytes> {
+        self.made_from
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path.to_string(), from));
+        let same = self
+            .previous
+            .is_some_and(|(p, _)| p.rendered_from.get(path) == Some(&from));
+        if same { self.reuse(path) } else { None }
     }
 
     /// Day `n`'s heading: its title from summit.yaml, or "Day n" in the site's language.
@@ -660,6 +696,36 @@ fn shape_of(site: &Site, global: u64) -> u64 {
 /// The key of a talk's section of the post in [`Previous::rendered_from`].
 fn section_key(t: &Talk) -> String {
     format!("#{}", t.slug)
+}
+
+/// Which of a talk's fingerprints: its place in reading order, and its section or its page.
+#[derive(Clone, Copy)]
+struct Print(usize, Part);
+
+#[derive(Clone, Copy)]
+enum Part {
+    Section = 0,
+    Page = 1,
+}
+
+/// Each talk's fingerprints for its section of the post and its page (if it has one), in
+/// parallel.
+fn fingerprints(
+    notes: &HashMap<PathBuf, u64>,
+    cache: &markdown::Cache,
+    talks: &[&Talk],
+    recap: Recap<'_>,
+) -> Vec<[Option<u64>; 2]> {
+    use rayon::prelude::*;
+    talks
+        .par_iter()
+        .map(|t| {
+            let page = recap
+                .talk_pages
+                .then(|| fingerprint(notes, cache, t, &recap.talk_page(&t.slug).local_file()));
+            [fingerprint(notes, cache, t, POST), page.flatten()]
+        })
+        .collect()
 }
 
 /// What a talk's part of `page` is rendered from, besides the site's shape: the note's text
@@ -813,7 +879,7 @@ mod tests {
             extra: Some(serde_json::json!({"k": 1})),
             draft: false,
             unwritten: false,
-            body: String::new(),
+            body: "".into(),
         };
         let slugs = HashMap::new();
         let cache = markdown::Cache::default();

@@ -12,6 +12,8 @@ pub(crate) struct Doc<'a> {
     pub(crate) path: PathBuf,
     pub(crate) rel: &'a Path,
     pub(crate) body: &'a str,
+    /// The body as shared (a talk's note).
+    pub(crate) shared: Option<&'a std::sync::Arc<str>>,
     pub(crate) body_line: usize,
     pub(crate) place: Placement<'a>,
 }
@@ -25,6 +27,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 path: p.path.clone(),
                 rel: &p.rel,
                 body: &p.body,
+                shared: None,
                 body_line: p.body_line,
                 place: section_place(prefix, 1, 2),
             });
@@ -36,6 +39,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 path: p.path.clone(),
                 rel: &p.rel,
                 body: &p.body,
+                shared: None,
                 body_line: p.body_line,
                 place: section_place(&day.id, 2, 3),
             });
@@ -45,6 +49,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 path: t.path.clone(),
                 rel: &t.rel,
                 body: &t.body,
+                shared: Some(&t.body),
                 body_line: t.body_line,
                 place: talk_place(t),
             });

@@ -8,8 +8,158 @@ use std::sync::Arc;
 use super::markdown::NoteLink;
 use crate::error::Result;
 
-/// File contents, shared cheaply between builds and the `serve` state.
-pub type Bytes = Arc<[u8]>;
+/// File contents, shared cheaply between builds and the `serve` state: one buffer, or (the
+/// post in `serve`) the pieces it is made of, each shared with the build that made it, so
+/// that a rebuild neither copies nor compares the tens of megabytes it did not change.
+/// Equality is by content; [`Bytes::chunks`] reads the pieces, and dereferencing joins them
+/// once (what a request for the page and the tests need).
+#[derive(Clone)]
+pub struct Bytes(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    Whole(Arc<[u8]>),
+    Pieces(Arc<Pieces>),
+}
+
+struct Pieces {
+    parts: Vec<Arc<str>>,
+    len: usize,
+    joined: std::sync::OnceLock<Box<[u8]>>,
+}
+
+impl Bytes {
+    /// A file made of `parts`, in order, kept as they are.
+    pub fn pieces(parts: Vec<Arc<str>>) -> Bytes {
+        let len = parts.iter().map(|p| p.len()).sum();
+        Bytes(Repr::Pieces(Arc::new(Pieces {
+            parts,
+            len,
+            joined: std::sync::OnceLock::new(),
+        })))
+    }
+
+    /// The contents as the pieces they were made of (one for a plain file).
+    pub fn chunks(&self) -> impl Iterator<Item = &[u8]> {
+        let (whole, parts) = match &self.0 {
+            Repr::Whole(b) => (Some(&**b), &[][..]),
+            Repr::Pieces(p) => (None, &p.parts[..]),
+        };
+        whole.into_iter().chain(parts.iter().map(|p| p.as_bytes()))
+    }
+
+    /// The pieces, if the contents are kept as pieces.
+    pub fn parts(&self) -> Option<&[Arc<str>]> {
+        match &self.0 {
+            Repr::Whole(_) => None,
+            Repr::Pieces(p) => Some(&p.parts),
+        }
+    }
+
+    /// Whether both are the very same contents (not a copy).
+    pub fn ptr_eq(a: &Bytes, b: &Bytes) -> bool {
+        match (&a.0, &b.0) {
+            (Repr::Whole(x), Repr::Whole(y)) => Arc::ptr_eq(x, y),
+            (Repr::Pieces(x), Repr::Pieces(y)) => Arc::ptr_eq(x, y),
+            _ => false,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Whole(b) => b.len(),
+            Repr::Pieces(p) => p.len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match &self.0 {
+            Repr::Whole(b) => b,
+            Repr::Pieces(p) => p.joined.get_or_init(|| {
+                let mut out = Vec::with_capacity(p.len);
+                for part in &p.parts {
+                    out.extend_from_slice(part.as_bytes());
+                }
+                out.into_boxed_slice()
+            }),
+        }
+    }
+}
+
+impl PartialEq for Bytes {
+    fn eq(&self, other: &Bytes) -> bool {
+        if Bytes::ptr_eq(self, other) {
+            return true;
+        }
+        if self.len() != other.len() {
+            return false;
+        }
+        if let (Some(a), Some(b)) = (self.parts(), other.parts())
+            && a.len() == b.len()
+            && a.iter().zip(b).all(|(x, y)| x.len() == y.len())
+        {
+            // The same cut: pieces shared with the other build compare by pointer.
+            return a.iter().zip(b).all(|(x, y)| Arc::ptr_eq(x, y) || x == y);
+        }
+        let (mut a, mut b) = (self.chunks(), other.chunks());
+        let (mut x, mut y): (&[u8], &[u8]) = (&[], &[]);
+        loop {
+            if x.is_empty() {
+                match a.next() {
+                    Some(c) => x = c,
+                    None => return y.is_empty() && b.all(<[u8]>::is_empty),
+                }
+                continue;
+            }
+            if y.is_empty() {
+                match b.next() {
+                    Some(c) => y = c,
+                    None => return false,
+                }
+                continue;
+            }
+            let n = x.len().min(y.len());
+            if x[..n] != y[..n] {
+                return false;
+            }
+            (x, y) = (&x[n..], &y[n..]);
+        }
+    }
+}
+
+impl Eq for Bytes {}
+
+impl std::fmt::Debug for Bytes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Bytes({} bytes)", self.len())
+    }
+}
+
+impl From<Arc<[u8]>> for Bytes {
+    fn from(b: Arc<[u8]>) -> Bytes {
+        Bytes(Repr::Whole(b))
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(b: Vec<u8>) -> Bytes {
+        Bytes(Repr::Whole(b.into()))
+    }
+}
+
+impl From<&[u8]> for Bytes {
+    fn from(b: &[u8]) -> Bytes {
+        Bytes(Repr::Whole(b.into()))
+    }
+}
 
 /// A file of the built site, with its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +186,13 @@ pub trait Sink: Sync {
             contents: Bytes::from(joined),
         })
     }
+
+    /// A file made of `parts` that are shared with other builds (`serve`'s post): a sink
+    /// that keeps files in memory keeps the pieces as they are instead of joining them.
+    fn put_pieces(&self, path: &str, parts: Vec<Arc<str>>) -> Result<()> {
+        let parts: Vec<&str> = parts.iter().map(|p| &**p).collect();
+        self.put_parts(path, &parts)
+    }
 }
 
 /// A sink that keeps the files in memory.
@@ -46,6 +203,13 @@ impl Sink for Collect {
     fn put(&self, file: OutputFile) -> Result<()> {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).push(file);
         Ok(())
+    }
+
+    fn put_pieces(&self, path: &str, parts: Vec<Arc<str>>) -> Result<()> {
+        self.put(OutputFile {
+            path: path.to_string(),
+            contents: Bytes::pieces(parts),
+        })
     }
 }
 
@@ -69,7 +233,7 @@ pub struct Previous {
     pub shape: u64,
     pub files: HashMap<String, Bytes>,
     /// The post's talk sections, by slug.
-    pub sections: HashMap<String, String>,
+    pub sections: HashMap<String, Arc<str>>,
     /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered
     /// from, by that key.
     pub rendered_from: HashMap<String, u64>,
@@ -91,7 +255,7 @@ pub struct Output {
     /// The site's shape (see [`Previous`]).
     pub shape: u64,
     /// The post's talk sections, by slug, for the next build to reuse.
-    pub sections: HashMap<String, String>,
+    pub sections: HashMap<String, Arc<str>>,
     /// What each reusable part was rendered from (see [`Previous::rendered_from`]).
     pub rendered_from: HashMap<String, u64>,
     /// (the note's display path, the page it is on, the link)

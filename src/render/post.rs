@@ -8,14 +8,15 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::Context;
 
 use super::markdown::{NoteLink, Rendered};
 use super::{
-    AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Pick, PostContext, PostTalk,
-    Stars, WORDS_PER_MINUTE, cover, meta,
+    AlsoTalk, DayContext, Env, Link, OutputFile, POST, PageMeta, Part, Pick, PostContext, PostTalk,
+    Print, Stars, WORDS_PER_MINUTE, cover, meta,
 };
 use crate::error::Result;
 use crate::model::Talk;
@@ -25,17 +26,32 @@ const SECTION_MARK: &str = "<!--summit-gen:section:";
 /// A talk's section of the post: the template's output around the note's HTML, which is
 /// borrowed from the Markdown cache rather than copied (on a large site the sections would
 /// otherwise hold every note's HTML a second time until the post is written).
+/// In `serve` a section is one shared text instead (`shared`), kept for the next build and
+/// put into the post as it is: a rebuild copies only the sections it rendered.
 #[derive(Default)]
 pub(super) struct TalkSection<'a> {
     head: String,
     notes: &'a str,
     tail: String,
+    shared: Option<Arc<str>>,
 }
 
 impl TalkSection<'_> {
-    /// The section as one text (what `serve` keeps for the next build).
-    pub(super) fn joined(&self) -> String {
-        [self.head.as_str(), self.notes, &self.tail].concat()
+    /// The section as one shared text (what `serve` keeps for the next build).
+    pub(super) fn shared(&self) -> Option<&Arc<str>> {
+        self.shared.as_ref()
+    }
+
+    /// The same section as one shared text.
+    fn into_shared(self) -> Self {
+        if self.shared.is_some() {
+            return self;
+        }
+        let text = [self.head.as_str(), self.notes, &self.tail].concat();
+        TalkSection {
+            shared: Some(text.into()),
+            ..TalkSection::default()
+        }
     }
 }
 
@@ -45,57 +61,66 @@ const NOTES_MARK: &str = "<!--summit-gen:notes-->";
 /// Each talk's section of the post, in reading order: rendered anew, or taken from the
 /// previous build when the talk's note is unchanged.
 pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
-    // Only the built-in template is known to show the notes once, as they are.
-    let split = !env.theme.is_own("talk.html");
+    let keep = env.keep;
     env.talks
         .par_iter()
-        .map(|t| {
-            // A talk with no notes is listed at the end of its day, not a section.
-            if t.unwritten {
-                return Ok(TalkSection::default());
-            }
-            if env.unchanged(t, &super::section_key(t), POST)
-                && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
-            {
-                return Ok(TalkSection {
-                    head: old.clone(),
-                    ..TalkSection::default()
-                });
-            }
-            let post = env.recap.post();
-            let mut context = Context::new();
-            context.insert("root", &post.root());
-            let Some(mut talk) = env.pager.talk(t, &post, env.day_heading(t.day)) else {
-                context.insert("talk", &None::<()>);
-                return Ok(TalkSection {
-                    head: env.render("talk.html", &context)?,
-                    ..TalkSection::default()
-                });
-            };
-            let notes = talk.html;
-            if split {
-                talk.html = NOTES_MARK;
-                context.insert("talk", &talk);
-                let text = env.render("talk.html", &context)?;
-                if let Some((head, tail)) = text.split_once(NOTES_MARK)
-                    && !tail.contains(NOTES_MARK)
-                    && !notes.contains(NOTES_MARK)
-                {
-                    return Ok(TalkSection {
-                        head: head.to_string(),
-                        notes,
-                        tail: tail.to_string(),
-                    });
-                }
-                talk.html = notes;
-            }
-            context.insert("talk", &talk);
-            Ok(TalkSection {
-                head: env.render("talk.html", &context)?,
-                ..TalkSection::default()
-            })
+        .enumerate()
+        .map(|(i, t)| {
+            let section = section(env, i, t)?;
+            Ok(if keep { section.into_shared() } else { section })
         })
         .collect()
+}
+
+/// Talk `t`'s section of the post (the `i`th talk in reading order).
+fn section<'a>(env: &Env<'a>, i: usize, t: &'a Talk) -> Result<TalkSection<'a>> {
+    // Only the built-in template is known to show the notes once, as they are.
+    let split = !env.theme.is_own("talk.html");
+    // A talk with no notes is listed at the end of its day, not a section.
+    if t.unwritten {
+        return Ok(TalkSection::default());
+    }
+    if env.unchanged(Print(i, Part::Section), &super::section_key(t))
+        && let Some(old) = env.previous.and_then(|(p, _)| p.sections.get(&t.slug))
+    {
+        return Ok(TalkSection {
+            shared: Some(old.clone()),
+            ..TalkSection::default()
+        });
+    }
+    let post = env.recap.post();
+    let mut context = Context::new();
+    context.insert("root", &post.root());
+    let Some(mut talk) = env.pager.talk(t, &post, env.day_heading(t.day)) else {
+        context.insert("talk", &None::<()>);
+        return Ok(TalkSection {
+            head: env.render("talk.html", &context)?,
+            ..TalkSection::default()
+        });
+    };
+    let notes = talk.html;
+    if split {
+        talk.html = NOTES_MARK;
+        context.insert("talk", &talk);
+        let text = env.render("talk.html", &context)?;
+        if let Some((head, tail)) = text.split_once(NOTES_MARK)
+            && !tail.contains(NOTES_MARK)
+            && !notes.contains(NOTES_MARK)
+        {
+            return Ok(TalkSection {
+                head: head.to_string(),
+                notes,
+                tail: tail.to_string(),
+                shared: None,
+            });
+        }
+        talk.html = notes;
+    }
+    context.insert("talk", &talk);
+    Ok(TalkSection {
+        head: env.render("talk.html", &context)?,
+        ..TalkSection::default()
+    })
 }
 
 /// Writes the post (with `sections`, and `words` for its reading time) and, unless they are
@@ -225,6 +250,13 @@ fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Resu
     context.insert("embeds", &embeds);
     let index = env.render("index.html", &context)?;
     drop(context);
+    if env.keep {
+        let file = at.file();
+        let old = env.previous.and_then(|(p, _)| p.files.get(&file)?.parts());
+        return env
+            .sink
+            .put_pieces(&file, splice_shared(&index, sections, old));
+    }
     env.sink.put_parts(&at.file(), &splice(&index, sections))
 }
 
@@ -247,7 +279,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<Vec<(PathBuf, String, NoteLink)>> {
             let Some(notes) = env.cache.get(&t.slug, &page) else {
                 return Ok(Vec::new());
             };
-            if env.unchanged(t, &page, &page)
+            if env.unchanged(Print(i, Part::Page), &page)
                 && let Some(old) = env.reuse(&file)
             {
                 env.sink.put(OutputFile {
@@ -321,6 +353,57 @@ pub(super) fn talk_page(
     context.insert("next", &neighbour(Some(i + 1)));
     env.put(&file, env.render("talk_page.html", &context)?)?;
     Ok(links_of(t, &file, notes))
+}
+
+/// [`splice`] for `serve`, whose sections are shared: each section is put in as it is, and
+/// the template's text between them becomes pieces of its own, taken from `old` (the last
+/// post's pieces) where the piece at the same place has the same text, so that what did not
+/// change stays the very same piece (whose ids the link check knows).
+fn splice_shared(
+    html: &str,
+    sections: &[TalkSection<'_>],
+    old: Option<&[Arc<str>]>,
+) -> Vec<Arc<str>> {
+    let mut out: Vec<Arc<str>> = Vec::with_capacity(2 * sections.len() + 1);
+    let own = |out: &mut Vec<Arc<str>>, text: &str| {
+        match old.and_then(|o| o.get(out.len())) {
+            Some(o) if **o == *text => out.push(o.clone()),
+            _ => out.push(text.into()),
+        };
+    };
+    let mut pending = String::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(SECTION_MARK) {
+        pending.push_str(&rest[..at]);
+        let after = &rest[at + SECTION_MARK.len()..];
+        let section = after
+            .split_once("-->")
+            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
+        match section {
+            Some((s, tail)) => {
+                match &s.shared {
+                    // A talk with no notes has no section.
+                    Some(text) if text.is_empty() => {}
+                    Some(text) => {
+                        if !pending.is_empty() {
+                            own(&mut out, &pending);
+                            pending.clear();
+                        }
+                        out.push(text.clone());
+                    }
+                    None => pending.extend([s.head.as_str(), s.notes, &s.tail]),
+                }
+                rest = tail;
+            }
+            None => {
+                pending.push_str(SECTION_MARK);
+                rest = after;
+            }
+        }
+    }
+    pending.push_str(rest);
+    own(&mut out, &pending);
+    out
 }
 
 /// `html` with each section marker replaced by its section (a marker that names no section

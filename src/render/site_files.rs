@@ -147,7 +147,39 @@ fn calendar(env: &Env<'_>) -> Result<()> {
         recap: env.recap,
     };
     let file = env.recap.file("schedule.ics");
+    if env.keep {
+        let from = calendar_inputs(env, &summaries);
+        if let Some(old) = env.reuse_made_from(&file, from) {
+            return env.sink.put(OutputFile {
+                path: file,
+                contents: old,
+            });
+        }
+    }
     env.put(&file, ics::calendar(env.site, &urls, &summaries))
+}
+
+/// A hash of what the calendar is rendered from besides summit.yaml (part of the site's
+/// shape, which reuse requires anyway): every talk's fields it shows, with its summary, and
+/// where the recap's pages are.
+fn calendar_inputs(env: &Env<'_>, summaries: &HashMap<&str, &str>) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&env.urls.absolute, env.recap.prefix, env.recap.talk_pages).hash(&mut h);
+    for day in &env.site.days {
+        day.date.0.hash(&mut h);
+        for t in &day.talks {
+            (
+                &t.slug, &t.title, t.start, t.duration, &t.id, &t.room, &t.tags,
+            )
+                .hash(&mut h);
+            for s in &t.speakers {
+                s.name.hash(&mut h);
+            }
+            summaries.get(t.slug.as_str()).hash(&mut h);
+        }
+    }
+    h.finish()
 }
 
 /// Writes every file but the pages; `sitemap` lists the folders of the pages written.

@@ -170,7 +170,7 @@ impl Theme {
             .map(|(p, b, _)| (p.to_string(), Bytes::from(*b)))
             .collect();
         for a in site_assets {
-            assets.insert(a.rel.clone(), a.bytes.clone());
+            assets.insert(a.rel.clone(), a.bytes.clone().into());
         }
         let own_assets = site_assets.iter().map(|a| a.rel.clone()).collect();
         Ok(Theme {

@@ -192,7 +192,8 @@ async fn page(State(shared): State<Arc<Shared>>, req: Request) -> Response {
     };
     let mime = content_type(&path);
     let body: Vec<u8> = if mime.starts_with("text/html") {
-        inject(&bytes, snap.build, snap.error.as_deref())
+        let parts: Vec<&[u8]> = bytes.chunks().collect();
+        inject(&parts, snap.build, snap.error.as_deref())
     } else {
         bytes.to_vec()
     };

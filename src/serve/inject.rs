@@ -36,8 +36,9 @@ const OVERLAY_STYLE: &str = "position:fixed;inset:auto 0 0 0;max-height:60vh;ove
 padding:1rem 1.25rem;background:#2b0b0b;color:#ffe9e9;font:14px/1.5 ui-monospace,monospace;\
 white-space:pre-wrap;border-top:4px solid #ff5c5c;z-index:2147483647";
 
-/// `html` with the overlay and the reload script added before `</body>`.
-pub fn inject(html: &[u8], build: u64, error: Option<&str>) -> Vec<u8> {
+/// The page made of `parts` (one, or the post's pieces) with the overlay and the reload
+/// script added before its last `</body>` (an element never spans two pieces).
+pub fn inject(parts: &[&[u8]], build: u64, error: Option<&str>) -> Vec<u8> {
     let hidden = if error.is_some() { "" } else { " hidden" };
     let snippet = format!(
         "<pre id=\"__summit-gen-error\" role=\"alert\" style=\"{OVERLAY_STYLE}\"{hidden}>{}</pre>\n{}\n",
@@ -46,11 +47,26 @@ pub fn inject(html: &[u8], build: u64, error: Option<&str>) -> Vec<u8> {
             .replace("__BUILD__", &build.to_string())
             .replace("__EVENTS__", EVENTS_PATH)
     );
-    let at = find_last_ci(html, b"</body>").unwrap_or(html.len());
-    let mut out = Vec::with_capacity(html.len() + snippet.len());
-    out.extend_from_slice(&html[..at]);
-    out.extend_from_slice(snippet.as_bytes());
-    out.extend_from_slice(&html[at..]);
+    let at = parts
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, p)| Some((i, find_last_ci(p, b"</body>")?)));
+    let (piece, at) = at.unwrap_or((parts.len(), 0));
+    let len: usize = parts.iter().map(|p| p.len()).sum();
+    let mut out = Vec::with_capacity(len + snippet.len());
+    for (i, p) in parts.iter().enumerate() {
+        if i == piece {
+            out.extend_from_slice(&p[..at]);
+            out.extend_from_slice(snippet.as_bytes());
+            out.extend_from_slice(&p[at..]);
+        } else {
+            out.extend_from_slice(p);
+        }
+    }
+    if piece == parts.len() {
+        out.extend_from_slice(snippet.as_bytes());
+    }
     out
 }
 
@@ -81,7 +97,7 @@ mod tests {
 
     #[test]
     fn injects_before_the_last_body_end() {
-        let out = String::from_utf8(inject(b"<p>a</p></BODY></html>", 7, None)).unwrap();
+        let out = String::from_utf8(inject(&[b"<p>a</p></BODY></html>"], 7, None)).unwrap();
         assert!(
             out.starts_with("<p>a</p><pre id=\"__summit-gen-error\""),
             "{out}"
@@ -91,9 +107,19 @@ mod tests {
         assert!(out.contains(" hidden>"));
     }
 
+    /// The post in `serve` is its pieces: the script goes before the `</body>` of the last
+    /// piece that has one, and every piece is sent in order.
+    #[test]
+    fn injects_into_a_page_of_pieces() {
+        let parts: [&[u8]; 3] = [b"<body><p>a</p>", b"</body>", b"<!-- end -->"];
+        let out = String::from_utf8(inject(&parts, 7, None)).unwrap();
+        assert!(out.starts_with("<body><p>a</p><pre id="), "{out}");
+        assert!(out.ends_with("</script>\n</body><!-- end -->"), "{out}");
+    }
+
     #[test]
     fn error_is_escaped_and_shown() {
-        let out = String::from_utf8(inject(b"x", 1, Some("a.md:1:2: <bad> & \"so\""))).unwrap();
+        let out = String::from_utf8(inject(&[b"x"], 1, Some("a.md:1:2: <bad> & \"so\""))).unwrap();
         assert!(
             out.contains(">a.md:1:2: &lt;bad&gt; &amp; &quot;so&quot;</pre>"),
             "{out}"

@@ -274,3 +274,47 @@ fn a_change_the_watcher_did_not_name_is_picked_up_by_a_rescan() {
     assert!(page(&rescan).contains("Seen after a rescan"));
     assert_eq!(rescan.files, fresh.files);
 }
+
+/// `serve` reuses schedule.ics when what it lists is unchanged (issue 17). A note's summary
+/// (its first sentences) and its room are shown there but are not part of the site's shape:
+/// an edit of either must reach the served calendar, and an edit it does not show must not
+/// make it render again.
+#[test]
+fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |room: &str, body: &str| {
+        format!(
+            "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\nroom: {room}\n---\n{body}\n"
+        )
+    };
+    save(&site, A, &note("Hall 1", "First words."), &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    let calendar = |c: &Compiled| {
+        let ics = c.files.iter().find(|f| f.path == "schedule.ics");
+        String::from_utf8_lossy(&ics.expect("a calendar").contents).into_owned()
+    };
+    let edits = [
+        ("Hall 1", "Other words.", "Other words."),
+        ("Hall 2", "Other words.", "LOCATION:Hall 2"),
+    ];
+    for (room, body, shown) in edits {
+        save(&site, A, &note(room, body), &mut clock);
+        let rebuilt = served
+            .compile_after(&opts, Changes::Paths([A.into()].into()))
+            .expect("rebuild");
+        assert!(calendar(&rebuilt).contains(shown), "{shown} not served");
+        assert!(!rebuilt.reused.iter().any(|p| p == "schedule.ics"));
+        assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+    }
+    // Code is not prose, so not in the summary nor on the calendar: it is served as it was.
+    let longer = "Other words.\n\n```\nlet x = 1;\n```";
+    save(&site, A, &note("Hall 2", longer), &mut clock);
+    let rebuilt = served
+        .compile_after(&opts, Changes::Paths([A.into()].into()))
+        .expect("rebuild");
+    assert!(rebuilt.reused.iter().any(|p| p == "schedule.ics"));
+    assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+}

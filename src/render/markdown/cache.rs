@@ -12,6 +12,9 @@ use crate::route::{Page, Route};
 /// One Markdown document to render for one page.
 pub struct Job<'a> {
     pub markdown: &'a str,
+    /// The same text as shared (a note's body): an entry made from this very text needs no
+    /// hash of it to be known fresh.
+    pub shared: Option<&'a Arc<str>>,
     pub place: Placement<'a>,
     /// The note's path relative to the site root.
     pub source: &'a Path,
@@ -53,6 +56,8 @@ pub struct Fresh(Vec<((String, String), Entry)>);
 struct Entry {
     /// A hash of the text, not the text: the cache stays small.
     body: u64,
+    /// The text hashed, when it is shared (`serve`; the parsed note holds it anyway).
+    text: Option<Arc<str>>,
     source: PathBuf,
     body_line: usize,
     shape: (u8, u8),
@@ -161,16 +166,30 @@ impl Cache {
         show: Option<&Show<'_>>,
     ) -> Result<Vec<((String, String), Entry)>> {
         let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
-        let first = &jobs[group[0]];
-        let body = if self.retain { hash(first.markdown) } else { 0 };
         let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
-        let cached = |j: &Job<'_>| {
+        let entry = |j: &Job<'_>| {
             entries
                 .get(j.place.id_prefix)
                 .and_then(|m| m.get(&j.page.local_file()))
-                .filter(|e| e.matches(j, body))
-                .map(|e| &e.rendered)
         };
+        // The hash of a text already hashed (the very same shared text) is known.
+        let known = |j: &Job<'_>| {
+            let e = entry(j)?;
+            let same = e
+                .text
+                .as_ref()
+                .zip(j.shared)
+                .is_some_and(|(a, b)| Arc::ptr_eq(a, b));
+            same.then_some(e.body)
+        };
+        let body = match self.retain {
+            true => group
+                .iter()
+                .find_map(|&at| known(&jobs[at]))
+                .unwrap_or_else(|| hash(jobs[group[0]].markdown)),
+            false => 0,
+        };
+        let cached = |j: &Job<'_>| entry(j).filter(|e| e.matches(j, body)).map(|e| &e.rendered);
         let mut prepared: Option<Prepared<'_>> = None;
         // The post's rendering: whether it is page-dependent, its shape, and whether it is
         // the cached one (else it is new, `out[0]`).
@@ -225,6 +244,7 @@ impl Cache {
                 key(j),
                 Entry {
                     body,
+                    text: j.shared.filter(|_| self.retain).cloned(),
                     source: j.source.to_path_buf(),
                     body_line: j.body_line,
                     shape,

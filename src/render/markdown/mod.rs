@@ -660,6 +660,7 @@ mod tests {
         );
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
+            shared: None,
             place: Placement {
                 id_prefix: "t",
                 shift: 2,
@@ -713,6 +714,7 @@ mod tests {
         );
         let job = |page: &'static str, shift: u8, min_level: u8| Job {
             markdown: "## A",
+            shared: None,
             place: Placement {
                 id_prefix: "t",
                 shift,
