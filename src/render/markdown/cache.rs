@@ -166,41 +166,43 @@ impl Cache {
         show: Option<&Show<'_>>,
     ) -> Result<Vec<((String, String), Entry)>> {
         let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
-        let key = |j: &Job<'_>| (j.place.id_prefix.to_string(), j.page.local_file());
-        let entry = |j: &Job<'_>| {
-            entries
-                .get(j.place.id_prefix)
-                .and_then(|m| m.get(&j.page.local_file()))
-        };
+        // One lookup per job: each page's file name is made once (a `format!` per call).
+        let pages = entries.get(jobs[group[0]].place.id_prefix);
+        let files: Vec<String> = group.iter().map(|&at| jobs[at].page.local_file()).collect();
+        let found: Vec<Option<&Entry>> =
+            files.iter().map(|f| pages.and_then(|m| m.get(f))).collect();
         // The hash of a text already hashed (the very same shared text) is known.
-        let known = |j: &Job<'_>| {
-            let e = entry(j)?;
+        let known = |k: usize| {
+            let e = found[k]?;
             let same = e
                 .text
                 .as_ref()
-                .zip(j.shared)
+                .zip(jobs[group[k]].shared)
                 .is_some_and(|(a, b)| Arc::ptr_eq(a, b));
             same.then_some(e.body)
         };
         let body = match self.retain {
-            true => group
-                .iter()
-                .find_map(|&at| known(&jobs[at]))
+            true => (0..group.len())
+                .find_map(known)
                 .unwrap_or_else(|| hash(jobs[group[0]].markdown)),
             false => 0,
         };
-        let cached = |j: &Job<'_>| entry(j).filter(|e| e.matches(j, body)).map(|e| &e.rendered);
+        let cached = |k: usize| {
+            found[k]
+                .filter(|e| e.matches(&jobs[group[k]], body))
+                .map(|e| &e.rendered)
+        };
         let mut prepared: Option<Prepared<'_>> = None;
         // The post's rendering: whether it is page-dependent, its shape, and whether it is
         // the cached one (else it is new, `out[0]`).
         let mut post: Option<(bool, (u8, u8))> = None;
         let mut post_cached: Option<&Rendered> = None;
         let mut out: Vec<((String, String), Entry)> = Vec::new();
-        for &at in group {
+        for (k, &at) in group.iter().enumerate() {
             let j = &jobs[at];
             let shape = (j.place.shift, j.place.min_level);
             let is_post = j.page.page == Page::Post;
-            if is_post && let Some(r) = cached(j) {
+            if is_post && let Some(r) = cached(k) {
                 post = Some((r.page_dependent, shape));
                 post_cached = Some(r);
                 continue;
@@ -209,7 +211,7 @@ impl Cache {
             if !is_post {
                 // Fresh, or the post's rendering fits this page.
                 let fits = post.is_some_and(|(dependent, s)| !dependent && s == shape);
-                if let Some(r) = cached(j).or(post_now.filter(|_| fits)) {
+                if let Some(r) = cached(k).or(post_now.filter(|_| fits)) {
                     if let Some(show) = show {
                         show(at, r, post_now)?;
                     }
@@ -241,7 +243,7 @@ impl Cache {
                 continue;
             }
             out.push((
-                key(j),
+                (j.place.id_prefix.to_string(), files[k].clone()),
                 Entry {
                     body,
                     text: j.shared.filter(|_| self.retain).cloned(),
