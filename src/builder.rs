@@ -347,7 +347,7 @@ impl Builder {
         warnings.extend(warn);
         let bodies = talks
             .iter()
-            .filter(|t| opts.drafts || !t.meta.draft)
+            .filter(|t| t.has_images && (opts.drafts || !t.meta.draft))
             .map(|t| (&t.path, &*t.body, t.body_line));
         let pages = intro
             .iter()

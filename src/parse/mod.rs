@@ -140,6 +140,10 @@ pub struct ParsedTalk {
     /// File line on which the YAML starts: add it to YAML positions (minus one).
     pub yaml_line: usize,
     pub body: std::sync::Arc<str>,
+    /// Whether the body has `![` anywhere: only such a body can show an image, so only its
+    /// images need checking. Found once per text (`serve` shares the parsed note while its
+    /// text is unchanged, so an unchanged body is not scanned again).
+    pub has_images: bool,
     /// What is legal but most likely not meant (`tags: a, b` is one tag).
     pub warnings: Vec<Diagnostic>,
 }
@@ -186,6 +190,7 @@ pub fn talk(source: &Source) -> Result<ParsedTalk, Vec<Diagnostic>> {
         body_line: split.body_line,
         meta,
         yaml_line: split.yaml_line,
+        has_images: split.body.contains("!["),
         body: split.body.into(),
     })
 }
