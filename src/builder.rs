@@ -4,7 +4,7 @@
 //!
 //! `lib.rs` is the facade: [`crate::compile`] and [`crate::build`] call into this file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -407,35 +407,45 @@ impl Builder {
             }
             return talks;
         }
-        let results: Vec<(load::Source, CachedTalk)> = sources
+        // `true`: parsed now; else the cached entry, which both caches hold already.
+        let results: Vec<(load::Source, CachedTalk, bool)> = sources
             .into_par_iter()
-            .map(|src| {
-                let entry = match cached.get(&src.path) {
-                    Some((text, hash, result)) if *text == src.text => {
-                        (text.clone(), *hash, result.clone())
-                    }
-                    _ => (
+            .map(|src| match cached.get(&src.path) {
+                Some((text, hash, result)) if *text == src.text => {
+                    let entry = (text.clone(), *hash, result.clone());
+                    (src, entry, false)
+                }
+                _ => {
+                    let hash = text_hash(&src.text);
+                    let entry = (
                         src.text.clone(),
-                        text_hash(&src.text),
+                        hash,
                         std::sync::Arc::new(parse::talk(&src)),
-                    ),
-                };
-                (src, entry)
+                    );
+                    (src, entry, true)
+                }
             })
             .collect();
+        // The caches are updated in place: an unchanged note costs no new key.
         let mut talks = Vec::with_capacity(results.len());
-        let mut keep = HashMap::with_capacity(results.len());
-        self.note_hashes.clear();
-        for (src, entry) in results {
+        for (src, entry, fresh) in &results {
             match &*entry.2 {
                 Ok(t) => talks.push(t.clone()),
                 Err(d) => problems.extend(d.iter().cloned()),
             }
-            self.note_hashes.insert(src.path.clone(), entry.1);
-            keep.insert(src.path, entry);
+            if *fresh {
+                self.note_hashes.insert(src.path.clone(), entry.1);
+                self.talks.insert(src.path.clone(), entry.clone());
+            }
         }
-        // Notes that were deleted drop out of the cache here.
-        self.talks = keep;
+        // Every note is in the caches now: more entries means some were deleted, and they
+        // drop out here.
+        if self.talks.len() > results.len() || self.note_hashes.len() > results.len() {
+            let present: HashSet<&Path> = results.iter().map(|(s, ..)| s.path.as_path()).collect();
+            self.talks.retain(|p, _| present.contains(p.as_path()));
+            self.note_hashes
+                .retain(|p, _| present.contains(p.as_path()));
+        }
         talks
     }
 }
