@@ -245,7 +245,8 @@ impl Collect {
 #[derive(Debug, Default)]
 pub struct Previous {
     pub shape: u64,
-    pub files: HashMap<String, Bytes>,
+    /// Shared with what `serve` serves (the same map, not a copy of 20,000 entries).
+    pub files: Arc<HashMap<String, Bytes>>,
     /// The post's talk sections, by slug.
     pub sections: HashMap<String, Arc<str>>,
     /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered
