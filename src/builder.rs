@@ -161,9 +161,15 @@ impl Builder {
     /// build's from now on.
     fn keep(&mut self, files: HashMap<String, render::Bytes>) {
         self.previous = render::Previous {
-            files,
+            files: std::sync::Arc::new(files),
             ..self.next.take().unwrap_or_default()
         };
+    }
+
+    /// The last successful compile's files by path (`serve`, which keeps them: a one-shot
+    /// builder keeps none), shared rather than copied.
+    pub fn kept_files(&self) -> std::sync::Arc<HashMap<String, render::Bytes>> {
+        self.previous.files.clone()
     }
 
     /// Like [`Builder::compile`], but every file goes to `sink` as soon as it is rendered
@@ -286,7 +292,7 @@ impl Builder {
         if self.retain {
             self.next = Some(render::Previous {
                 shape: output.shape,
-                files: HashMap::new(),
+                files: Default::default(),
                 sections: std::mem::take(&mut output.sections),
                 rendered_from: std::mem::take(&mut output.rendered_from),
             });

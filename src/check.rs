@@ -249,6 +249,49 @@ impl Sink for Indexing<'_> {
         self.inner.put_pieces(path, parts)
     }
 
+    fn put_all(&self, files: Vec<OutputFile>) -> Result<()> {
+        // Pages whose ids are known (the same bytes as last build) go in under one lock each
+        // for the index and the next build's ids; any other file goes the usual way.
+        let (known, other): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .map(|file| {
+                let ids = self
+                    .known
+                    .pages
+                    .get(&file.path)
+                    .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
+                    .map(|(_, ids)| ids.clone());
+                (file, ids)
+            })
+            .partition(|(_, ids)| ids.is_some());
+        for (file, _) in other {
+            self.put(file)?;
+        }
+        let known: Vec<(OutputFile, Arc<HashSet<String>>)> = known
+            .into_iter()
+            .filter_map(|(f, ids)| Some((f, ids?)))
+            .collect();
+        {
+            let mut index = self.index();
+            index.files.reserve(known.len());
+            index.ids.reserve(known.len());
+            for (file, ids) in &known {
+                index.files.insert(file.path.clone());
+                index.ids.insert(file.path.clone(), vec![ids.clone()]);
+            }
+        }
+        if let Some(seen) = &self.seen {
+            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+            seen.pages.reserve(known.len());
+            for (file, ids) in &known {
+                seen.pages
+                    .insert(file.path.clone(), (file.contents.clone(), ids.clone()));
+            }
+        }
+        self.inner
+            .put_all(known.into_iter().map(|(f, _)| f).collect())
+    }
+
     fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {
         // Read outside the lock (the post is big; talk pages are put beside it).
         let mut one = Index::default();

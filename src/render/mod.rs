@@ -613,14 +613,23 @@ impl Env<'_> {
 
     /// The previous build's file at `path`, if the previous build's pages may be reused.
     fn reuse(&self, path: &str) -> Option<Bytes> {
-        let old = self
-            .previous
-            .and_then(|(p, _)| p.files.get(path).cloned())?;
+        let old = self.old_file(path)?;
+        self.record_reused([path.to_string()]);
+        Some(old)
+    }
+
+    /// [`Env::reuse`] without recording the reuse: the caller records it with
+    /// [`Env::record_reused`] when it puts the file.
+    fn old_file(&self, path: &str) -> Option<Bytes> {
+        self.previous.and_then(|(p, _)| p.files.get(path).cloned())
+    }
+
+    /// Records that the files at `paths` were taken from the previous build.
+    fn record_reused(&self, paths: impl IntoIterator<Item = String>) {
         self.reused
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(path.to_string());
-        Some(old)
+            .extend(paths);
     }
 
     /// The previous build's file at `path` if it was made from `from` (a hash of what it is

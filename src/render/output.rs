@@ -193,6 +193,12 @@ pub trait Sink: Sync {
         let parts: Vec<&str> = parts.iter().map(|p| &**p).collect();
         self.put_parts(path, &parts)
     }
+
+    /// Many files at once (`serve`'s reused talk pages): a sink behind a lock takes it once
+    /// for all of them instead of once per file.
+    fn put_all(&self, files: Vec<OutputFile>) -> Result<()> {
+        files.into_iter().try_for_each(|f| self.put(f))
+    }
 }
 
 /// A sink that keeps the files in memory.
@@ -210,6 +216,14 @@ impl Sink for Collect {
             path: path.to_string(),
             contents: Bytes::pieces(parts),
         })
+    }
+
+    fn put_all(&self, files: Vec<OutputFile>) -> Result<()> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(files);
+        Ok(())
     }
 }
 
@@ -231,7 +245,8 @@ impl Collect {
 #[derive(Debug, Default)]
 pub struct Previous {
     pub shape: u64,
-    pub files: HashMap<String, Bytes>,
+    /// Shared with what `serve` serves (the same map, not a copy of 20,000 entries).
+    pub files: Arc<HashMap<String, Bytes>>,
     /// The post's talk sections, by slug.
     pub sections: HashMap<String, Arc<str>>,
     /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered

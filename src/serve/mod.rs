@@ -68,7 +68,8 @@ pub enum Notice {
 /// The current site as served.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    pub files: HashMap<String, Bytes>,
+    /// The builder's own map of the last good build's files, shared.
+    pub files: Arc<HashMap<String, Bytes>>,
     /// Counts good builds; pages carry the number they were served with.
     pub build: u64,
     pub error: Option<String>,
@@ -235,15 +236,14 @@ fn rebuild(
     let started = Instant::now();
     let result = builder.compile_after(opts, changes);
     let elapsed = started.elapsed();
+    // The builder keeps the files by path for its next build: serve that very map.
+    let files = builder.kept_files();
     let mut current = shared.current.write().unwrap_or_else(|e| e.into_inner());
+    let mut old = None;
     let (result, notice) = match result {
-        Ok(compiled) => {
+        Ok(mut compiled) => {
             let talks = compiled.talks();
-            let files: HashMap<String, Bytes> = compiled
-                .files
-                .into_iter()
-                .map(|f| (f.path, f.contents))
-                .collect();
+            let list = std::mem::take(&mut compiled.files);
             let notice = notice_for(&current, &files);
             let stats = BuildStats {
                 files: files.len(),
@@ -254,7 +254,7 @@ fn rebuild(
             if notice.is_some() {
                 current.build += 1;
             }
-            current.files = files;
+            old = Some((std::mem::replace(&mut current.files, files), list));
             current.error = None;
             (
                 Ok(stats),
@@ -274,6 +274,8 @@ fn rebuild(
         }
     };
     drop(current);
+    // The old build's files are freed outside the lock: requests need not wait for it.
+    drop(old);
     if let Some(n) = notice {
         // No open page is not an error.
         let _ = shared.notices.send(n);
