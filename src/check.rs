@@ -36,26 +36,24 @@ pub struct Ids {
     pieces: HashMap<usize, (Arc<str>, Arc<HashSet<String>>)>,
 }
 
+/// A page's bytes as text: the pages we wrote are UTF-8 (checked once, fast), lossy only if
+/// not.
+fn text_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(t) => std::borrow::Cow::Borrowed(t),
+        Err(_) => String::from_utf8_lossy(bytes),
+    }
+}
+
 /// The ids in `text`.
 fn ids_in(text: &[u8]) -> Arc<HashSet<String>> {
-    let text = match std::str::from_utf8(text) {
-        Ok(t) => std::borrow::Cow::Borrowed(t),
-        Err(_) => String::from_utf8_lossy(text),
-    };
-    Arc::new(attribute_values(&text, "id").into_iter().collect())
+    Arc::new(attribute_values(&text_of(text), "id").into_iter().collect())
 }
 
 impl Index {
     /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
     fn add(&mut self, path: &str, parts: &[&[u8]]) -> Option<Arc<HashSet<String>>> {
-        // The pages we wrote are UTF-8: checked once, fast, and lossy only if not.
-        let texts: Vec<std::borrow::Cow<'_, str>> = parts
-            .iter()
-            .map(|p| match std::str::from_utf8(p) {
-                Ok(t) => std::borrow::Cow::Borrowed(t),
-                Err(_) => String::from_utf8_lossy(p),
-            })
-            .collect();
+        let texts: Vec<std::borrow::Cow<'_, str>> = parts.iter().map(|p| text_of(p)).collect();
         let texts: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
         self.add_text(path, &texts)
     }
@@ -176,17 +174,20 @@ impl<'a> Indexing<'a> {
     fn index(&self) -> std::sync::MutexGuard<'_, Index> {
         self.index.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The ids of `file` as the last build read them, if it is the very same bytes.
+    fn known_ids(&self, file: &OutputFile) -> Option<Arc<HashSet<String>>> {
+        self.known
+            .pages
+            .get(&file.path)
+            .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
+            .map(|(_, ids)| ids.clone())
+    }
 }
 
 impl Sink for Indexing<'_> {
     fn put(&self, file: OutputFile) -> Result<()> {
-        let known = self
-            .known
-            .pages
-            .get(&file.path)
-            .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
-            .map(|(_, ids)| ids.clone());
-        let ids = match known {
+        let ids = match self.known_ids(&file) {
             Some(ids) => {
                 let mut index = self.index();
                 index.files.insert(file.path.clone());
@@ -255,12 +256,7 @@ impl Sink for Indexing<'_> {
         let (known, other): (Vec<_>, Vec<_>) = files
             .into_iter()
             .map(|file| {
-                let ids = self
-                    .known
-                    .pages
-                    .get(&file.path)
-                    .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
-                    .map(|(_, ids)| ids.clone());
+                let ids = self.known_ids(&file);
                 (file, ids)
             })
             .partition(|(_, ids)| ids.is_some());

@@ -367,6 +367,35 @@ pub(super) fn talk_page(
     Ok(links_of(t, &file, notes))
 }
 
+/// The template's output `html` cut at its section markers: the text before each marker and
+/// the section it names, in order, then the text after the last one. A marker that names no
+/// section stays in the text as it is.
+fn cut<'h, 's>(
+    html: &'h str,
+    sections: &'s [TalkSection<'s>],
+    mut each: impl FnMut(&'h str, Option<&'s TalkSection<'s>>),
+) {
+    let mut rest = html;
+    while let Some(at) = rest.find(SECTION_MARK) {
+        let after = &rest[at + SECTION_MARK.len()..];
+        let section = after
+            .split_once("-->")
+            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
+        match section {
+            Some((s, tail)) => {
+                each(&rest[..at], Some(s));
+                rest = tail;
+            }
+            None => {
+                // Up to and with the marker, as text.
+                each(&rest[..at + SECTION_MARK.len()], None);
+                rest = after;
+            }
+        }
+    }
+    each(rest, None);
+}
+
 /// [`splice`] for `serve`, whose sections are shared: each section is put in as it is, and
 /// the template's text between them becomes pieces of its own, taken from `old` (the last
 /// post's pieces) where the piece at the same place has the same text, so that what did not
@@ -384,36 +413,22 @@ fn splice_shared(
         };
     };
     let mut pending = String::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(SECTION_MARK) {
-        pending.push_str(&rest[..at]);
-        let after = &rest[at + SECTION_MARK.len()..];
-        let section = after
-            .split_once("-->")
-            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
-        match section {
-            Some((s, tail)) => {
-                match &s.shared {
-                    // A talk with no notes has no section.
-                    Some(text) if text.is_empty() => {}
-                    Some(text) => {
-                        if !pending.is_empty() {
-                            own(&mut out, &pending);
-                            pending.clear();
-                        }
-                        out.push(text.clone());
-                    }
-                    None => pending.extend([s.head.as_str(), s.notes, &s.tail]),
+    cut(html, sections, |text, section| {
+        pending.push_str(text);
+        match section.map(|s| (s, &s.shared)) {
+            // A talk with no notes has no section.
+            Some((_, Some(shared))) if shared.is_empty() => {}
+            Some((_, Some(shared))) => {
+                if !pending.is_empty() {
+                    own(&mut out, &pending);
+                    pending.clear();
                 }
-                rest = tail;
+                out.push(shared.clone());
             }
-            None => {
-                pending.push_str(SECTION_MARK);
-                rest = after;
-            }
+            Some((s, None)) => pending.extend([s.head.as_str(), s.notes, &s.tail]),
+            None => {}
         }
-    }
-    pending.push_str(rest);
+    });
     own(&mut out, &pending);
     out
 }
@@ -422,24 +437,11 @@ fn splice_shared(
 /// is left as it is), as the pieces of the page in order.
 fn splice<'a>(html: &'a str, sections: &'a [TalkSection<'a>]) -> Vec<&'a str> {
     let mut out = Vec::with_capacity(4 * sections.len() + 1);
-    let mut rest = html;
-    while let Some(at) = rest.find(SECTION_MARK) {
-        out.push(&rest[..at]);
-        let after = &rest[at + SECTION_MARK.len()..];
-        let section = after
-            .split_once("-->")
-            .and_then(|(n, tail)| Some((sections.get(n.parse::<usize>().ok()?)?, tail)));
-        match section {
-            Some((s, tail)) => {
-                out.extend([s.head.as_str(), s.notes, &s.tail]);
-                rest = tail;
-            }
-            None => {
-                out.push(SECTION_MARK);
-                rest = after;
-            }
+    cut(html, sections, |text, section| {
+        out.push(text);
+        if let Some(s) = section {
+            out.extend([s.head.as_str(), s.notes, &s.tail]);
         }
-    }
-    out.push(rest);
+    });
     out
 }
