@@ -135,31 +135,37 @@ impl Builder {
             recap.next = None;
         }
         let mut compiled = self.compile_into(opts, &sink)?;
+        let clock = Instant::now();
         compiled.files = sink.into_files();
         if self.retain {
-            let files: HashMap<String, render::Bytes> = compiled
-                .files
-                .iter()
-                .map(|f| (f.path.clone(), f.contents.clone()))
-                .collect();
-            // A recap of a blog reuses its own pages, under its folder.
-            for (folder, recap) in &mut self.recaps {
-                let prefix = format!("{folder}/");
-                let own = files
-                    .iter()
-                    .filter(|(path, _)| path.starts_with(&prefix))
-                    .map(|(p, b)| (p.clone(), b.clone()))
-                    .collect();
-                recap.keep(own);
+            let files = files_by_path(&self.previous.files, &compiled.files);
+            // A recap of a blog reuses its own pages, under its folder: one pass sorts them.
+            if !self.recaps.is_empty() {
+                let mut own: HashMap<&str, render::Files> = HashMap::new();
+                for (path, bytes) in &files {
+                    if let Some((folder, _)) = path.split_once('/')
+                        && self.recaps.contains_key(folder)
+                    {
+                        own.entry(folder)
+                            .or_default()
+                            .insert(path.clone(), bytes.clone());
+                    }
+                }
+                for (folder, recap) in &mut self.recaps {
+                    recap.keep(own.remove(folder.as_str()).unwrap_or_default());
+                }
             }
             self.keep(files);
         }
+        compiled
+            .timings
+            .push(("keeping the pages", clock.elapsed()));
         Ok(compiled)
     }
 
     /// The build succeeded: its pages and what they were rendered from are the previous
     /// build's from now on.
-    fn keep(&mut self, files: HashMap<String, render::Bytes>) {
+    fn keep(&mut self, files: render::Files) {
         self.previous = render::Previous {
             files: std::sync::Arc::new(files),
             ..self.next.take().unwrap_or_default()
@@ -168,7 +174,7 @@ impl Builder {
 
     /// The last successful compile's files by path (`serve`, which keeps them: a one-shot
     /// builder keeps none), shared rather than copied.
-    pub fn kept_files(&self) -> std::sync::Arc<HashMap<String, render::Bytes>> {
+    pub fn kept_files(&self) -> std::sync::Arc<render::Files> {
         self.previous.files.clone()
     }
 
@@ -184,7 +190,8 @@ impl Builder {
             true => crate::check::Indexing::knowing(sink, std::mem::take(&mut self.ids)),
             false => crate::check::Indexing::new(sink),
         };
-        let compiled = self.compile_unchecked(opts, &indexing)?;
+        let mut compiled = self.compile_unchecked(opts, &indexing)?;
+        let clock = Instant::now();
         let (index, ids) = indexing.into_parts();
         if self.retain {
             self.ids = ids;
@@ -198,6 +205,7 @@ impl Builder {
             }
             return Err(sorted(broken));
         }
+        compiled.timings.push(("link check", clock.elapsed()));
         Ok(compiled)
     }
 
@@ -454,6 +462,32 @@ impl Builder {
         }
         talks
     }
+}
+
+/// This build's files by path, made from the previous build's map when the paths are the
+/// same (a `serve` rebuild's usually are): a copy of its table, whose paths are shared, with
+/// the new contents put in; else anew.
+fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Files {
+    if old.len() == list.len() {
+        let mut files = old.clone();
+        let mut same = true;
+        for f in list {
+            match files.get_mut(f.path.as_str()) {
+                Some(bytes) => *bytes = f.contents.clone(),
+                None => {
+                    same = false;
+                    break;
+                }
+            }
+        }
+        // Every path of the list was in the map, and as many: the very same paths.
+        if same {
+            return files;
+        }
+    }
+    list.iter()
+        .map(|f| (std::sync::Arc::from(f.path.as_str()), f.contents.clone()))
+        .collect()
 }
 
 fn text_hash(text: &str) -> u64 {

@@ -267,7 +267,7 @@ impl Writer<'_> {
             let old = self
                 .previous
                 .filter(|p| p.rendered_from.get(&file) == Some(&key))
-                .and_then(|p| p.files.get(&file));
+                .and_then(|p| p.files.get(file.as_str()));
             let mut out = self.out.borrow_mut();
             out.rendered_from.insert(file.clone(), key);
             if let Some(old) = old {

@@ -46,7 +46,7 @@ use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
 use crate::parse::types::ClockTime;
 use crate::route::{Page, Recap, Route};
-pub use output::{Bytes, Collect, Incremental, Output, OutputFile, Previous, Sink};
+pub use output::{Bytes, Collect, Files, Incremental, Output, OutputFile, Previous, Sink};
 use theme::template_error;
 pub use theme::{Builtin, CUSTOM_CSS, THEME_PREFIX, Theme, builtin_files, unused_templates};
 

@@ -231,10 +231,13 @@ impl Collect {
     /// The files, sorted by path.
     pub fn into_files(self) -> Vec<OutputFile> {
         let mut files = self.0.into_inner().unwrap_or_else(|e| e.into_inner());
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_unstable_by(|a, b| a.path.cmp(&b.path));
         files
     }
 }
+
+/// A build's files by path (the paths shared with the next build's map).
+pub type Files = HashMap<Arc<str>, Bytes>;
 
 /// What the last successful build of the same site left behind, for `serve`. A page is
 /// reused only when what it was rendered from is what it would be rendered from now: the
@@ -246,7 +249,7 @@ impl Collect {
 pub struct Previous {
     pub shape: u64,
     /// Shared with what `serve` serves (the same map, not a copy of 20,000 entries).
-    pub files: Arc<HashMap<String, Bytes>>,
+    pub files: Arc<Files>,
     /// The post's talk sections, by slug.
     pub sections: HashMap<String, Arc<str>>,
     /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered

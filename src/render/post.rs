@@ -252,7 +252,9 @@ fn write_post(env: &Env<'_>, sections: &[TalkSection<'_>], words: usize) -> Resu
     drop(context);
     if env.keep {
         let file = at.file();
-        let old = env.previous.and_then(|(p, _)| p.files.get(&file)?.parts());
+        let old = env
+            .previous
+            .and_then(|(p, _)| p.files.get(file.as_str())?.parts());
         return env
             .sink
             .put_pieces(&file, splice_shared(&index, sections, old));

@@ -11,7 +11,6 @@ mod inject;
 mod listen;
 mod watch;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, Instant};
@@ -20,7 +19,6 @@ use tokio::sync::broadcast;
 
 use crate::error::{Error, Result};
 use crate::load::Changes;
-use crate::render::Bytes;
 use crate::{BuildOptions, Builder};
 
 /// How to serve.
@@ -69,7 +67,7 @@ pub enum Notice {
 #[derive(Debug, Default)]
 pub struct Snapshot {
     /// The builder's own map of the last good build's files, shared.
-    pub files: Arc<HashMap<String, Bytes>>,
+    pub files: Arc<crate::render::Files>,
     /// Counts good builds; pages carry the number they were served with.
     pub build: u64,
     pub error: Option<String>,
@@ -239,22 +237,22 @@ fn rebuild(
     // The builder keeps the files by path for its next build: serve that very map.
     let files = builder.kept_files();
     let mut current = shared.current.write().unwrap_or_else(|e| e.into_inner());
-    let mut old = None;
+    // What this build replaced or no longer needs: freed only after the pages were told, as
+    // freeing a 10,000-talk site's model and pages takes milliseconds.
+    let mut spent = None;
     let (result, notice) = match result {
         Ok(mut compiled) => {
-            let talks = compiled.talks();
-            let list = std::mem::take(&mut compiled.files);
             let notice = notice_for(&current, &files);
             let stats = BuildStats {
                 files: files.len(),
-                talks,
-                warnings: compiled.warnings,
-                timings: compiled.timings,
+                talks: compiled.talks(),
+                warnings: std::mem::take(&mut compiled.warnings),
+                timings: std::mem::take(&mut compiled.timings),
             };
             if notice.is_some() {
                 current.build += 1;
             }
-            old = Some((std::mem::replace(&mut current.files, files), list));
+            spent = Some((std::mem::replace(&mut current.files, files), compiled));
             current.error = None;
             (
                 Ok(stats),
@@ -274,27 +272,26 @@ fn rebuild(
         }
     };
     drop(current);
-    // The old build's files are freed outside the lock: requests need not wait for it.
-    drop(old);
     if let Some(n) = notice {
         // No open page is not an error.
         let _ = shared.notices.send(n);
     }
+    drop(spent);
     Outcome { elapsed, result }
 }
 
 /// `None`: nothing to tell the pages; `Some(true)`: only stylesheets changed.
-fn notice_for(old: &Snapshot, new: &HashMap<String, Bytes>) -> Option<bool> {
+fn notice_for(old: &Snapshot, new: &crate::render::Files) -> Option<bool> {
     let recovering = old.error.is_some();
     let mut changed = new
         .iter()
         .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
-        .map(|(path, _)| path.as_str())
+        .map(|(path, _)| &**path)
         .chain(
             old.files
                 .keys()
                 .filter(|p| !new.contains_key(*p))
-                .map(String::as_str),
+                .map(|p| &**p),
         )
         .peekable();
     if changed.peek().is_none() {
