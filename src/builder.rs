@@ -326,8 +326,9 @@ impl Builder {
             Some(c)
         });
         let (intro, outro, days) = parse_pages(&inputs, &mut problems);
-        let talks = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
-        warnings.extend(talks.iter().flat_map(|t| t.warnings.iter().cloned()));
+        let (talks, notable) = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
+        // Only notable notes have warnings, covers or images.
+        warnings.extend(notable.iter().flat_map(|t| t.warnings.iter().cloned()));
         timings.lap("parse");
         let base_url = base_url_option(opts, &mut problems);
 
@@ -344,14 +345,14 @@ impl Builder {
             .unwrap_or_default();
         let (bad, warn) = crate::images::check_covers(
             (&config_path, config.image.as_ref()),
-            &talks,
+            &notable,
             &images,
             base_url.starts_with("http"),
             opts.drafts,
         );
         problems.extend(bad);
         warnings.extend(warn);
-        let bodies = talks
+        let bodies = notable
             .iter()
             .filter(|t| t.has_images && (opts.drafts || !t.meta.draft))
             .map(|t| (&t.path, &*t.body, t.body_line));

@@ -19,7 +19,7 @@ use crate::parse::{self, ParsedPage, ParsedTalk};
 mod memo;
 mod urls;
 pub use memo::Memo;
-use memo::{modelled_before, slugs};
+use memo::{Kept, Placed, modelled_before, slugs};
 pub use urls::{BadUrl, check_url, is_external};
 
 /// The whole post.
@@ -155,47 +155,65 @@ pub fn assemble(
     }
 
     let hide = config.unwritten == crate::config::Unwritten::Hide;
-    let shown = |p: &ParsedTalk| (drafts || !p.meta.draft) && !(hide && is_unwritten(&p.body));
-    check_ids(&parsed.talks, shown, &mut problems);
     let context = (day_dates.clone(), config.event.day_change);
     let mut last = match memo.as_deref_mut() {
         Some(m) if m.context == context => std::mem::take(&mut m.talks),
         _ => Vec::new(),
-    };
-    last.reverse();
-    // Each talk with its note's place among the notes (kept in `notes` for the memo).
-    let mut by_day: Vec<Vec<(usize, Arc<Talk>)>> = days.iter().map(|_| Vec::new()).collect();
-    let (mut left_out, mut hidden) = (Vec::new(), Vec::new());
-    let total = parsed.talks.len();
-    let mut notes = Vec::with_capacity(if memo.is_some() { total } else { 0 });
-    for (at, p) in parsed.talks.into_iter().enumerate() {
-        if !shown(&p) {
-            match p.meta.draft && !drafts {
+    }
+    .into_iter()
+    .peekable();
+    let mut by_day: Vec<Vec<Placed>> = days.iter().map(|_| Vec::new()).collect();
+    let (mut left_out, mut hidden, mut with_ids) = (Vec::new(), Vec::new(), Vec::new());
+    // Every talk modelled, in path order (the memo's entries, `serve`).
+    let mut pool: Vec<Kept> = Vec::with_capacity(parsed.talks.len());
+    for p in parsed.talks {
+        let before = modelled_before(&mut last, &p);
+        let (draft, unwritten, id) = match &before {
+            Some(k) => (k.draft, k.unwritten, k.id),
+            None => (p.meta.draft, is_unwritten(&p.body), p.meta.id.is_some()),
+        };
+        let draft_left_out = draft && !drafts;
+        if draft_left_out || (hide && unwritten) {
+            match draft_left_out {
                 true => left_out.push(p.rel.clone()),
                 false => hidden.push(p.rel.clone()),
             }
             continue;
         }
-        let reused = modelled_before(&mut last, &p);
-        if memo.is_some() {
-            notes.push((at, p.clone()));
+        if id {
+            with_ids.push(p.clone());
         }
-        let t = match reused {
-            Some(t) => t,
-            // Shared with the parse cache (`serve`): a copy; else the note itself.
-            None => match talk(
-                Arc::try_unwrap(p).unwrap_or_else(|p| ParsedTalk::clone(&p)),
-                &day_dates,
-                &config,
-                &mut problems,
-            ) {
-                Some(t) => Arc::new(t),
-                None => continue,
-            },
+        let k = match before {
+            Some(k) => k,
+            None => {
+                let note = memo.is_some().then(|| p.clone());
+                // Shared with the parse cache (`serve`): a copy; else the note itself.
+                let owned = Arc::try_unwrap(p).unwrap_or_else(|p| ParsedTalk::clone(&p));
+                let Some(t) = talk(owned, &day_dates, &config, &mut problems) else {
+                    continue;
+                };
+                Kept {
+                    note,
+                    day: t.day,
+                    start: t.start,
+                    draft,
+                    unwritten,
+                    id,
+                    talk: Arc::new(t),
+                }
+            }
         };
-        by_day[t.day as usize - 1].push((at, t));
+        by_day[k.day as usize - 1].push(Placed {
+            slot: pool.len(),
+            start: k.start,
+        });
+        pool.push(k);
     }
+    check_ids(&with_ids, &mut problems);
     if !problems.is_empty() {
+        if let Some(m) = memo {
+            (m.talks, m.context) = (pool, context);
+        }
         return Err(problems);
     }
 
@@ -203,47 +221,59 @@ pub fn assemble(
     // changes later than midnight; untimed talks last), then by file name: the notes come
     // in path order, and the sort is stable.
     for talks in &mut by_day {
-        talks.sort_by_key(|(_, t)| {
-            let start = t.start.map(|s| config.day_time(s).0);
+        talks.sort_by_key(|p| {
+            let start = p.start.map(|s| config.day_time(s).0);
             (start.is_none(), start)
         });
     }
-    let fresh = slugs(&by_day, memo.as_deref());
-    let last_order = memo.as_deref().map_or(&[][..], |m| &m.order.0[..]);
-    let talks = by_day.iter_mut().flat_map(|d| d.iter_mut().map(|(_, t)| t));
-    match fresh {
+    let reading = || by_day.iter().flatten().map(|p| p.slot);
+    let rename = |pool: &mut [Kept], slot: usize, slug: &str| {
+        let talk = &mut pool[slot].talk;
+        if talk.slug != slug {
+            Arc::make_mut(talk).slug = slug.to_string();
+        }
+    };
+    match slugs(&by_day, &pool, memo.as_deref()) {
         Some(fresh) => {
-            for (t, slug) in talks.zip(fresh) {
-                if t.slug != slug {
-                    Arc::make_mut(t).slug = slug;
-                }
+            for (at, slug) in reading().zip(fresh) {
+                rename(&mut pool, at, &slug);
             }
         }
         None => {
-            for (t, l) in talks.zip(last_order) {
-                if !Arc::ptr_eq(t, l) && t.slug != l.slug {
-                    Arc::make_mut(t).slug = l.slug.clone();
+            let last_order = memo.as_deref().map_or(&[][..], |m| &m.order.0[..]);
+            for (at, l) in reading().zip(last_order) {
+                if !Arc::ptr_eq(&pool[at].talk, l) {
+                    rename(&mut pool, at, &l.slug);
                 }
             }
         }
     }
-    if let Some(m) = memo {
-        let mut made: Vec<Option<Arc<Talk>>> = vec![None; total];
-        for (at, t) in by_day.iter().flatten() {
-            made[*at] = Some(t.clone());
+    match memo {
+        Some(m) => {
+            for (day, talks) in days.iter_mut().zip(&by_day) {
+                day.talks = talks.iter().map(|p| pool[p.slot].talk.clone()).collect();
+            }
+            // In place: an unchanged talk's count is not touched (nor its memory read).
+            let order = &mut m.order.0;
+            let reading = days.iter().flat_map(|d| &d.talks);
+            order.truncate(reading.clone().count());
+            for (i, t) in reading.enumerate() {
+                match order.get_mut(i) {
+                    Some(o) if Arc::ptr_eq(o, t) => {}
+                    Some(o) => *o = t.clone(),
+                    None => order.push(t.clone()),
+                }
+            }
+            m.order.1 = days.len();
+            (m.talks, m.context) = (pool, context);
         }
-        m.talks = notes
-            .into_iter()
-            .filter_map(|(at, p)| Some((p, made[at].take()?)))
-            .collect();
-        m.order = (
-            by_day.iter().flatten().map(|(_, t)| t.clone()).collect(),
-            days.len(),
-        );
-        m.context = context;
-    }
-    for (day, talks) in days.iter_mut().zip(by_day) {
-        day.talks = talks.into_iter().map(|(_, t)| t).collect();
+        None => {
+            let mut talks: Vec<Option<Arc<Talk>>> =
+                pool.into_iter().map(|k| Some(k.talk)).collect();
+            for (day, placed) in days.iter_mut().zip(&by_day) {
+                day.talks = placed.iter().filter_map(|p| talks[p.slot].take()).collect();
+            }
+        }
     }
     Ok(Site {
         config,
@@ -257,18 +287,12 @@ pub fn assemble(
     })
 }
 
-/// Two notes with one `id` (among those shown): a problem at the second.
-fn check_ids(
-    talks: &[Arc<ParsedTalk>],
-    shown: impl Fn(&ParsedTalk) -> bool,
-    problems: &mut Vec<Diagnostic>,
-) {
+/// Two notes with one `id` (`talks`: the notes shown that have one, in path order): a
+/// problem at the second.
+fn check_ids(talks: &[Arc<ParsedTalk>], problems: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, &Path> = HashMap::new();
     for p in talks {
         let Some(id) = &p.meta.id else { continue };
-        if !shown(p) {
-            continue;
-        }
         if let Some(first) = ids.insert(&id.value, &p.path) {
             let (l, c) = parse::file_pos(&id.referenced, p.yaml_line);
             problems.push(

@@ -19,6 +19,8 @@ use crate::{BuildOptions, load, parse};
 pub(super) struct CachedTalk {
     source: Arc<load::Source>,
     hash: u64,
+    /// Whether the note is [`notable`], kept here so that an unchanged note is not read.
+    notable: bool,
     result: Result<Arc<parse::ParsedTalk>, Arc<[Diagnostic]>>,
 }
 
@@ -37,12 +39,13 @@ pub(super) struct GlobalKey {
 
 impl Builder {
     /// Parses the notes in parallel, reusing the result for any note whose source is the
-    /// last run's (the very same shared value, or the same path and text).
+    /// last run's (the very same shared value, or the same path and text). Returns the
+    /// parsed notes and, of those, the [`notable`] ones.
     pub(super) fn parse_talks(
         &mut self,
         sources: Vec<Arc<load::Source>>,
         problems: &mut Vec<Diagnostic>,
-    ) -> Vec<Arc<parse::ParsedTalk>> {
+    ) -> (Vec<Arc<parse::ParsedTalk>>, Vec<Arc<parse::ParsedTalk>>) {
         use rayon::prelude::*;
         if !self.retain {
             // A one-shot build needs no copy.
@@ -57,39 +60,71 @@ impl Builder {
                     Err(d) => problems.extend(d),
                 }
             }
-            return talks;
+            let notable = talks.iter().filter(|t| notable(t)).cloned().collect();
+            return (talks, notable);
         }
-        let last = std::mem::take(&mut self.talks);
-        let reused = matched(&last, &sources);
+        let reused = matched(&self.talks, &sources);
         let fresh: Vec<CachedTalk> = sources
             .par_iter()
             .zip(&reused)
             .filter(|(_, r)| r.is_none())
-            .map(|(src, _)| CachedTalk {
-                source: src.clone(),
-                hash: text_hash(&src.text),
-                result: parse::talk(src).map(Arc::new).map_err(Arc::from),
+            .map(|(src, _)| {
+                let result = parse::talk(src).map(Arc::new).map_err(Arc::from);
+                CachedTalk {
+                    source: src.clone(),
+                    hash: text_hash(&src.text),
+                    notable: result.as_ref().is_ok_and(|t| notable(t)),
+                    result,
+                }
             })
             .collect();
+        for entry in &fresh {
+            self.note_hashes
+                .insert(entry.source.path.clone(), entry.hash);
+        }
         let mut fresh = fresh.into_iter();
-        let mut talks = Vec::with_capacity(sources.len());
-        for (src, r) in sources.iter().zip(reused) {
-            let entry = match r {
-                Some(j) => CachedTalk {
-                    source: src.clone(),
-                    ..last[j].clone()
-                },
-                None => {
-                    let Some(entry) = fresh.next() else { break };
-                    self.note_hashes.insert(src.path.clone(), entry.hash);
-                    entry
+        let aligned = self.talks.len() == sources.len()
+            && reused
+                .iter()
+                .enumerate()
+                .all(|(i, r)| r.is_none_or(|j| j == i));
+        if aligned {
+            // In place: an unchanged note's entry is not even looked at.
+            for ((entry, src), r) in self.talks.iter_mut().zip(&sources).zip(&reused) {
+                match r {
+                    Some(_) if Arc::ptr_eq(&entry.source, src) => {}
+                    Some(_) => entry.source = src.clone(),
+                    None => *entry = fresh.next().unwrap_or_else(|| entry.clone()),
                 }
-            };
+            }
+        } else {
+            let last = std::mem::take(&mut self.talks);
+            for (src, r) in sources.iter().zip(reused) {
+                let entry = match r {
+                    Some(j) => CachedTalk {
+                        source: src.clone(),
+                        ..last[j].clone()
+                    },
+                    None => match fresh.next() {
+                        Some(entry) => entry,
+                        None => break,
+                    },
+                };
+                self.talks.push(entry);
+            }
+        }
+        let mut talks = Vec::with_capacity(sources.len());
+        let mut notable = Vec::new();
+        for entry in &self.talks {
             match &entry.result {
-                Ok(t) => talks.push(t.clone()),
+                Ok(t) => {
+                    talks.push(t.clone());
+                    if entry.notable {
+                        notable.push(t.clone());
+                    }
+                }
                 Err(d) => problems.extend(d.iter().cloned()),
             }
-            self.talks.push(entry);
         }
         // More hashes than notes means some were deleted: they drop out here.
         if self.note_hashes.len() > self.talks.len() {
@@ -97,7 +132,7 @@ impl Builder {
             self.note_hashes
                 .retain(|p, _| present.contains(p.as_path()));
         }
-        talks
+        (talks, notable)
     }
 
     /// The sizes of the images among `assets`: the last run's if the files are the same.
@@ -134,6 +169,12 @@ impl Builder {
         }
         hash
     }
+}
+
+/// Whether a note has what only a few notes have and the model stage looks at: a cover, an
+/// image in its body, or a warning. The others need not be read for them.
+fn notable(t: &parse::ParsedTalk) -> bool {
+    t.meta.image.is_some() || t.has_images || !t.warnings.is_empty()
 }
 
 /// For each source, the place in `last` (the last run's notes, in path order, as the

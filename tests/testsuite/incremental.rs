@@ -324,13 +324,18 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
 /// titles in reading order are the same. Each step must give what a fresh build gives, its
 /// warnings and errors too: a note added between two (with a title that moves the next
 /// slugs), a note that is not UTF-8 (reported again on the next build, though unchanged), a
-/// file that is not a note, a start that moves a talk first, a summit.yaml day change that
-/// makes an unchanged note's times wrong, and a note removed.
+/// file that is not a note, a start that moves a talk first, a second note with an unchanged
+/// note's `id`, a summit.yaml day change that makes an unchanged note's times wrong, a note
+/// removed, a link among the notes and a change of its target.
 #[test]
 fn a_build_told_the_paths_reads_and_models_what_a_fresh_build_does() {
     const NEW: &str = "content/talks/day-1/ab-new.md";
     const OTHER: &str = "content/talks/day-1/notes.markdown";
     const LATE: &str = "content/talks/day-1/late.md";
+    const IDS: [&str; 2] = [
+        "content/talks/day-2/ids.md",
+        "content/talks/day-2/more-ids.md",
+    ];
     let site = Site::english();
     let yaml = site.read(YAML);
     let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
@@ -351,6 +356,10 @@ fn a_build_told_the_paths_reads_and_models_what_a_fresh_build_does() {
             LATE,
             Some(note("Late", "start: \"03:00\"\nend: \"05:00\"\n")),
         ),
+        // A second note with the first one's `id` (the first is the last run's talk).
+        (IDS[0], Some(note("Ids", "id: same\n"))),
+        (IDS[1], Some(note("Ids again", "id: same\n"))),
+        (IDS[1], None),
         (YAML, Some(day_change.into_bytes())),
         (YAML, Some(yaml.clone().into_bytes())),
         (A, None),
