@@ -4,8 +4,9 @@
 //!
 //! `lib.rs` is the facade: [`crate::compile`] and [`crate::build`] call into this file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::{self, Config};
@@ -16,7 +17,9 @@ use crate::{BuildOptions, load, parse};
 
 mod blog;
 mod left_out;
+mod reuse;
 pub use left_out::Notice;
+use reuse::{CachedTalk, GlobalKey, ThemeKey, Themes, cached_theme, shared_theme};
 
 /// The site in memory: the model, the files to write, and what was skipped.
 #[derive(Debug)]
@@ -58,7 +61,14 @@ pub struct Builder {
     /// Keep parsed notes between runs (`serve`); a one-shot build does not.
     retain: bool,
     reads: load::ReadCache,
-    talks: HashMap<PathBuf, CachedTalk>,
+    /// The last run's notes, parsed, in path order (`serve`).
+    talks: Vec<CachedTalk>,
+    /// The last run's talks, by the parsed notes they were made from (`serve`).
+    modelled: model::Memo,
+    /// The image sizes of the last run's static files (`serve`).
+    images: Option<(Vec<load::Asset>, Arc<crate::images::Sizes>)>,
+    /// The last run's global hash and what it was made from (`serve`).
+    global: Option<(GlobalKey, u64)>,
     theme: Option<(ThemeKey, Theme)>,
     markdown: render::markdown::Cache,
     /// The last successful build's pages (`serve`) and what each was rendered from.
@@ -81,16 +91,6 @@ pub struct Builder {
     /// again for the link check).
     ids: crate::check::Ids,
 }
-
-/// A parsed note kept between runs: its text, a hash of the text, the result (shared, so an
-/// unchanged note's result is not copied into the cache again).
-type CachedTalk = (
-    std::sync::Arc<str>,
-    u64,
-    std::sync::Arc<Result<parse::ParsedTalk, Vec<Diagnostic>>>,
-);
-
-type ThemeKey = (Vec<(String, String)>, Vec<load::Asset>);
 
 impl Builder {
     /// A builder for many runs (`serve`): it keeps what it can between them.
@@ -280,7 +280,7 @@ impl Builder {
             mut warnings,
             mut timings,
         } = modelled;
-        let global = global_hash(&rest, opts) ^ outer;
+        let global = self.global_hash(&rest, opts) ^ outer;
         warnings.extend(unused_template_warnings(&opts.root, &rest.templates));
         let mut all_templates = templates.to_vec();
         all_templates.extend(rest.templates);
@@ -334,8 +334,9 @@ impl Builder {
             Some(c)
         });
         let (intro, outro, days) = parse_pages(&inputs, &mut problems);
-        let talks = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
-        warnings.extend(talks.iter().flat_map(|t| t.warnings.iter().cloned()));
+        let (talks, notable) = self.parse_talks(std::mem::take(&mut inputs.talks), &mut problems);
+        // Only notable notes have warnings, covers or images.
+        warnings.extend(notable.iter().flat_map(|t| t.warnings.iter().cloned()));
         timings.lap("parse");
         let base_url = base_url_option(opts, &mut problems);
 
@@ -344,7 +345,7 @@ impl Builder {
             return Err(sorted(problems));
         };
         let base_url = base_url.unwrap_or_else(|| config.base_url());
-        let images = crate::images::Sizes::of(&inputs.assets);
+        let images = self.image_sizes(&inputs.assets);
         let config_path = inputs
             .config
             .as_ref()
@@ -352,14 +353,14 @@ impl Builder {
             .unwrap_or_default();
         let (bad, warn) = crate::images::check_covers(
             (&config_path, config.image.as_ref()),
-            &talks,
+            &notable,
             &images,
             base_url.starts_with("http"),
             opts.drafts,
         );
         problems.extend(bad);
         warnings.extend(warn);
-        let bodies = talks
+        let bodies = notable
             .iter()
             .filter(|t| t.has_images && (opts.drafts || !t.meta.draft))
             .map(|t| (&t.path, &*t.body, t.body_line));
@@ -378,9 +379,10 @@ impl Builder {
             days,
             talks,
         };
-        let site = match model::assemble(config, base_url, parsed, opts.drafts) {
+        let memo = self.retain.then_some(&mut self.modelled);
+        let site = match model::assemble(config, base_url, parsed, opts.drafts, memo) {
             Ok(mut site) if problems.is_empty() => {
-                site.images = std::sync::Arc::new(images);
+                site.images = images;
                 site
             }
             Ok(_) => return Err(sorted(problems)),
@@ -395,72 +397,6 @@ impl Builder {
             assets: inputs.assets,
         };
         Ok((site, rest, warnings))
-    }
-
-    /// Parses the notes in parallel, reusing the result for any note whose text is unchanged
-    /// (the very same shared text, or an equal one).
-    fn parse_talks(
-        &mut self,
-        sources: Vec<load::Source>,
-        problems: &mut Vec<Diagnostic>,
-    ) -> Vec<parse::ParsedTalk> {
-        use rayon::prelude::*;
-        let (cached, retain) = (&self.talks, self.retain);
-        if !retain {
-            // A one-shot build needs no copy.
-            let results: Vec<_> = sources
-                .into_par_iter()
-                .map(|src| parse::talk(&src))
-                .collect();
-            let mut talks = Vec::with_capacity(results.len());
-            for result in results {
-                match result {
-                    Ok(t) => talks.push(t),
-                    Err(d) => problems.extend(d),
-                }
-            }
-            return talks;
-        }
-        // `true`: parsed now; else the cached entry, which both caches hold already.
-        let results: Vec<(load::Source, CachedTalk, bool)> = sources
-            .into_par_iter()
-            .map(|src| match cached.get(&src.path) {
-                Some((text, hash, result)) if *text == src.text => {
-                    let entry = (text.clone(), *hash, result.clone());
-                    (src, entry, false)
-                }
-                _ => {
-                    let hash = text_hash(&src.text);
-                    let entry = (
-                        src.text.clone(),
-                        hash,
-                        std::sync::Arc::new(parse::talk(&src)),
-                    );
-                    (src, entry, true)
-                }
-            })
-            .collect();
-        // The caches are updated in place: an unchanged note costs no new key.
-        let mut talks = Vec::with_capacity(results.len());
-        for (src, entry, fresh) in &results {
-            match &*entry.2 {
-                Ok(t) => talks.push(t.clone()),
-                Err(d) => problems.extend(d.iter().cloned()),
-            }
-            if *fresh {
-                self.note_hashes.insert(src.path.clone(), entry.1);
-                self.talks.insert(src.path.clone(), entry.clone());
-            }
-        }
-        // Every note is in the caches now: more entries means some were deleted, and they
-        // drop out here.
-        if self.talks.len() > results.len() || self.note_hashes.len() > results.len() {
-            let present: HashSet<&Path> = results.iter().map(|(s, ..)| s.path.as_path()).collect();
-            self.talks.retain(|p, _| present.contains(p.as_path()));
-            self.note_hashes
-                .retain(|p, _| present.contains(p.as_path()));
-        }
-        talks
     }
 }
 
@@ -488,75 +424,6 @@ fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Fi
     list.iter()
         .map(|f| (std::sync::Arc::from(f.path.as_str()), f.contents.clone()))
         .collect()
-}
-
-fn text_hash(text: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.hash(&mut h);
-    h.finish()
-}
-
-/// The theme from `slot` if the site's templates and static files are unchanged, else anew.
-fn cached_theme(
-    slot: &mut Option<(ThemeKey, Theme)>,
-    templates: Vec<(String, load::Source)>,
-    assets: Vec<load::Asset>,
-) -> Result<&mut Theme> {
-    let key: ThemeKey = (
-        templates
-            .into_iter()
-            .map(|(n, s)| (n, s.text.to_string()))
-            .collect(),
-        assets,
-    );
-    let entry = match slot.take() {
-        Some((k, theme)) if k == key => (k, theme),
-        _ => {
-            let theme = Theme::new(&key.0, &key.1)?;
-            (key, theme)
-        }
-    };
-    Ok(&mut slot.insert(entry).1)
-}
-
-/// The themes of a blog's recaps: those this build used so far, and those of the previous
-/// build not used yet (dropped when the build is done).
-#[derive(Default)]
-struct Themes {
-    used: Vec<(ThemeKey, Theme)>,
-    unused: Vec<(ThemeKey, Theme)>,
-}
-
-/// The theme made from these templates and static files: one this build made already, else
-/// one of the previous build, else a new one.
-fn shared_theme(
-    themes: &mut Themes,
-    templates: Vec<(String, load::Source)>,
-    assets: Vec<load::Asset>,
-) -> Result<&mut Theme> {
-    let key: ThemeKey = (
-        templates
-            .into_iter()
-            .map(|(n, s)| (n, s.text.to_string()))
-            .collect(),
-        assets,
-    );
-    let at = match themes.used.iter().position(|(k, _)| *k == key) {
-        Some(at) => at,
-        None => {
-            let entry = match themes.unused.iter().position(|(k, _)| *k == key) {
-                Some(old) => themes.unused.swap_remove(old),
-                None => {
-                    let theme = Theme::new(&key.0, &key.1)?;
-                    (key, theme)
-                }
-            };
-            themes.used.push(entry);
-            themes.used.len() - 1
-        }
-    };
-    Ok(&mut themes.used[at].1)
 }
 
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {
@@ -641,22 +508,6 @@ fn base_url_option(opts: &BuildOptions, problems: &mut Vec<Diagnostic>) -> Optio
             None
         }
     }
-}
-
-/// A hash of everything global the build reads (summit.yaml, the theme, the options): when
-/// it changes, every page is rendered anew.
-fn global_hash(inputs: &Rest, opts: &BuildOptions) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    inputs.config.as_ref().map(|c| &c.text).hash(&mut h);
-    (&opts.base_url, opts.drafts).hash(&mut h);
-    for (name, src) in &inputs.templates {
-        (name, &src.text).hash(&mut h);
-    }
-    for a in &inputs.assets {
-        (&a.rel, &*a.bytes).hash(&mut h);
-    }
-    h.finish()
 }
 
 /// A warning for each of the site's templates that replaces nothing and that nothing uses.

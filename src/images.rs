@@ -133,7 +133,7 @@ pub fn is_about_social_image(warning: &Diagnostic) -> bool {
 /// of the site cannot be `og:image` without a full base URL (`absolute`): a warning says so.
 pub fn check_covers(
     config: (&Path, Option<&Spanned<String>>),
-    talks: &[ParsedTalk],
+    talks: &[std::sync::Arc<ParsedTalk>],
     sizes: &Sizes,
     absolute: bool,
     drafts: bool,

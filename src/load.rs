@@ -18,7 +18,9 @@
 
 mod cache;
 mod changes;
+mod notes;
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -55,7 +57,9 @@ pub struct Inputs {
     pub outro: Option<Source>,
     /// `content/days/day-N.md`, with N.
     pub days: Vec<(u32, Source)>,
-    pub talks: Vec<Source>,
+    /// The notes, in path order. Shared: `serve`'s load hands on an unchanged note's very
+    /// `Source` again, so later stages know it by pointer.
+    pub talks: Vec<Arc<Source>>,
     /// The site's own templates, by name relative to `templates/`.
     pub templates: Vec<(String, Source)>,
     pub assets: Vec<Asset>,
@@ -77,6 +81,10 @@ struct Loader<'a> {
     known: Option<Listing>,
     /// What this load's walks found (for the next load).
     found: Listing,
+    /// The changed paths a load told what changed places in `known`.
+    changed: Option<&'a BTreeSet<PathBuf>>,
+    /// What this load found in content/talks/, for the next load (see [`notes::Notes`]).
+    notes: Option<notes::Notes>,
 }
 
 /// An error unless `root` holds a `summit.yaml` (as a file or a link to check later).
@@ -106,12 +114,17 @@ pub fn load_after(root: &Path, cache: &mut ReadCache, changes: &Changes) -> Resu
     } else {
         None
     };
-    let result = load_with(root, cache, known);
+    let changed = match changes {
+        Changes::Paths(paths) if known.is_some() => Some(paths),
+        _ => None,
+    };
+    let result = load_with(root, cache, known, changed);
     cache.trust = false;
     match result {
-        Ok((inputs, found)) => {
+        Ok((inputs, found, notes)) => {
             if cache.keep {
                 cache.listing = Some(found);
+                cache.notes = notes;
             }
             Ok(inputs)
         }
@@ -123,7 +136,8 @@ fn load_with(
     root: &Path,
     cache: &mut ReadCache,
     known: Option<Listing>,
-) -> Result<(Inputs, Listing)> {
+    changed: Option<&BTreeSet<PathBuf>>,
+) -> Result<(Inputs, Listing, Option<notes::Notes>)> {
     require_config(root)?;
     let config = crate::config::path(root);
     let canonical_root = std::fs::canonicalize(root)
@@ -136,6 +150,8 @@ fn load_with(
         skipped: Vec::new(),
         known,
         found: Listing::default(),
+        changed,
+        notes: None,
     };
     // A content/ that leads out of the site is reported once, before anything below it.
     if root.join("content").symlink_metadata().is_ok() {
@@ -191,11 +207,7 @@ fn load_with(
             ),
         }
     }
-    let (notes, other): (Vec<PathBuf>, Vec<PathBuf>) = l
-        .walk("content/talks")?
-        .into_iter()
-        .partition(|rel| is_markdown(rel));
-    l.inputs.talks = l.texts(&notes)?;
+    let other = l.notes()?;
     l.warn_about_unread(&other);
     for rel in l.walk("templates")? {
         if let Some(src) = l.text(&rel)? {
@@ -212,7 +224,7 @@ fn load_with(
         let name = slash_path(rel.strip_prefix("static").unwrap_or(&rel));
         l.inputs.assets.push(Asset { rel: name, bytes });
     }
-    Ok((l.inputs, l.found))
+    Ok((l.inputs, l.found, l.notes))
 }
 
 impl Loader<'_> {
@@ -281,20 +293,36 @@ impl Loader<'_> {
 
     /// Files below `root/dir`, relative to `root`, sorted; a missing folder is empty.
     fn walk(&mut self, dir: &'static str) -> Result<Vec<PathBuf>> {
+        let Some((entries, _, real)) = self.entries(dir)? else {
+            return Ok(Vec::new());
+        };
+        Ok(self.files(dir, entries, real))
+    }
+
+    /// The entries below `root/dir` (`None`: missing, or leading out of the site), whether
+    /// they are the last walk's with the watcher's changes placed in them, and whether `dir`
+    /// is a real folder (whose entries are kept for the next load).
+    fn entries(&mut self, dir: &'static str) -> Result<Option<(changes::Entries, bool, bool)>> {
         let base = self.root.join(dir);
         if !base.is_dir() {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         if !self.inside(Path::new(dir)) {
-            return Ok(Vec::new());
+            return Ok(None);
         }
         // The last walk, with the watcher's changes placed in it, if the folder (and every
         // one above it) is a real folder, whose files the watcher's events name.
         let real = changes::is_real_dir(self.root, Path::new(dir));
-        let entries = match self.known.as_mut().and_then(|k| k.0.remove(dir)) {
-            Some(entries) if real => entries,
-            _ => self.list(&base)?,
-        };
+        let known = self.known.as_mut().and_then(|k| k.0.remove(dir));
+        Ok(Some(match known {
+            Some(entries) if real => (entries, true, real),
+            _ => (self.list(&base)?, false, real),
+        }))
+    }
+
+    /// The files among a walk's `entries` (links followed to files inside the site); the
+    /// entries are kept for the next load if `dir` is a `real` folder.
+    fn files(&mut self, dir: &'static str, entries: changes::Entries, real: bool) -> Vec<PathBuf> {
         let mut out = Vec::new();
         for (rel, link) in &entries {
             if !link {
@@ -318,7 +346,7 @@ impl Loader<'_> {
         if real {
             self.found.0.insert(dir, entries);
         }
-        Ok(out)
+        out
     }
 
     /// The files and links below `base` (walkdir, sorted, editor files left out), relative
@@ -345,12 +373,12 @@ impl Loader<'_> {
     }
 
     /// Many text files: read in parallel when nothing is cached (a one-shot build).
-    fn texts(&mut self, rels: &[PathBuf]) -> Result<Vec<Source>> {
+    fn texts(&mut self, rels: &[PathBuf]) -> Result<Vec<Arc<Source>>> {
         use rayon::prelude::*;
         if self.cache.keep {
             let mut out = Vec::with_capacity(rels.len());
             for rel in rels {
-                out.extend(self.text(rel)?);
+                out.extend(self.text(rel)?.map(Arc::new));
             }
             return Ok(out);
         }
@@ -367,11 +395,11 @@ impl Loader<'_> {
         for (rel, text) in read {
             let path = display_path(self.root, rel);
             match text {
-                Ok(text) => out.push(Source {
+                Ok(text) => out.push(Arc::new(Source {
                     path,
                     rel: rel.clone(),
                     text,
-                }),
+                })),
                 Err((line, column)) => self.inputs.problems.push(not_utf8(path, line, column)),
             }
         }

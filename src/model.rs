@@ -1,8 +1,13 @@
 //! Model stage: parsed notes become the post: days in order, talks ordered within each day,
 //! unique slugs, drafts dropped. Pure and deterministic; every problem found is reported.
+//!
+//! `serve` models the site on every edit: a [`Memo`] keeps the last run's talks by the very
+//! (shared) parsed note each was made from, so an unchanged note's talk is the same `Arc`
+//! again, and the slugs of the last run when the titles in reading order are the same.
 
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -10,6 +15,12 @@ use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::parse::types::{ClockTime, Date, DayRef, Link, Speaker};
 use crate::parse::{self, ParsedPage, ParsedTalk};
+
+mod memo;
+mod urls;
+pub use memo::Memo;
+use memo::{Kept, Placed, modelled_before, slugs};
+pub use urls::{BadUrl, check_url, is_external};
 
 /// The whole post.
 #[derive(Debug)]
@@ -49,7 +60,8 @@ pub struct Day {
     pub date: Date,
     pub title: Option<String>,
     pub lead: Option<ParsedPage>,
-    pub talks: Vec<Talk>,
+    /// Shared: `serve` hands on an unchanged note's talk as the very same value.
+    pub talks: Vec<Arc<Talk>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -95,7 +107,8 @@ pub struct Parsed {
     pub intro: Option<ParsedPage>,
     pub outro: Option<ParsedPage>,
     pub days: Vec<(u32, ParsedPage)>,
-    pub talks: Vec<ParsedTalk>,
+    /// In path order (which is the order of talks that start at the same time).
+    pub talks: Vec<Arc<ParsedTalk>>,
 }
 
 /// Ids the page itself uses; a talk whose slug would clash gets a suffix.
@@ -106,6 +119,7 @@ pub fn assemble(
     base_url: String,
     parsed: Parsed,
     drafts: bool,
+    mut memo: Option<&mut Memo>,
 ) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let day_dates: Vec<Date> = config.event.days.value.iter().map(|d| d.date).collect();
@@ -140,61 +154,125 @@ pub fn assemble(
         }
     }
 
-    let mut ids: HashMap<String, PathBuf> = HashMap::new();
-    let mut left_out = Vec::new();
-    let mut hidden = Vec::new();
-    for p in parsed.talks {
-        if p.meta.draft && !drafts {
-            left_out.push(p.rel);
-            continue;
-        }
-        if config.unwritten == crate::config::Unwritten::Hide && is_unwritten(&p.body) {
-            hidden.push(p.rel);
-            continue;
-        }
-        if let Some(id) = &p.meta.id
-            && let Some(first) = ids.insert(id.value.clone(), p.path.clone())
-        {
-            let (l, c) = parse::file_pos(&id.referenced, p.yaml_line);
-            problems.push(
-                Diagnostic::new(
-                    &p.path,
-                    format!("the id `{}` is also used by {}", id.value, first.display()),
-                )
-                .at(l, c)
-                .help("give each note its own `id`, or remove it"),
-            );
-        }
-        match talk(p, &day_dates, &config, &mut problems) {
-            Some(t) => {
-                let i = t.day as usize - 1;
-                days[i].talks.push(t);
-            }
-            None => continue,
-        }
+    let hide = config.unwritten == crate::config::Unwritten::Hide;
+    let context = (day_dates.clone(), config.event.day_change);
+    let mut last = match memo.as_deref_mut() {
+        Some(m) if m.context == context => std::mem::take(&mut m.talks),
+        _ => Vec::new(),
     }
+    .into_iter()
+    .peekable();
+    let mut by_day: Vec<Vec<Placed>> = days.iter().map(|_| Vec::new()).collect();
+    let (mut left_out, mut hidden, mut with_ids) = (Vec::new(), Vec::new(), Vec::new());
+    // Every talk modelled, in path order (the memo's entries, `serve`).
+    let mut pool: Vec<Kept> = Vec::with_capacity(parsed.talks.len());
+    for p in parsed.talks {
+        let before = modelled_before(&mut last, &p);
+        let (draft, unwritten, id) = match &before {
+            Some(k) => (k.draft, k.unwritten, k.id),
+            None => (p.meta.draft, is_unwritten(&p.body), p.meta.id.is_some()),
+        };
+        let draft_left_out = draft && !drafts;
+        if draft_left_out || (hide && unwritten) {
+            match draft_left_out {
+                true => left_out.push(p.rel.clone()),
+                false => hidden.push(p.rel.clone()),
+            }
+            continue;
+        }
+        if id {
+            with_ids.push(p.clone());
+        }
+        let k = match before {
+            Some(k) => k,
+            None => {
+                let note = memo.is_some().then(|| p.clone());
+                // Shared with the parse cache (`serve`): a copy; else the note itself.
+                let owned = Arc::try_unwrap(p).unwrap_or_else(|p| ParsedTalk::clone(&p));
+                let Some(t) = talk(owned, &day_dates, &config, &mut problems) else {
+                    continue;
+                };
+                Kept {
+                    note,
+                    day: t.day,
+                    start: t.start,
+                    draft,
+                    unwritten,
+                    id,
+                    talk: Arc::new(t),
+                }
+            }
+        };
+        by_day[k.day as usize - 1].push(Placed {
+            slot: pool.len(),
+            start: k.start,
+        });
+        pool.push(k);
+    }
+    check_ids(&with_ids, &mut problems);
     if !problems.is_empty() {
+        if let Some(m) = memo {
+            (m.talks, m.context) = (pool, context);
+        }
         return Err(problems);
     }
 
     // Order: by start within the conference day (after-midnight talks last when the day
-    // changes later than midnight; untimed talks last), then by file name.
-    for day in &mut days {
-        day.talks.sort_by_cached_key(|t| {
-            let start = t.start.map(|s| config.day_time(s).0);
-            (start.is_none(), start, t.path.clone())
+    // changes later than midnight; untimed talks last), then by file name: the notes come
+    // in path order, and the sort is stable.
+    for talks in &mut by_day {
+        talks.sort_by_key(|p| {
+            let start = p.start.map(|s| config.day_time(s).0);
+            (start.is_none(), start)
         });
     }
-    // Slugs: unique across the page, in reading order.
-    let mut slugs = UniqueNames::new(
-        RESERVED_IDS
-            .iter()
-            .map(|s| s.to_string())
-            .chain(days.iter().map(|d| d.id.clone())),
-    );
-    for day in &mut days {
-        for t in &mut day.talks {
-            t.slug = slugs.claim(slugify(&t.title));
+    let reading = || by_day.iter().flatten().map(|p| p.slot);
+    let rename = |pool: &mut [Kept], slot: usize, slug: &str| {
+        let talk = &mut pool[slot].talk;
+        if talk.slug != slug {
+            Arc::make_mut(talk).slug = slug.to_string();
+        }
+    };
+    match slugs(&by_day, &pool, memo.as_deref()) {
+        Some(fresh) => {
+            for (at, slug) in reading().zip(fresh) {
+                rename(&mut pool, at, &slug);
+            }
+        }
+        None => {
+            let last_order = memo.as_deref().map_or(&[][..], |m| &m.order.0[..]);
+            for (at, l) in reading().zip(last_order) {
+                if !Arc::ptr_eq(&pool[at].talk, l) {
+                    rename(&mut pool, at, &l.slug);
+                }
+            }
+        }
+    }
+    match memo {
+        Some(m) => {
+            for (day, talks) in days.iter_mut().zip(&by_day) {
+                day.talks = talks.iter().map(|p| pool[p.slot].talk.clone()).collect();
+            }
+            // In place: an unchanged talk's count is not touched (nor its memory read).
+            let order = &mut m.order.0;
+            let reading = days.iter().flat_map(|d| &d.talks);
+            order.truncate(reading.clone().count());
+            for (i, t) in reading.enumerate() {
+                match order.get_mut(i) {
+                    Some(o) if Arc::ptr_eq(o, t) => {}
+                    Some(o) => *o = t.clone(),
+                    None => order.push(t.clone()),
+                }
+            }
+            m.order.1 = days.len();
+            (m.talks, m.context) = (pool, context);
+        }
+        None => {
+            let mut talks: Vec<Option<Arc<Talk>>> =
+                pool.into_iter().map(|k| Some(k.talk)).collect();
+            for (day, placed) in days.iter_mut().zip(&by_day) {
+                day.talks = placed.iter().filter_map(|p| talks[p.slot].take()).collect();
+            }
         }
     }
     Ok(Site {
@@ -207,6 +285,26 @@ pub fn assemble(
         hidden,
         images: Default::default(),
     })
+}
+
+/// Two notes with one `id` (`talks`: the notes shown that have one, in path order): a
+/// problem at the second.
+fn check_ids(talks: &[Arc<ParsedTalk>], problems: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, &Path> = HashMap::new();
+    for p in talks {
+        let Some(id) = &p.meta.id else { continue };
+        if let Some(first) = ids.insert(&id.value, &p.path) {
+            let (l, c) = parse::file_pos(&id.referenced, p.yaml_line);
+            problems.push(
+                Diagnostic::new(
+                    &p.path,
+                    format!("the id `{}` is also used by {}", id.value, first.display()),
+                )
+                .at(l, c)
+                .help("give each note its own `id`, or remove it"),
+            );
+        }
+    }
 }
 
 /// Whether a note's body has no text: only white space and HTML comments.
@@ -366,99 +464,6 @@ fn talk(
         unwritten: is_unwritten(&p.body),
         body: p.body,
     })
-}
-
-const URL_HELP: &str = "use an http:// or https:// address, or a path on this site";
-
-/// Whether `url` leads off the site: it has a scheme (`https:`, `mailto:`) or is
-/// protocol-relative (`//host/…`). Anything else is a path on the site or an `#anchor`.
-pub fn is_external(url: &str) -> bool {
-    url.starts_with("//")
-        || url
-            .split_once(':')
-            .is_some_and(|(scheme, _)| !scheme.is_empty() && !scheme.contains(['/', '?', '#']))
-}
-
-/// A front-matter link that cannot be used, and how to fix it.
-pub struct BadUrl {
-    pub why: String,
-    pub help: String,
-}
-
-/// Links in front matter must be http(s), mailto, or relative: never `javascript:` and the like.
-/// A web address written without its scheme (`www.youtube.com/…`, `youtu.be/…`) would be a
-/// path on this site, so it is refused too, with the address to write instead.
-///
-/// The check sees the address as a browser does (WHATWG URL parsing): tabs and line breaks
-/// anywhere are dropped, spaces and control characters at either end are trimmed, and `\`
-/// counts as `/`. So `//evil.example`, `\\evil.example`, `/\evil.example` (another host, as
-/// the browser reads them) and `https:evil.example` (a web address without `//`, which the
-/// browser completes to `https://evil.example/`) are refused like `javascript:`.
-pub fn check_url(url: &str) -> Result<(), BadUrl> {
-    let seen: String = url
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let url = seen.trim_matches(|c: char| c <= ' ');
-    let bad = |why: String| {
-        Err(BadUrl {
-            why,
-            help: URL_HELP.into(),
-        })
-    };
-    if url.is_empty() {
-        return bad("is empty".into());
-    }
-    if url.contains('\\') {
-        return bad(format!(
-            "`{url}` contains a backslash, which browsers read as `/`"
-        ));
-    }
-    if url.starts_with("//") {
-        return bad(format!(
-            "`{url}` starts with `//`, so it leads to another host"
-        ));
-    }
-    let scheme_end = url.find(':');
-    let path_start = url.find(['/', '?', '#']).unwrap_or(url.len());
-    match scheme_end {
-        Some(i) if i < path_start => {
-            let scheme = url[..i].to_ascii_lowercase();
-            let rest = &url[i + 1..];
-            match scheme.as_str() {
-                "mailto" => Ok(()),
-                "http" | "https" => match rest.strip_prefix("//") {
-                    Some(host) if !host.is_empty() && !host.starts_with('/') => Ok(()),
-                    _ => bad(format!(
-                        "`{url}` is a web address without `//` and a host after `{scheme}:`"
-                    )),
-                },
-                _ => bad(format!("uses the scheme `{scheme}:`, which is not allowed")),
-            }
-        }
-        _ if looks_like_a_host(&url[..path_start]) => Err(BadUrl {
-            why: format!("`{url}` has no `https://`, so it would be a path on this site"),
-            help: format!("write `https://{url}`"),
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// `www.example.org`, `youtu.be`, `vimeo.com`: a host name, not a file of the site (files
-/// end in `.pdf`, `.png`, …; host names in a top-level domain).
-fn looks_like_a_host(first_segment: &str) -> bool {
-    const DOMAINS: &[&str] = &[
-        "com", "org", "net", "io", "dev", "be", "tv", "co", "app", "info", "me", "ly", "gg", "eu",
-        "uk", "de", "dk", "se", "no", "nl", "fr",
-    ];
-    let lower = first_segment.to_ascii_lowercase();
-    if lower.starts_with("www.") {
-        return true;
-    }
-    match lower.rsplit_once('.') {
-        Some((name, tld)) => !name.is_empty() && DOMAINS.contains(&tld),
-        None => false,
-    }
 }
 
 /// Slugs are at most this many bytes: they become file and folder names (`talks/SLUG/`,
@@ -660,49 +665,6 @@ mod tests {
             );
         }
         assert_eq!(names.claim("a".into()), "a-6");
-    }
-
-    #[test]
-    fn urls() {
-        for ok in [
-            "https://x.org/a",
-            "http://x",
-            "mailto:a@b.c",
-            "/talks/a/",
-            "../x.md",
-            "#a",
-            "a/b:c",
-            "slides.pdf",
-            "img/a.png",
-            "talks/a.b/",
-        ] {
-            assert!(check_url(ok).is_ok(), "{ok}");
-        }
-        for bad in [
-            "javascript:alert(1)",
-            "JavaScript:x",
-            "data:text/html,x",
-            " ",
-            "vbscript:x",
-            "www.youtube.com/watch?v=1",
-            "youtu.be/abc",
-            "vimeo.com/123",
-            "WWW.example.org",
-            // Issue 12.3: links a browser reads as another host.
-            "//evil.example",
-            "\\\\evil.example",
-            "/\\evil.example",
-            "\\/evil.example",
-            " //evil.example",
-            "/\t/evil.example",
-            "https:evil.example",
-            "HTTPS:/evil.example",
-            "https:///evil.example",
-            "https://",
-            "java\nscript:alert(1)",
-        ] {
-            assert!(check_url(bad).is_err(), "{bad}");
-        }
     }
 
     #[test]

@@ -20,6 +20,9 @@ pub struct ReadCache {
     texts: HashMap<PathBuf, (Arc<[u8]>, Arc<str>)>,
     /// What the last load that succeeded found in the walked folders.
     pub(super) listing: Option<Listing>,
+    /// What the last load that succeeded read in content/talks/, when every Markdown file
+    /// there was a plain file (no link) that could be read.
+    pub(super) notes: Option<super::notes::Notes>,
     /// During a load told what changed: cached contents are taken without a look at the file
     /// (the changed paths and every link were dropped from `entries` first).
     pub(super) trust: bool,

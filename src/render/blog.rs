@@ -80,7 +80,7 @@ impl Scope<'_> {
 pub fn tag_slugs(sites: &[&Site]) -> HashMap<String, String> {
     let talks: Vec<&Talk> = sites
         .iter()
-        .flat_map(|s| s.days.iter().flat_map(|d| &d.talks))
+        .flat_map(|s| s.days.iter().flat_map(|d| d.talks.iter().map(|t| &**t)))
         .collect();
     listings::tag_slugs(&talks)
         .into_iter()
@@ -149,7 +149,10 @@ impl RecapMeta<'_> {
     }
 
     fn talks(&self) -> impl Iterator<Item = &Talk> {
-        self.site.days.iter().flat_map(|d| &d.talks)
+        self.site
+            .days
+            .iter()
+            .flat_map(|d| d.talks.iter().map(|t| &**t))
     }
 }
 

@@ -348,7 +348,11 @@ pub fn render(
         site.images.clone(),
     );
 
-    let talks: Vec<&Talk> = site.days.iter().flat_map(|d| &d.talks).collect();
+    let talks: Vec<&Talk> = site
+        .days
+        .iter()
+        .flat_map(|d| d.talks.iter().map(|t| &**t))
+        .collect();
     let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.global));
     // What may be taken from the previous build: pages rendered from what they would be
     // rendered from now (same shape, same fingerprint).

@@ -318,3 +318,90 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
     assert!(rebuilt.reused.iter().any(|p| p == "schedule.ics"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
 }
+
+/// Issue 17: told the paths, `serve` starts its load from the last one's notes, reuses each
+/// parsed note and modelled talk whose note is unchanged, and keeps the last slugs while the
+/// titles in reading order are the same. Each step must give what a fresh build gives, its
+/// warnings and errors too: a note added between two (with a title that moves the next
+/// slugs), a note that is not UTF-8 (reported again on the next build, though unchanged), a
+/// file that is not a note, a start that moves a talk first, a second note with an unchanged
+/// note's `id`, a summit.yaml day change that makes an unchanged note's times wrong, a note
+/// removed, a link among the notes and a change of its target.
+#[test]
+fn a_build_told_the_paths_reads_and_models_what_a_fresh_build_does() {
+    const NEW: &str = "content/talks/day-1/ab-new.md";
+    const OTHER: &str = "content/talks/day-1/notes.markdown";
+    const LATE: &str = "content/talks/day-1/late.md";
+    const IDS: [&str; 2] = [
+        "content/talks/day-2/ids.md",
+        "content/talks/day-2/more-ids.md",
+    ];
+    let site = Site::english();
+    let yaml = site.read(YAML);
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |title: &str, times: &str| {
+        format!("---\ntitle: \"{title}\"\nspeakers: [Ada]\nday: 1\n{times}---\nBody.\n")
+            .into_bytes()
+    };
+    let day_change = yaml.replace("event:\n", "event:\n  day_change: \"04:00\"\n");
+    let steps: Vec<(&str, Option<Vec<u8>>)> = vec![
+        (NEW, Some(note("Keynote", "start: \"10:00\"\n"))),
+        (NEW, Some(b"---\ntitle: \xff\n---\n".to_vec())),
+        // Told of another path only: the note that is not UTF-8 is still reported.
+        (B, Some(site.read(B).into_bytes())),
+        (NEW, Some(note("Early", "start: \"08:00\"\n"))),
+        (OTHER, Some(b"Not read.\n".to_vec())),
+        (OTHER, None),
+        (
+            LATE,
+            Some(note("Late", "start: \"03:00\"\nend: \"05:00\"\n")),
+        ),
+        // A second note with the first one's `id` (the first is the last run's talk).
+        (IDS[0], Some(note("Ids", "id: same\n"))),
+        (IDS[1], Some(note("Ids again", "id: same\n"))),
+        (IDS[1], None),
+        (YAML, Some(day_change.into_bytes())),
+        (YAML, Some(yaml.clone().into_bytes())),
+        (A, None),
+    ];
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    for (n, (rel, bytes)) in steps.iter().enumerate() {
+        let path = site.path().join(rel);
+        match bytes {
+            Some(bytes) => {
+                std::fs::write(&path, bytes).expect("write");
+                clock += Duration::from_secs(2);
+                let file = std::fs::File::options().write(true).open(&path);
+                file.and_then(|f| f.set_modified(clock)).expect("mtime");
+            }
+            None => std::fs::remove_file(&path).expect("remove"),
+        }
+        served_as_fresh(&mut served, &opts, rel, &format!("step {n}"));
+    }
+    // A link among the notes (to a note elsewhere in the site), then an edit of its target:
+    // a link is followed anew on every load.
+    std::fs::create_dir_all(site.path().join("shared")).expect("mkdir");
+    std::fs::write(site.path().join("shared/n.md"), note("Linked", "")).expect("write");
+    let link = "content/talks/day-1/linked.md";
+    std::os::unix::fs::symlink("../../../shared/n.md", site.path().join(link)).expect("link");
+    served_as_fresh(&mut served, &opts, link, "a link");
+    std::fs::write(site.path().join("shared/n.md"), note("Relinked", "")).expect("write");
+    served_as_fresh(&mut served, &opts, "shared/n.md", "its target");
+}
+
+/// A build told that `rel` changed gives what a fresh build gives, warnings included.
+fn served_as_fresh(served: &mut Builder, opts: &BuildOptions, rel: &str, step: &str) {
+    let told = Changes::Paths([rel.into()].into());
+    let (served, fresh) = (served.compile_after(opts, told), compile(opts));
+    let warnings = |c: &Compiled| c.warnings.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+    match (served, fresh) {
+        (Ok(a), Ok(b)) => {
+            assert_eq!(a.files, b.files, "{step}");
+            assert_eq!(warnings(&a), warnings(&b), "{step}");
+        }
+        (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{step}"),
+        (a, b) => panic!("{step}: served {:?}, fresh {:?}", a.err(), b.err()),
+    }
+}
