@@ -533,13 +533,15 @@ pub fn render(
     if env.keep {
         out.sections = Kept {
             prints: env.prints.clone(),
-            sections: sections.iter().map(|s| s.shared().cloned()).collect(),
+            sections: sections
+                .into_iter()
+                .map(post::TalkSection::into_text)
+                .collect(),
             pages: written.pages,
             frame: written.frame,
             title_words,
         };
     }
-    drop(sections);
     lap(&mut out, "post and talk pages");
 
     let mut sitemap: Vec<String> = vec![recap.post().dir()];
@@ -626,7 +628,7 @@ impl Env<'_> {
     }
 
     /// The previous build's page of talk `i`, if it is rendered from the same now.
-    fn kept_page(&self, i: usize) -> Option<&'_ output::KeptPage> {
+    fn kept_page(&self, i: usize) -> Option<&'_ std::sync::Arc<output::KeptPage>> {
         let kept = self.kept()?;
         self.unchanged(Print(i, Part::Page))
             .then(|| kept.pages.get(i)?.as_ref())

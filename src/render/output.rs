@@ -265,8 +265,8 @@ pub struct Kept {
     pub(super) prints: Vec<[Option<u64>; 2]>,
     /// Each talk's section of the post (`None`: a talk with no notes).
     pub(super) sections: Vec<Option<Arc<str>>>,
-    /// Each talk's page, if the recap has talk pages.
-    pub(super) pages: Vec<Option<KeptPage>>,
+    /// Each talk's page, if the recap has talk pages (one pointer to copy when reused).
+    pub(super) pages: Vec<Option<Arc<KeptPage>>>,
     /// The post's frame: the template's output around the sections.
     pub(super) frame: Option<Arc<super::post::Frame>>,
     /// The words of the talks' titles (part of the post's word count; a function of the shape).
@@ -274,12 +274,11 @@ pub struct Kept {
 }
 
 /// A talk page as the last build put it.
-#[derive(Clone)]
 pub(super) struct KeptPage {
     /// The page's file inside its recap (what its Markdown was rendered for).
-    pub(super) page: Arc<str>,
+    pub(super) page: Box<str>,
     /// The page's file in the output.
-    pub(super) file: Arc<str>,
+    pub(super) file: Box<str>,
     pub(super) bytes: Bytes,
 }
 

@@ -46,6 +46,11 @@ impl TalkSection<'_> {
         self.shared.as_ref()
     }
 
+    /// The section's shared text, if it is one (what `serve` keeps for the next build).
+    pub(super) fn into_text(self) -> Option<Arc<str>> {
+        self.shared
+    }
+
     /// The same section as one shared text.
     fn into_shared(self) -> Self {
         if self.shared.is_some() {
@@ -65,30 +70,48 @@ const NOTES_MARK: &str = "<!--summit-gen:notes-->";
 /// Each talk's section of the post, in reading order: rendered anew, or taken from the
 /// previous build when the talk's note is unchanged.
 pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
-    let keep = env.keep;
-    env.talks
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let section = section(env, i, t)?;
-            Ok(if keep { section.into_shared() } else { section })
+    let reuse = |i: usize| {
+        let old = env.kept_section(i)?;
+        Some(TalkSection {
+            shared: Some(old.clone()),
+            ..TalkSection::default()
         })
-        .collect()
+    };
+    let keep = env.keep;
+    reuse_or_make(env, reuse, |i| {
+        let section = section(env, env.talks[i])?;
+        Ok(if keep { section.into_shared() } else { section })
+    })
 }
 
-/// Talk `t`'s section of the post (the `i`th talk in reading order).
-fn section<'a>(env: &Env<'a>, i: usize, t: &'a Talk) -> Result<TalkSection<'a>> {
+/// For each talk in reading order, `reuse`'s part if it gives one, else `make`'s. The reused
+/// are taken in one pass on this thread (a comparison and a pointer copy each: threads would
+/// cost more than they save), then the rest are made in parallel.
+fn reuse_or_make<T: Send>(
+    env: &Env<'_>,
+    reuse: impl Fn(usize) -> Option<T>,
+    make: impl Fn(usize) -> Result<T> + Sync,
+) -> Result<Vec<T>> {
+    let n = env.talks.len();
+    if env.kept().is_none() {
+        return (0..n).into_par_iter().map(&make).collect();
+    }
+    let mut parts: Vec<Option<T>> = (0..n).map(reuse).collect();
+    let todo: Vec<usize> = (0..n).filter(|&i| parts[i].is_none()).collect();
+    let made: Vec<T> = todo.par_iter().map(|&i| make(i)).collect::<Result<_>>()?;
+    for (i, part) in todo.into_iter().zip(made) {
+        parts[i] = Some(part);
+    }
+    Ok(parts.into_iter().flatten().collect())
+}
+
+/// Talk `t`'s section of the post, rendered.
+fn section<'a>(env: &Env<'a>, t: &'a Talk) -> Result<TalkSection<'a>> {
     // Only the built-in template is known to show the notes once, as they are.
     let split = !env.theme.is_own("talk.html");
     // A talk with no notes is listed at the end of its day, not a section.
     if t.unwritten {
         return Ok(TalkSection::default());
-    }
-    if let Some(old) = env.kept_section(i) {
-        return Ok(TalkSection {
-            shared: Some(old.clone()),
-            ..TalkSection::default()
-        });
     }
     let post = env.recap.post();
     let mut context = Context::new();
@@ -131,7 +154,7 @@ fn section<'a>(env: &Env<'a>, i: usize, t: &'a Talk) -> Result<TalkSection<'a>> 
 pub(super) struct Written {
     pub(super) links: Vec<(PathBuf, String, NoteLink)>,
     pub(super) frame: Option<Arc<Frame>>,
-    pub(super) pages: Vec<Option<KeptPage>>,
+    pub(super) pages: Vec<Option<Arc<KeptPage>>>,
 }
 
 /// Writes the post (with `sections`, and `words` for its reading time) and, unless they are
@@ -161,7 +184,7 @@ pub(super) fn write(
     })
 }
 
-type TalkPages = (Links, Vec<Option<KeptPage>>);
+type TalkPages = (Links, Vec<Option<Arc<KeptPage>>>);
 
 /// Links written in notes: the note's path, the page it is on, the link.
 type Links = Vec<(PathBuf, String, NoteLink)>;
@@ -178,43 +201,43 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
     let talks = env.talks;
     // A reused page is handed back rather than put here: they all go to the sink in one
     // batch, so 10,000 unchanged pages do not take the sink's locks 10,000 times.
-    type Done = (
-        Vec<(PathBuf, String, NoteLink)>,
-        Option<OutputFile>,
-        Option<KeptPage>,
-    );
-    let done: Vec<Done> = talks
-        .par_iter()
-        .enumerate()
-        .map(|(i, t)| -> Result<Done> {
-            // Unchanged: the last build's page, its paths as they were (no new key or path).
-            if let Some(old) = env.kept_page(i) {
-                let Some(notes) = env.cache.get(&t.slug, &old.page) else {
-                    return Ok((Vec::new(), None, None));
-                };
-                let links = links_of(t, &old.file, notes);
-                let reused = OutputFile {
-                    path: old.file.to_string(),
-                    contents: old.bytes.clone(),
-                };
-                return Ok((links, Some(reused), Some(old.clone())));
-            }
-            let at = env.recap.talk_page(&t.slug);
-            let page = at.local_file();
-            // The Markdown is rendered for the page's file inside the recap.
-            let Some(notes) = env.cache.get(&t.slug, &page) else {
-                return Ok((Vec::new(), None, None));
-            };
-            let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
-            let (links, bytes) = talk_page(env, i, notes, summary)?;
-            let kept = env.keep.then(|| KeptPage {
+    type Done = (Links, Option<OutputFile>, Option<Arc<KeptPage>>);
+    let reuse = |i: usize| -> Option<Done> {
+        // Unchanged: the last build's page, its paths as they were (no new key or path).
+        let old = env.kept_page(i)?;
+        let t = talks[i];
+        let Some(notes) = env.cache.get(&t.slug, &old.page) else {
+            return Some((Vec::new(), None, None));
+        };
+        let reused = OutputFile {
+            path: old.file.to_string(),
+            contents: old.bytes.clone(),
+        };
+        Some((
+            links_of(t, &old.file, notes),
+            Some(reused),
+            Some(old.clone()),
+        ))
+    };
+    let done = reuse_or_make(env, reuse, |i| -> Result<Done> {
+        let t = talks[i];
+        let at = env.recap.talk_page(&t.slug);
+        let page = at.local_file();
+        // The Markdown is rendered for the page's file inside the recap.
+        let Some(notes) = env.cache.get(&t.slug, &page) else {
+            return Ok((Vec::new(), None, None));
+        };
+        let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
+        let (links, bytes) = talk_page(env, i, notes, summary)?;
+        let kept = env.keep.then(|| {
+            Arc::new(KeptPage {
                 page: page.into(),
                 file: at.file().into(),
                 bytes,
-            });
-            Ok((links, None, kept))
-        })
-        .collect::<Result<_>>()?;
+            })
+        });
+        Ok((links, None, kept))
+    })?;
     let mut links = Vec::new();
     let mut reused = Vec::new();
     let mut kept = Vec::with_capacity(if env.keep { done.len() } else { 0 });
