@@ -32,8 +32,8 @@ const SLOT_MARK: &str = "\u{1}summit-gen:";
 const READING_TIME_MARK: &str = "\u{1}summit-gen:reading-time\u{1}";
 const JSON_LD_MARK: &str = "\u{1}summit-gen:json-ld\u{1}";
 
-/// A rendered frame's parts, as ranges of its text.
-type Cut = Vec<Part<Range<usize>>>;
+/// Where the values that depend on the word count go in a rendered frame, in order.
+type Fills = Vec<(Range<usize>, Part<Range<usize>>)>;
 
 /// The post's frame as `serve` keeps it for the next build.
 pub(in crate::render) struct Frame {
@@ -90,10 +90,12 @@ pub(super) fn write_post(
     let slots = !env.theme.is_own("index.html") && !env.theme.is_own("base.html");
     let file = env.recap.post().file();
     if !env.keep {
-        let (html, parts, _) = rendered(env, words, slots, sections.len())?;
-        let parts: Vec<Part<&str>> = parts.into_iter().map(|p| p.map(|r| &html[r])).collect();
-        env.sink
-            .put_parts(&file, &joined(&parts, sections, &counted))?;
+        let (html, fills) = rendered(env, words, slots)?;
+        let mut out = Vec::with_capacity(4 * sections.len() + 1);
+        cut(&html, sections.len(), fills.unwrap_or_default(), |part| {
+            join(&mut out, part.map(|r| &html[r]), sections, &counted);
+        });
+        env.sink.put_parts(&file, &out)?;
         return Ok(None);
     }
     let print = frame_print(env, values.embeds);
@@ -101,18 +103,17 @@ pub(super) fn write_post(
     let frame = match old {
         Some(f) if f.print == print && f.words.is_none_or(|w| w == words) => f.clone(),
         _ => {
-            let (html, parts, fixed) = rendered(env, words, slots, sections.len())?;
+            let (html, fills) = rendered(env, words, slots)?;
+            let fixed = fills.is_some();
             let old = old.map_or(&[][..], |f| &f.parts[..]);
-            let parts = parts
-                .into_iter()
-                .enumerate()
-                .map(|(n, part)| {
-                    part.map(|r| match old.get(n) {
-                        Some(Part::Text(o)) if **o == html[r.clone()] => o.clone(),
-                        _ => html[r].into(),
-                    })
-                })
-                .collect();
+            let mut parts = Vec::with_capacity(2 * sections.len() + 1);
+            cut(&html, sections.len(), fills.unwrap_or_default(), |part| {
+                let n = parts.len();
+                parts.push(part.map(|r| match old.get(n) {
+                    Some(Part::Text(o)) if **o == html[r.clone()] => o.clone(),
+                    _ => html[r].into(),
+                }));
+            });
             Arc::new(Frame {
                 print,
                 words: (!fixed).then_some(words),
@@ -125,23 +126,16 @@ pub(super) fn write_post(
     Ok(Some(frame))
 }
 
-/// The frame rendered and cut (see [`cut`]): with the slots if `slots` and the site's text
-/// holds none of their markers (then `true`), else with the real values of `words`.
-fn rendered(
-    env: &Env<'_>,
-    words: usize,
-    slots: bool,
-    sections: usize,
-) -> Result<(String, Cut, bool)> {
+/// The frame rendered: with the slots if `slots` and the site's text holds none of their
+/// markers (then with where they are, see [`fills`]), else with the real values of `words`.
+fn rendered(env: &Env<'_>, words: usize, slots: bool) -> Result<(String, Option<Fills>)> {
     if slots {
         let html = render(env, values(env, words), true)?;
-        if let Some(parts) = cut(&html, sections, true) {
-            return Ok((html, parts, true));
+        if let Some(fills) = fills(&html) {
+            return Ok((html, Some(fills)));
         }
     }
-    let html = render(env, values(env, words), false)?;
-    let parts = cut(&html, sections, false).unwrap_or_default();
-    Ok((html, parts, false))
+    Ok((render(env, values(env, words), false)?, None))
 }
 
 /// What the post shows that is neither in the site's shape nor in the sections.
@@ -336,53 +330,61 @@ fn render(env: &Env<'_>, values: Values, slots: bool) -> Result<String> {
     env.render("index.html", &context)
 }
 
-/// The template's output `html` cut at its section markers (of the `sections` talks) and,
-/// with `slots`, at the word count's markers, as ranges of `html`: `None` unless each of the
-/// latter is there exactly once. A marker that names no section stays in the text as it is.
-fn cut(html: &str, sections: usize, slots: bool) -> Option<Cut> {
-    let mut marks: Vec<(Range<usize>, Part<Range<usize>>)> = Vec::with_capacity(sections + 2);
+/// Where the word count's markers are in `html`, in order: `None` unless each is there
+/// exactly once (else the site's own text holds one).
+fn fills(html: &str) -> Option<Fills> {
+    let mut fills = Vec::new();
+    let mut found = [0, 0];
+    for (at, _) in html.match_indices(SLOT_MARK) {
+        let slots = [
+            (READING_TIME_MARK, Part::ReadingTime),
+            (JSON_LD_MARK, Part::JsonLd),
+        ];
+        for (n, (mark, part)) in slots.into_iter().enumerate() {
+            if html[at..].starts_with(mark) {
+                found[n] += 1;
+                fills.push((at..at + mark.len(), part));
+            }
+        }
+    }
+    (found == [1, 1]).then_some(fills)
+}
+
+/// The template's output `html` cut at its section markers (of the `sections` talks) and at
+/// `fills`, each part handed to `each` in order as a range of `html`. A marker that names no
+/// section stays in the text as it is.
+fn cut(html: &str, sections: usize, fills: Fills, mut each: impl FnMut(Part<Range<usize>>)) {
+    let mut fills = fills.into_iter().peekable();
+    // The text `from..to`, with the fills in it.
+    let mut text = |mut from: usize, to: usize, each: &mut dyn FnMut(Part<Range<usize>>)| {
+        while let Some((at, _)) = fills.peek()
+            && at.start < to
+        {
+            if let Some((at, part)) = fills.next() {
+                if at.start > from {
+                    each(Part::Text(from..at.start));
+                }
+                each(part);
+                from = at.end;
+            }
+        }
+        if to > from {
+            each(Part::Text(from..to));
+        }
+    };
+    let mut from = 0;
     for (at, _) in html.match_indices(SECTION_MARK) {
         let after = &html[at + SECTION_MARK.len()..];
         if let Some((n, _)) = after.split_once("-->")
             && let Ok(i) = n.parse::<usize>()
             && i < sections
         {
-            let end = at + SECTION_MARK.len() + n.len() + "-->".len();
-            marks.push((at..end, Part::Section(i)));
+            text(from, at, &mut each);
+            each(Part::Section(i));
+            from = at + SECTION_MARK.len() + n.len() + "-->".len();
         }
     }
-    if slots {
-        let mut found = [0, 0];
-        for (at, _) in html.match_indices(SLOT_MARK) {
-            let slots = [
-                (READING_TIME_MARK, Part::ReadingTime),
-                (JSON_LD_MARK, Part::JsonLd),
-            ];
-            for (n, (mark, part)) in slots.into_iter().enumerate() {
-                if html[at..].starts_with(mark) {
-                    found[n] += 1;
-                    marks.push((at..at + mark.len(), part));
-                }
-            }
-        }
-        if found != [1, 1] {
-            return None;
-        }
-        marks.sort_by_key(|(at, _)| at.start);
-    }
-    let mut parts = Vec::with_capacity(2 * marks.len() + 1);
-    let mut from = 0;
-    for (at, part) in marks {
-        if at.start > from {
-            parts.push(Part::Text(from..at.start));
-        }
-        parts.push(part);
-        from = at.end;
-    }
-    if from < html.len() {
-        parts.push(Part::Text(from..html.len()));
-    }
-    Some(parts)
+    text(from, html.len(), &mut each);
 }
 
 /// The post's pieces from its frame, for `serve`: the frame's text and each section as the
@@ -410,27 +412,24 @@ fn pieces(frame: &Frame, sections: &[TalkSection<'_>], counted: &Counted) -> Vec
     out
 }
 
-/// The post's pieces from the frame's `cut`, in order, for a one-shot build (nothing copied).
-fn joined<'a>(
-    cut: &[Part<&'a str>],
+/// Puts `part` of the post into `out`, for a one-shot build (nothing copied).
+fn join<'a>(
+    out: &mut Vec<&'a str>,
+    part: Part<&'a str>,
     sections: &'a [TalkSection<'a>],
     counted: &'a Counted,
-) -> Vec<&'a str> {
-    let mut out = Vec::with_capacity(4 * sections.len() + 1);
-    for part in cut {
-        match part {
-            Part::Text(text) => out.push(*text),
-            Part::Section(i) => {
-                if let Some(s) = sections.get(*i) {
-                    match s.shared() {
-                        Some(shared) => out.push(&**shared),
-                        None => out.extend([s.head.as_str(), s.notes, &s.tail]),
-                    }
+) {
+    match part {
+        Part::Text(text) => out.push(text),
+        Part::Section(i) => {
+            if let Some(s) = sections.get(i) {
+                match s.shared() {
+                    Some(shared) => out.push(&**shared),
+                    None => out.extend([s.head.as_str(), s.notes, &s.tail]),
                 }
             }
-            Part::ReadingTime => out.push(&counted.reading_time),
-            Part::JsonLd => out.push(&counted.json_ld),
         }
+        Part::ReadingTime => out.push(&counted.reading_time),
+        Part::JsonLd => out.push(&counted.json_ld),
     }
-    out
 }
