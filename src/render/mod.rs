@@ -46,7 +46,7 @@ use crate::model::{Site, Talk};
 use crate::parse::ParsedPage;
 use crate::parse::types::ClockTime;
 use crate::route::{Page, Recap, Route};
-pub use output::{Bytes, Collect, Files, Incremental, Output, OutputFile, Previous, Sink};
+pub use output::{Bytes, Collect, Files, Incremental, Kept, Output, OutputFile, Previous, Sink};
 use theme::template_error;
 pub use theme::{Builtin, CUSTOM_CSS, THEME_PREFIX, Theme, builtin_files, unused_templates};
 
@@ -482,7 +482,7 @@ pub fn render(
         let show = |at: usize, notes: &markdown::Rendered, post: Option<&markdown::Rendered>| {
             let i = at - first_talk;
             let summary = post.map(|r| r.summary.as_str());
-            let links = post::talk_page(&env, i, notes, summary)?;
+            let (links, _) = post::talk_page(&env, i, notes, summary)?;
             talk_links
                 .lock()
                 .unwrap_or_else(|e| e.into_inner())
@@ -515,10 +515,15 @@ pub fn render(
     }
     // The post's links first, as when the talk pages are written after it.
     out.note_links.splice(0..0, post_links);
-    words += talks
-        .iter()
-        .map(|t| t.title.split_whitespace().count())
-        .sum::<usize>();
+    // The titles are part of the shape: the same as last time if anything may be reused.
+    let title_words = match previous {
+        Some((p, _)) => p.sections.title_words,
+        None => talks
+            .iter()
+            .map(|t| t.title.split_whitespace().count())
+            .sum::<usize>(),
+    };
+    words += title_words;
 
     let prints = match notes {
         Some(notes) => fingerprints(notes, cache, &talks, recap),
@@ -526,23 +531,20 @@ pub fn render(
     };
     let env = env!(cache, prints);
     let sections = post::sections(&env)?;
-    out.note_links
-        .extend(post::write(&env, &sections, words, stream)?);
+    let written = post::write(&env, &sections, words, stream)?;
+    out.note_links.extend(written.links);
     out.shape = shape;
-    if notes.is_some() {
-        for (t, [section, page]) in talks.iter().zip(&env.prints) {
-            out.rendered_from
-                .extend(section.map(|f| (section_key(t), f)));
-            if pages.talks {
-                let file = recap.talk_page(&t.slug).local_file();
-                out.rendered_from.extend(page.map(|f| (file, f)));
-            }
-        }
-        out.sections = talks
-            .iter()
-            .zip(&sections)
-            .filter_map(|(t, s)| Some((t.slug.clone(), s.shared()?.clone())))
-            .collect();
+    if env.keep {
+        out.sections = Kept {
+            prints: env.prints.clone(),
+            sections: sections
+                .into_iter()
+                .map(post::TalkSection::into_text)
+                .collect(),
+            pages: written.pages,
+            frame: written.frame,
+            title_words,
+        };
     }
     lap(&mut out, "post and talk pages");
 
@@ -606,13 +608,35 @@ struct Env<'a> {
 }
 
 impl Env<'_> {
-    /// Whether the previous build's `key` part of a talk (see [`section_key`]; a talk page by
-    /// its file) was rendered from what it would be rendered from now (its [`Print`]).
-    fn unchanged(&self, talk: Print, key: &str) -> bool {
-        self.previous.is_some_and(|(p, _)| {
-            let now = self.prints.get(talk.0).and_then(|f| f[talk.1 as usize]);
-            now.is_some() && p.rendered_from.get(key) == now.as_ref()
-        })
+    /// What the previous build kept of the post and the talk pages, if it may be reused (the
+    /// same shape: its Vecs are aligned with this build's talks).
+    fn kept(&self) -> Option<&'_ Kept> {
+        self.previous.map(|(p, _)| &p.sections)
+    }
+
+    /// Whether the previous build's part of a talk was rendered from what it would be
+    /// rendered from now (its [`Print`]).
+    fn unchanged(&self, talk: Print) -> bool {
+        let part =
+            |prints: &[[Option<u64>; 2]]| prints.get(talk.0).and_then(|f| f[talk.1 as usize]);
+        let now = part(&self.prints);
+        now.is_some() && self.kept().is_some_and(|k| part(&k.prints) == now)
+    }
+
+    /// The previous build's section of talk `i`, if it is rendered from the same now.
+    fn kept_section(&self, i: usize) -> Option<&'_ std::sync::Arc<str>> {
+        let kept = self.kept()?;
+        self.unchanged(Print(i, Part::Section))
+            .then(|| kept.sections.get(i)?.as_ref())
+            .flatten()
+    }
+
+    /// The previous build's page of talk `i`, if it is rendered from the same now.
+    fn kept_page(&self, i: usize) -> Option<&'_ std::sync::Arc<output::KeptPage>> {
+        let kept = self.kept()?;
+        self.unchanged(Print(i, Part::Page))
+            .then(|| kept.pages.get(i)?.as_ref())
+            .flatten()
     }
 
     /// The previous build's file at `path`, if the previous build's pages may be reused.
@@ -704,11 +728,6 @@ fn shape_of(site: &Site, global: u64) -> u64 {
         }
     }
     h.finish()
-}
-
-/// The key of a talk's section of the post in [`Previous::rendered_from`].
-fn section_key(t: &Talk) -> String {
-    format!("#{}", t.slug)
 }
 
 /// Which of a talk's fingerprints: its place in reading order, and its section or its page.

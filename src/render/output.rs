@@ -250,11 +250,49 @@ pub struct Previous {
     pub shape: u64,
     /// Shared with what `serve` serves (the same map, not a copy of 20,000 entries).
     pub files: Arc<Files>,
-    /// The post's talk sections, by slug.
-    pub sections: HashMap<String, Arc<str>>,
-    /// What each talk's section (`#slug`) and page (`talks/slug/index.html`) was rendered
-    /// from, by that key.
+    /// The post's frame, and each talk's section of the post and page with what each was
+    /// rendered from, in reading order.
+    pub sections: Kept,
+    /// What each page that decides its own reuse was rendered from, by its path.
     pub rendered_from: HashMap<String, u64>,
+}
+
+/// What `serve` keeps of the post and the talk pages for the next build, in Vecs aligned with
+/// the talks in reading order: a build looks at them only when the site's shape (every
+/// talk's path and slug, in order) is the same, so the `i`th entry is the `i`th talk's, found
+/// without a key, and a talk whose fingerprint is unchanged costs a comparison and a few
+/// pointer copies.
+#[derive(Default)]
+pub struct Kept {
+    /// What each talk's section and page were rendered from (see `render::fingerprint`).
+    pub(super) prints: Vec<[Option<u64>; 2]>,
+    /// Each talk's section of the post (`None`: a talk with no notes).
+    pub(super) sections: Vec<Option<Arc<str>>>,
+    /// Each talk's page, if the recap has talk pages (one pointer to copy when reused).
+    pub(super) pages: Vec<Option<Arc<KeptPage>>>,
+    /// The post's frame: the template's output around the sections.
+    pub(super) frame: Option<Arc<super::post::Frame>>,
+    /// The words of the talks' titles (part of the post's word count; a function of the shape).
+    pub(super) title_words: usize,
+}
+
+/// A talk page as the last build put it.
+pub(super) struct KeptPage {
+    /// The page's file inside its recap (what its Markdown was rendered for).
+    pub(super) page: Box<str>,
+    /// The page's file in the output.
+    pub(super) file: Box<str>,
+    pub(super) bytes: Bytes,
+}
+
+impl std::fmt::Debug for Kept {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Kept")
+            .field("talks", &self.prints.len())
+            .field("pages", &self.pages.iter().flatten().count())
+            .field("frame", &self.frame.is_some())
+            .finish()
+    }
 }
 
 /// What `serve` knows between builds.
@@ -272,8 +310,8 @@ pub struct Incremental<'a> {
 pub struct Output {
     /// The site's shape (see [`Previous`]).
     pub shape: u64,
-    /// The post's talk sections, by slug, for the next build to reuse.
-    pub sections: HashMap<String, Arc<str>>,
+    /// The post's frame, talk sections and talk pages, for the next build to reuse (`serve`).
+    pub sections: Kept,
     /// What each reusable part was rendered from (see [`Previous::rendered_from`]).
     pub rendered_from: HashMap<String, u64>,
     /// (the note's display path, the page it is on, the link)

@@ -405,3 +405,75 @@ fn served_as_fresh(served: &mut Builder, opts: &BuildOptions, rel: &str, step: &
         (a, b) => panic!("{step}: served {:?}, fresh {:?}", a.err(), b.err()),
     }
 }
+
+/// `serve` renders the post's frame again only when what it shows besides the word count
+/// changes: the count is filled in (built-in templates), or the frame is reused only for the
+/// same count (a site's own post template, which may use it in any way). Edits that change
+/// the count and the reading time's minutes are served as a fresh build writes them.
+#[test]
+fn an_edit_that_changes_the_word_count_is_served_as_a_fresh_build_writes_it() {
+    let own = "{% extends \"theme/index.html\" %}{% block head %}<meta name=\"words\" \
+               content=\"{{ post.word_count }}{% if post.reading_minutes > 1 %} long{% endif %}\">\
+               {% endblock head %}";
+    for template in [None, Some(own)] {
+        let site = Site::english();
+        if let Some(text) = template {
+            site.write("templates/index.html", text);
+        }
+        let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        let note = |words: usize| {
+            let body = "word ".repeat(words);
+            format!(
+                "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\n{body}\n"
+            )
+        };
+        save(&site, A, &note(10), &mut clock);
+        let opts = BuildOptions::new(site.path());
+        let mut served = Builder::new();
+        served.compile(&opts).expect("first build");
+        for words in [11, 500, 500, 12, 900] {
+            save(&site, A, &note(words), &mut clock);
+            let rebuilt = served
+                .compile_after(&opts, Changes::Paths([A.into()].into()))
+                .expect("rebuild");
+            let fresh = compile(&opts).expect("fresh build");
+            assert!(
+                rebuilt.files == fresh.files,
+                "{words} words, own template: {}",
+                template.is_some()
+            );
+        }
+    }
+}
+
+/// The post's frame shows the top picks' first sentences and the intro, which are not part of
+/// the site's shape: an edit of a recommended talk's first sentence, or of the intro, reaches
+/// the served post.
+#[test]
+fn an_edit_of_a_top_picks_first_sentence_or_the_intro_reaches_the_served_post() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |body: &str| {
+        format!(
+            "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\nrecommended: true\n---\n{body}\n"
+        )
+    };
+    save(&site, A, &note("First words."), &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    save(&site, A, &note("Other words."), &mut clock);
+    let rebuilt = served
+        .compile_after(&opts, Changes::Paths([A.into()].into()))
+        .expect("rebuild");
+    let post = rebuilt.files.iter().find(|f| f.path == "index.html");
+    let post = String::from_utf8_lossy(&post.expect("the post").contents).into_owned();
+    assert!(post.contains("<span class=\"pick-summary\">Other words.</span>"));
+    assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+    let intro = "content/intro.md";
+    save(&site, intro, "A new intro.\n", &mut clock);
+    let rebuilt = served
+        .compile_after(&opts, Changes::Paths([intro.into()].into()))
+        .expect("rebuild");
+    assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+}

@@ -294,3 +294,51 @@ fn recordings_on_known_players_are_click_to_play() {
     assert_eq!(plain.select(&sel(".talk-links a.video")).count(), 1);
     assert!(site.read("public/embed.js").contains("data-embed"));
 }
+
+/// `serve` keeps the post's frame and fills in the word count's values (the reading time, the
+/// JSON-LD) as pieces of their own with the built-in templates; the post must be byte for byte
+/// what the template writes with the real values, as it does for a site's own copy of the
+/// same templates (rendered whole), escaping included — and a title holding the very text of
+/// the markers where the values go is never replaced.
+#[test]
+fn the_post_with_its_word_count_filled_in_is_what_its_template_writes() {
+    for markers in [false, true] {
+        let site = Site::english();
+        let yaml = site.read("summit.yaml");
+        site.write(
+            "summit.yaml",
+            format!("{yaml}labels:\n  reading_time: \"{{minutes}} min & <read> \\\"'\"\n"),
+        );
+        if markers {
+            let title = r#""\x01summit-gen:reading-time\x01 \x01summit-gen:json-ld\x01""#;
+            talk(
+                &site,
+                "m",
+                &format!("title: {title}\nspeakers: [A]"),
+                "Text.\n",
+            );
+        }
+        site.build().success();
+        let built_in = site.read("public/index.html");
+        assert!(
+            built_in.contains("min &amp; &lt;read&gt; &quot;"),
+            "{built_in}"
+        );
+        assert!(built_in.contains("\"wordCount\":"));
+        assert_eq!(
+            built_in.contains("\u{1}summit-gen:json-ld\u{1}</a>"),
+            markers
+        );
+        for own in ["index.html", "base.html"] {
+            let copy = Site::copy_of(site.path());
+            let theme = match own {
+                "index.html" => include_str!("../../templates/index.html"),
+                _ => include_str!("../../templates/base.html"),
+            };
+            copy.write(&format!("templates/{own}"), theme);
+            copy.build().success();
+            let post = copy.read("public/index.html");
+            assert!(post == built_in, "with its own {own}: {post}");
+        }
+    }
+}
