@@ -65,6 +65,21 @@ impl<'a> Route<'a> {
         format!("{}{INDEX}", self.local_dir())
     }
 
+    /// Whether `file` is [`Route::local_file`], without making it (a lookup per talk per
+    /// build asks this).
+    pub fn is_local_file(&self, file: &str) -> bool {
+        let Some(dir) = file.strip_suffix(INDEX) else {
+            return false;
+        };
+        match self.page {
+            Page::Home | Page::Post => dir.is_empty(),
+            Page::Talk(slug) => {
+                dir.strip_prefix("talks/").and_then(|d| d.strip_suffix('/')) == Some(slug)
+            }
+            _ => dir == self.local_dir(),
+        }
+    }
+
     /// The folder inside the site (`kafka/talks/x/`).
     pub fn dir(&self) -> String {
         if self.in_recap() {
@@ -194,6 +209,39 @@ impl<'a> Recap<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `is_local_file` answers as comparing with `local_file` would, for every kind of page.
+    #[test]
+    fn is_local_file_is_local_file() {
+        let pages = [
+            Page::Home,
+            Page::Post,
+            Page::Talk("a"),
+            Page::Talk("ab"),
+            Page::Speakers,
+            Page::Tags,
+            Page::Tag("a"),
+        ];
+        for recap in ["", "kafka/"] {
+            for p in pages {
+                let route = Route {
+                    prefix: recap,
+                    page: p,
+                };
+                for q in pages {
+                    let file = Route {
+                        prefix: recap,
+                        page: q,
+                    }
+                    .local_file();
+                    assert_eq!(route.is_local_file(&file), file == route.local_file());
+                }
+                for odd in ["", "talks/a/", "talks//index.html", "talks/a/b/index.html"] {
+                    assert!(!route.is_local_file(odd), "{odd}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn one_recap_links() {

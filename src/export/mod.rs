@@ -255,7 +255,7 @@ impl Post {
         self.ids.extend(done.ids);
         self.assets.extend(done.assets);
         self.links
-            .extend(done.links.into_iter().map(|l| (doc.path.clone(), l)));
+            .extend(done.links.into_iter().map(|l| (doc.path.to_path_buf(), l)));
     }
 
     /// A talk's heading, speakers and the line of its time, room and recommendation.

@@ -340,14 +340,6 @@ pub fn render(
         prefix: host.prefix,
         talk_pages: pages.talks,
     };
-    cache.begin(
-        site.fixed_ids(),
-        notes::note_targets(site),
-        config.highlight,
-        host.blog.map(|b| b.notes.clone()),
-        site.images.clone(),
-    );
-
     let talks: Vec<&Talk> = site
         .days
         .iter()
@@ -361,6 +353,19 @@ pub fn render(
         .filter(|i| i.previous.shape == shape)
         .map(|i| (i.previous, i.notes));
     let notes = incremental.as_ref().map(|i| i.notes);
+
+    // The markdown lap counts from here: the cache's check of its inputs and the jobs are
+    // part of it.
+    let mut clock = std::time::Instant::now();
+    cache.begin(
+        markdown::Links {
+            signature: &|out| notes::link_signature(site, out),
+            make: &|| (site.fixed_ids(), notes::note_targets(site)),
+        },
+        config.highlight,
+        host.blog.map(|b| b.notes.clone()),
+        site.images.clone(),
+    );
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = notes::documents(site);
@@ -385,7 +390,6 @@ pub fn render(
             page: recap.talk_page(&t.slug),
         }));
     }
-    let mut clock = std::time::Instant::now();
     let mut lap = |out: &mut Output, name: &'static str| {
         let now = std::time::Instant::now();
         out.timings.push((name, now - clock));
@@ -496,7 +500,7 @@ pub fn render(
             .extend(talk_links.into_iter().flat_map(|(_, links)| links));
         fresh
     };
-    cache.insert(fresh);
+    cache.insert(fresh, &jobs);
     drop(jobs);
     lap(&mut out, "markdown");
     let cache = &*cache;
@@ -509,7 +513,7 @@ pub fn render(
             post_links.extend(
                 r.links
                     .iter()
-                    .map(|l| (d.path.clone(), recap.post().file(), l.clone())),
+                    .map(|l| (d.path.to_path_buf(), recap.post().file(), l.clone())),
             );
         }
     }
@@ -526,7 +530,7 @@ pub fn render(
     words += title_words;
 
     let prints = match notes {
-        Some(notes) => fingerprints(notes, cache, &talks, recap),
+        Some(notes) => fingerprints(notes, cache, &talks, &docs, recap),
         None => Vec::new(),
     };
     let env = env!(cache, prints);
@@ -741,39 +745,49 @@ enum Part {
 }
 
 /// Each talk's fingerprints for its section of the post and its page (if it has one), in
-/// parallel.
+/// parallel: one lookup of the note's hash per talk, its renderings by its jobs' places in
+/// the cache (`docs` are the post's jobs, the talks' among them in reading order; the talk
+/// pages' jobs follow them).
 fn fingerprints(
     notes: &HashMap<PathBuf, u64>,
     cache: &markdown::Cache,
     talks: &[&Talk],
+    docs: &[notes::Doc<'_>],
     recap: Recap<'_>,
 ) -> Vec<[Option<u64>; 2]> {
     use rayon::prelude::*;
+    let posts: Vec<usize> = (0..docs.len())
+        .filter(|&i| docs[i].shared.is_some())
+        .collect();
+    debug_assert_eq!(posts.len(), talks.len());
     talks
         .par_iter()
-        .map(|t| {
-            let page = recap
-                .talk_pages
-                .then(|| fingerprint(notes, cache, t, &recap.talk_page(&t.slug).local_file()));
-            [fingerprint(notes, cache, t, POST), page.flatten()]
+        .zip(&posts)
+        .enumerate()
+        .map(|(i, (t, &post))| {
+            let Some(&note) = notes.get(&t.path) else {
+                return [None, None];
+            };
+            let shown = |job: usize, at: Route<'_>| {
+                let rendered = cache.shown(job).or_else(|| cache.get_at(&t.slug, &at));
+                fingerprint(note, rendered)
+            };
+            let page = recap.talk_pages.then(|| recap.talk_page(&t.slug));
+            [
+                shown(post, recap.post()),
+                page.and_then(|p| shown(docs.len() + i, p)),
+            ]
         })
         .collect()
 }
 
-/// What a talk's part of `page` is rendered from, besides the site's shape: the note's text
-/// (its front matter and body) and its rendered Markdown for that page. `None` when either is
-/// unknown, which never matches.
-fn fingerprint(
-    notes: &HashMap<PathBuf, u64>,
-    cache: &markdown::Cache,
-    t: &Talk,
-    page: &str,
-) -> Option<u64> {
+/// What a talk's part of a page is rendered from, besides the site's shape: the note's text
+/// (a hash of its front matter and body) and its rendered Markdown for that page. `None`
+/// when the rendering is unknown, which never matches.
+fn fingerprint(note: u64, rendered: Option<&markdown::Rendered>) -> Option<u64> {
     use std::hash::{Hash, Hasher};
-    let note = notes.get(&t.path)?;
-    let rendered = cache.get(&t.slug, page)?;
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    (note, rendered.fingerprint).hash(&mut h);
+    (note, rendered?.fingerprint).hash(&mut h);
     Some(h.finish())
 }
 
@@ -800,7 +814,7 @@ impl<'a> Pager<'a> {
 
     /// A talk as shown on the page `at` (the post or the talk's page).
     fn talk(&self, t: &'a Talk, at: &Route<'_>, day_heading: String) -> Option<TalkContext<'a>> {
-        let html = self.cache.get(&t.slug, &at.local_file())?.html.as_str();
+        let html = self.cache.get_at(&t.slug, at)?.html.as_str();
         Some(self.view(t, at, day_heading, html))
     }
 

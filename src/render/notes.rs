@@ -9,10 +9,10 @@ use crate::model::{Site, Talk};
 
 /// A Markdown document of the post.
 pub(crate) struct Doc<'a> {
-    pub(crate) path: PathBuf,
+    pub(crate) path: &'a Path,
     pub(crate) rel: &'a Path,
     pub(crate) body: &'a str,
-    /// The body as shared (a talk's note).
+    /// The body as shared: `Some` for a talk's note, and only for one.
     pub(crate) shared: Option<&'a std::sync::Arc<str>>,
     pub(crate) body_line: usize,
     pub(crate) place: Placement<'a>,
@@ -24,7 +24,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
     for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {
             docs.push(Doc {
-                path: p.path.clone(),
+                path: &p.path,
                 rel: &p.rel,
                 body: &p.body,
                 shared: None,
@@ -36,7 +36,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
     for day in &site.days {
         if let Some(p) = &day.lead {
             docs.push(Doc {
-                path: p.path.clone(),
+                path: &p.path,
                 rel: &p.rel,
                 body: &p.body,
                 shared: None,
@@ -46,7 +46,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
         }
         for t in &day.talks {
             docs.push(Doc {
-                path: t.path.clone(),
+                path: &t.path,
                 rel: &t.rel,
                 body: &t.body,
                 shared: Some(&t.body),
@@ -100,6 +100,39 @@ pub(crate) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
         }
     }
     notes
+}
+
+/// Writes out what [`Site::fixed_ids`] and [`note_targets`] are made from, in order, each
+/// piece with its length: when the bytes are those of the last build, so are both sets, and
+/// the Markdown cache need not make them (10,000 strings) to find that out.
+pub(crate) fn link_signature(site: &Site, out: &mut Vec<u8>) {
+    let mut put = |piece: &[u8]| {
+        out.extend_from_slice(&(piece.len() as u64).to_le_bytes());
+        out.extend_from_slice(piece);
+    };
+    fn path(p: &Path) -> &[u8] {
+        p.as_os_str().as_encoded_bytes()
+    }
+    put(&[u8::from(site.config.pages.talks)]);
+    for list in [&site.drafts, &site.hidden] {
+        put(&list.len().to_le_bytes());
+        for rel in list {
+            put(path(rel));
+        }
+    }
+    for page in [&site.intro, &site.outro] {
+        put(page.as_ref().map_or(&[], |p| path(&p.rel)));
+    }
+    put(&site.days.len().to_le_bytes());
+    for day in &site.days {
+        put(day.id.as_bytes());
+        put(day.lead.as_ref().map_or(&[], |p| path(&p.rel)));
+        put(&day.talks.len().to_le_bytes());
+        for t in &day.talks {
+            put(path(&t.rel));
+            put(t.slug.as_bytes());
+        }
+    }
 }
 
 fn section_place(prefix: &str, shift: u8, min_level: u8) -> Placement<'_> {

@@ -1,13 +1,21 @@
 //! The Markdown cache: every document rendered for the pages that show it, kept between
 //! builds by `serve`.
+//!
+//! A rebuild after a one-note edit costs what changed: a kept rendering is known fresh by
+//! one lookup of its note's id prefix (FxHash of a short string; no key is made) and a
+//! pointer comparison of the shared text it was made from, and what every rendering
+//! depends on (the page's fixed ids, where each note is shown) is compared as one byte
+//! string and made again only when that differs.
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use rustc_hash::FxHashMap;
+
 use super::{BlogNotes, LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
 use crate::error::Result;
-use crate::route::{Page, Route};
+use crate::route::{INDEX, Page, Route};
 
 /// One Markdown document to render for one page.
 pub struct Job<'a> {
@@ -23,6 +31,16 @@ pub struct Job<'a> {
     pub page: Route<'a>,
 }
 
+/// What every rendering depends on besides its own note: the page's fixed ids and where each
+/// note is shown (for links between notes), given to [`Cache::begin`] as a way to make them.
+pub struct Links<'a> {
+    /// Writes out everything `make` makes its sets from, in a fixed order: a retaining cache
+    /// makes the sets again only when these bytes differ from the last build's.
+    pub signature: &'a dyn Fn(&mut Vec<u8>),
+    /// The page's fixed ids, and every note's target by its path relative to the site root.
+    pub make: &'a dyn Fn() -> (HashSet<String>, HashMap<PathBuf, NoteTarget>),
+}
+
 /// Rendered documents, kept between builds (`serve`): a note is rendered again only when its
 /// text, its file, its placement, the page's fixed ids or the site's notes change. A note
 /// without page-dependent links is rendered once and shown as is on every page of the same
@@ -36,12 +54,111 @@ pub struct Cache {
     highlight: bool,
     fixed: HashSet<String>,
     notes: HashMap<PathBuf, NoteTarget>,
+    /// The [`Links::signature`] `fixed` and `notes` were made from (a retaining cache), and
+    /// the buffer the next build's is written into.
+    signature: Option<Vec<u8>>,
+    scratch: Vec<u8>,
     /// In a blog, every recap's notes (for links between recaps).
     blog: Option<Arc<BlogNotes>>,
     /// The sizes of the site's images (`width`/`height` of every `<img>`).
     images: Arc<crate::images::Sizes>,
-    /// By note (id prefix), then page: looked up with borrowed strings.
-    entries: HashMap<String, HashMap<String, Entry>>,
+    /// By note (id prefix).
+    entries: Slots,
+}
+
+/// The kept renderings, a slot per note (id prefix), and which slot each job of the last
+/// render was shown from: a rebuild finds a job's slot where the last build's job at the
+/// same place had it, checked by comparing the prefix (no hash), and by the prefix's FxHash
+/// only when the jobs moved.
+#[derive(Debug, Default)]
+struct Slots {
+    slots: Vec<Slot>,
+    by_prefix: FxHashMap<Box<str>, u32>,
+    /// By job of the last render (a retaining cache): its slot (`u32::MAX`: none) and its
+    /// page's rendering in the slot's `pages` (`u32::MAX`: the post's).
+    placed: Vec<(u32, u32)>,
+}
+
+impl Slots {
+    fn clear(&mut self) {
+        *self = Slots::default();
+    }
+
+    fn get(&self, prefix: &str) -> Option<&Slot> {
+        let &i = self.by_prefix.get(prefix)?;
+        self.slots.get(i as usize)
+    }
+
+    /// The slot of job `at` of this build, whose note's id prefix is `prefix`.
+    fn of_job(&self, at: usize, prefix: &str) -> Option<&Slot> {
+        let guess = self
+            .placed
+            .get(at)
+            .and_then(|&(i, _)| self.slots.get(i as usize));
+        guess
+            .filter(|s| &*s.prefix == prefix)
+            .or_else(|| self.get(prefix))
+    }
+
+    fn get_or_insert(&mut self, prefix: String) -> &mut Slot {
+        let i = match self.by_prefix.get(prefix.as_str()) {
+            Some(&i) => i as usize,
+            None => {
+                let i = self.slots.len();
+                self.slots.push(Slot {
+                    prefix: prefix.clone().into(),
+                    ..Slot::default()
+                });
+                self.by_prefix.insert(prefix.into(), i as u32);
+                i
+            }
+        };
+        &mut self.slots[i]
+    }
+
+    /// Records where each of `jobs` is shown from, for the next build's guesses and for
+    /// [`Cache::of_job`].
+    fn place(&mut self, jobs: &[Job<'_>]) {
+        let find = |(at, j): (usize, &Job<'_>)| {
+            let guess = self.placed.get(at).map(|&(i, _)| i);
+            let i = match guess.and_then(|i| self.slots.get(i as usize)) {
+                Some(s) if *s.prefix == *j.place.id_prefix => guess,
+                _ => self.by_prefix.get(j.place.id_prefix).copied(),
+            };
+            let Some(slot) = i.and_then(|i| self.slots.get(i as usize)) else {
+                return (u32::MAX, u32::MAX);
+            };
+            let page = match j.page.page {
+                Page::Post => None,
+                _ => slot.pages.iter().position(|(f, _)| j.page.is_local_file(f)),
+            };
+            (i.unwrap_or(u32::MAX), page.map_or(u32::MAX, |k| k as u32))
+        };
+        self.placed = jobs.iter().enumerate().map(find).collect();
+    }
+}
+
+/// A note's renderings: the post's, and those of the other pages that cannot show it.
+#[derive(Debug, Default)]
+struct Slot {
+    prefix: Box<str>,
+    post: Option<Entry>,
+    /// By the page's file in the recap (`talks/x/index.html`).
+    pages: Vec<(String, Entry)>,
+}
+
+impl Slot {
+    /// The rendering made for `page` itself.
+    fn own(&self, page: &Route<'_>) -> Option<&Entry> {
+        match page.page {
+            Page::Post => self.post.as_ref(),
+            _ => self
+                .pages
+                .iter()
+                .find(|(file, _)| page.is_local_file(file))
+                .map(|(_, e)| e),
+        }
+    }
 }
 
 /// Shows a page other than the post as soon as its note is rendered for it: given the job's
@@ -49,8 +166,9 @@ pub struct Cache {
 /// `Ok(true)` keeps a new rendering in the cache.
 pub type Show<'s> = dyn Fn(usize, &Rendered, Option<&Rendered>) -> Result<bool> + Sync + 's;
 
-/// Renderings made by [`Cache::render`], not yet kept.
-pub struct Fresh(Vec<((String, String), Entry)>);
+/// Renderings made by [`Cache::render`], not yet kept: by id prefix, and the page's file in
+/// the recap unless it is the post.
+pub struct Fresh(Vec<(String, Option<String>, Entry)>);
 
 #[derive(Debug)]
 struct Entry {
@@ -78,6 +196,16 @@ impl Entry {
             && self.body_line == job.body_line
             && self.shape == (job.place.shift, job.place.min_level)
     }
+
+    /// The hash of `job`'s text if this entry was made from that very shared text.
+    fn known(&self, job: &Job<'_>) -> Option<u64> {
+        let same = self
+            .text
+            .as_ref()
+            .zip(job.shared)
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b));
+        same.then_some(self.body)
+    }
 }
 
 impl Cache {
@@ -89,25 +217,41 @@ impl Cache {
         }
     }
 
-    /// Call once per build, before [`Cache::render_all`].
+    /// Call once per build, before [`Cache::render_all`]. A retaining cache makes `links`'
+    /// sets only when their signature differs from the last build's, and drops its entries
+    /// only when the sets (compared by value: a reordering is no change) differ too.
     pub fn begin(
         &mut self,
-        fixed: HashSet<String>,
-        notes: HashMap<PathBuf, NoteTarget>,
+        links: Links<'_>,
         highlight: bool,
         blog: Option<Arc<BlogNotes>>,
         images: Arc<crate::images::Sizes>,
     ) {
+        let same_links = self.retain && {
+            let mut now = std::mem::take(&mut self.scratch);
+            now.clear();
+            (links.signature)(&mut now);
+            let same = self.signature.as_ref() == Some(&now);
+            self.scratch = match same {
+                true => now,
+                false => self.signature.replace(now).unwrap_or_default(),
+            };
+            same
+        };
+        if !same_links {
+            let (fixed, notes) = (links.make)();
+            if fixed != self.fixed || notes != self.notes {
+                self.entries.clear();
+                self.fixed = fixed;
+                self.notes = notes;
+            }
+        }
         let key = |b: &Option<Arc<BlogNotes>>| b.as_ref().map(|b| b.key);
-        if fixed != self.fixed
-            || notes != self.notes
-            || highlight != self.highlight
+        if highlight != self.highlight
             || key(&blog) != key(&self.blog)
             || images.key != self.images.key
         {
             self.entries.clear();
-            self.fixed = fixed;
-            self.notes = notes;
             self.highlight = highlight;
         }
         // Equal keys: the same notes; the newer copy is kept either way.
@@ -121,7 +265,7 @@ impl Cache {
     pub fn render_all(&mut self, jobs: &[Job<'_>]) {
         // Without a `show`, nothing can fail.
         if let Ok(fresh) = self.render(jobs, None) {
-            self.insert(fresh);
+            self.insert(fresh, jobs);
         }
     }
 
@@ -137,9 +281,15 @@ impl Cache {
     /// copies of every note would otherwise all be held until the pages are written).
     pub fn render(&self, jobs: &[Job<'_>], show: Option<&Show<'_>>) -> Result<Fresh> {
         use rayon::prelude::*;
+        // A job whose kept rendering was made from its very text needs nothing more (unless
+        // it is to be shown): on a rebuild that is all but the edited notes' jobs.
+        let skip = self.retain && show.is_none();
         let mut groups: Vec<Vec<usize>> = Vec::new();
-        let mut index: HashMap<&str, usize> = HashMap::new();
+        let mut index: FxHashMap<&str, usize> = FxHashMap::default();
         for (at, j) in jobs.iter().enumerate() {
+            if skip && self.kept(at, j) {
+                continue;
+            }
             let i = *index.entry(j.place.id_prefix).or_insert_with(|| {
                 groups.push(Vec::new());
                 groups.len() - 1
@@ -151,11 +301,20 @@ impl Cache {
                 groups[i].push(at);
             }
         }
-        let done: Vec<Vec<((String, String), Entry)>> = groups
+        let done: Vec<Vec<(String, Option<String>, Entry)>> = groups
             .par_iter()
             .map(|group| self.render_group(jobs, group, show))
             .collect::<Result<_>>()?;
         Ok(Fresh(done.into_iter().flatten().collect()))
+    }
+
+    /// Whether `job` has a kept rendering made from its very shared text, for its page, and
+    /// still fresh (the text is known without hashing it).
+    fn kept(&self, at: usize, job: &Job<'_>) -> bool {
+        self.entries
+            .of_job(at, job.place.id_prefix)
+            .and_then(|slot| slot.own(&job.page))
+            .is_some_and(|e| e.known(job).is_some_and(|body| e.matches(job, body)))
     }
 
     /// The jobs of one note (`group`, indices into `jobs`, the post's first).
@@ -164,26 +323,19 @@ impl Cache {
         jobs: &[Job<'_>],
         group: &[usize],
         show: Option<&Show<'_>>,
-    ) -> Result<Vec<((String, String), Entry)>> {
-        let (fixed, notes, entries) = (&self.fixed, &self.notes, &self.entries);
-        // One lookup per job: each page's file name is made once (a `format!` per call).
-        let pages = entries.get(jobs[group[0]].place.id_prefix);
-        let files: Vec<String> = group.iter().map(|&at| jobs[at].page.local_file()).collect();
-        let found: Vec<Option<&Entry>> =
-            files.iter().map(|f| pages.and_then(|m| m.get(f))).collect();
+    ) -> Result<Vec<(String, Option<String>, Entry)>> {
+        let (fixed, notes) = (&self.fixed, &self.notes);
+        let slot = self
+            .entries
+            .of_job(group[0], jobs[group[0]].place.id_prefix);
+        let found: Vec<Option<&Entry>> = group
+            .iter()
+            .map(|&at| slot.and_then(|s| s.own(&jobs[at].page)))
+            .collect();
         // The hash of a text already hashed (the very same shared text) is known.
-        let known = |k: usize| {
-            let e = found[k]?;
-            let same = e
-                .text
-                .as_ref()
-                .zip(jobs[group[k]].shared)
-                .is_some_and(|(a, b)| Arc::ptr_eq(a, b));
-            same.then_some(e.body)
-        };
         let body = match self.retain {
             true => (0..group.len())
-                .find_map(known)
+                .find_map(|k| found[k]?.known(&jobs[group[k]]))
                 .unwrap_or_else(|| hash(jobs[group[0]].markdown)),
             false => 0,
         };
@@ -197,7 +349,7 @@ impl Cache {
         // the cached one (else it is new, `out[0]`).
         let mut post: Option<(bool, (u8, u8))> = None;
         let mut post_cached: Option<&Rendered> = None;
-        let mut out: Vec<((String, String), Entry)> = Vec::new();
+        let mut out: Vec<(String, Option<String>, Entry)> = Vec::new();
         for (k, &at) in group.iter().enumerate() {
             let j = &jobs[at];
             let shape = (j.place.shift, j.place.min_level);
@@ -207,7 +359,7 @@ impl Cache {
                 post_cached = Some(r);
                 continue;
             }
-            let post_now = post_cached.or_else(|| post.and(out.first().map(|(_, e)| &e.rendered)));
+            let post_now = post_cached.or_else(|| post.and(out.first().map(|(.., e)| &e.rendered)));
             if !is_post {
                 // Fresh, or the post's rendering fits this page.
                 let fits = post.is_some_and(|(dependent, s)| !dependent && s == shape);
@@ -219,7 +371,8 @@ impl Cache {
                 }
             }
             let doc = prepared.get_or_insert_with(|| {
-                let text = group.iter().any(|&g| jobs[g].page.page == Page::Post);
+                // The words and summary are the post's (a rebuild may render a page alone).
+                let text = self.retain || group.iter().any(|&g| jobs[g].page.page == Page::Post);
                 prepare(j.markdown, j.place.id_prefix, fixed, text, self.highlight)
             });
             let env = LinkEnv {
@@ -243,7 +396,8 @@ impl Cache {
                 continue;
             }
             out.push((
-                (j.place.id_prefix.to_string(), files[k].clone()),
+                j.place.id_prefix.to_string(),
+                (!is_post).then(|| j.page.local_file()),
                 Entry {
                     body,
                     text: j.shared.filter(|_| self.retain).cloned(),
@@ -257,10 +411,20 @@ impl Cache {
         Ok(out)
     }
 
-    /// Keeps what [`Cache::render`] rendered.
-    pub fn insert(&mut self, fresh: Fresh) {
-        for ((prefix, page), entry) in fresh.0 {
-            self.entries.entry(prefix).or_default().insert(page, entry);
+    /// Keeps what [`Cache::render`] rendered for `jobs`.
+    pub fn insert(&mut self, fresh: Fresh, jobs: &[Job<'_>]) {
+        for (prefix, file, entry) in fresh.0 {
+            let slot = self.entries.get_or_insert(prefix);
+            match file {
+                None => slot.post = Some(entry),
+                Some(file) => match slot.pages.iter_mut().find(|(f, _)| *f == file) {
+                    Some(kept) => kept.1 = entry,
+                    None => slot.pages.push((file, entry)),
+                },
+            }
+        }
+        if self.retain {
+            self.entries.place(jobs);
         }
     }
 
@@ -269,17 +433,33 @@ impl Cache {
     /// top of every earlier recap's HTML until the whole blog is built).
     pub fn end(&mut self) {
         if !self.retain {
-            self.entries = HashMap::new();
+            self.entries.clear();
         }
+    }
+
+    /// What job `at` of the last render shows (its page's rendering, or the post's), with
+    /// no lookup: a retaining cache; else `None`.
+    pub fn shown(&self, at: usize) -> Option<&Rendered> {
+        let &(i, page) = self.entries.placed.get(at)?;
+        let slot = self.entries.slots.get(i as usize)?;
+        let own = slot.pages.get(page as usize).map(|(_, e)| e);
+        own.or(slot.post.as_ref()).map(|e| &e.rendered)
     }
 
     /// A note rendered for `page`, by its file in the recap (or the post's rendering, where
     /// that fits every page).
     pub fn get(&self, id_prefix: &str, page: &str) -> Option<&Rendered> {
-        let pages = self.entries.get(id_prefix)?;
-        pages
-            .get(page)
-            .or_else(|| pages.get(crate::route::INDEX))
-            .map(|e| &e.rendered)
+        let slot = self.entries.get(id_prefix)?;
+        let own = match page {
+            INDEX => None,
+            _ => slot.pages.iter().find(|(f, _)| f == page).map(|(_, e)| e),
+        };
+        own.or(slot.post.as_ref()).map(|e| &e.rendered)
+    }
+
+    /// [`Cache::get`] by the page's route (no file name is made).
+    pub fn get_at(&self, id_prefix: &str, page: &Route<'_>) -> Option<&Rendered> {
+        let slot = self.entries.get(id_prefix)?;
+        slot.own(page).or(slot.post.as_ref()).map(|e| &e.rendered)
     }
 }

@@ -26,7 +26,7 @@ use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
-pub use cache::{Cache, Job, Show};
+pub use cache::{Cache, Job, Links, Show};
 pub use links::{BlogNotes, HeadingOf, LinkEnv, LinkTarget, NoteLink, NoteTarget};
 pub(crate) use links::{position, resolve_link};
 
@@ -493,6 +493,7 @@ fn shift(level: HeadingLevel, place: &Placement<'_>) -> HeadingLevel {
 #[cfg(test)]
 mod tests {
     use std::path::{Path, PathBuf};
+    use std::sync::Arc;
 
     use super::*;
 
@@ -648,16 +649,28 @@ mod tests {
         assert_eq!((r.links[3].line, r.links[3].column), (11, 1));
     }
 
+    /// Starts a build of `cache` whose page has the `fixed` ids and no notes to link to.
+    fn begin(cache: &mut Cache, fixed: HashSet<String>) {
+        let signature = |out: &mut Vec<u8>| {
+            let mut ids: Vec<&String> = fixed.iter().collect();
+            ids.sort();
+            for id in ids {
+                out.extend_from_slice(id.as_bytes());
+                out.push(0xff);
+            }
+        };
+        let make = || (fixed.clone(), HashMap::new());
+        let links = Links {
+            signature: &signature,
+            make: &make,
+        };
+        cache.begin(links, true, None, Default::default());
+    }
+
     #[test]
     fn cache_renders_again_only_on_change() {
         let mut cache = Cache::retaining();
-        cache.begin(
-            HashSet::new(),
-            HashMap::new(),
-            true,
-            None,
-            Default::default(),
-        );
+        begin(&mut cache, HashSet::new());
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             shared: None,
@@ -685,17 +698,61 @@ mod tests {
             cache.get("t", "talks/t/index.html").unwrap().html,
             "<h4 id=\"t--b\">B</h4>\n"
         );
-        cache.begin(
-            HashSet::from(["t--b".to_string()]),
-            HashMap::new(),
-            true,
-            None,
-            Default::default(),
-        );
+        begin(&mut cache, HashSet::from(["t--b".to_string()]));
         cache.render_all(&[job("## B", "index.html")]);
         assert_eq!(
             cache.get("t", "index.html").unwrap().html,
             "<h4 id=\"t--b-2\">B</h4>\n"
+        );
+    }
+
+    /// A rebuild keeps a rendering made from the very same shared text without rendering
+    /// it again, and finds each note's rendering by its prefix when the notes moved (a talk's
+    /// time changed) since the last build, whose places it guesses from.
+    #[test]
+    fn kept_renderings_follow_their_notes_when_the_jobs_move() {
+        let mut cache = Cache::retaining();
+        begin(&mut cache, HashSet::new());
+        let (a, b): (Arc<str>, Arc<str>) = ("## A".into(), "## B".into());
+        fn job<'a>(text: &'a str, shared: &'a Arc<str>, id_prefix: &'a str) -> Job<'a> {
+            Job {
+                markdown: text,
+                shared: Some(shared),
+                place: Placement {
+                    id_prefix,
+                    shift: 2,
+                    min_level: 4,
+                },
+                source: Path::new("t.md"),
+                body_line: 1,
+                page: at("index.html"),
+            }
+        }
+        let html = |cache: &Cache, at: usize| {
+            let r = cache.shown(at)?;
+            Some((r.html.clone(), r.html.as_ptr()))
+        };
+        cache.render_all(&[job("## A", &a, "a"), job("## B", &b, "b")]);
+        let (first_a, first_b) = (html(&cache, 0), html(&cache, 1));
+        assert_eq!(
+            first_a.as_ref().map(|h| h.0.as_str()),
+            Some("<h4 id=\"a--a\">A</h4>\n")
+        );
+        cache.render_all(&[job("## B", &b, "b"), job("## A", &a, "a")]);
+        // The same renderings (not made again), each where its note now is.
+        assert_eq!(html(&cache, 0), first_b);
+        assert_eq!(html(&cache, 1), first_a);
+        assert_eq!(
+            cache.get("a", "index.html").map(|r| r.html.as_str()),
+            Some("<h4 id=\"a--a\">A</h4>\n")
+        );
+        // A new text for `a`: rendered again.
+        let a2: Arc<str> = "## A2".into();
+        cache.render_all(&[job("## B", &b, "b"), job("## A2", &a2, "a")]);
+        assert_eq!(html(&cache, 0), first_b);
+        assert_eq!(
+            html(&cache, 1).map(|h| h.0),
+            Some("<h4 id=\"a--a2\">A2</h4>\n".to_string())
         );
     }
 
@@ -705,13 +762,7 @@ mod tests {
     #[test]
     fn a_one_shot_cache_keeps_only_the_posts_renderings_and_not_past_the_build() {
         let mut cache = Cache::default();
-        cache.begin(
-            HashSet::new(),
-            HashMap::new(),
-            true,
-            None,
-            Default::default(),
-        );
+        begin(&mut cache, HashSet::new());
         let job = |page: &'static str, shift: u8, min_level: u8| Job {
             markdown: "## A",
             shared: None,
@@ -734,7 +785,7 @@ mod tests {
             Ok(false)
         };
         let fresh = cache.render(&jobs, Some(&show)).expect("renders");
-        cache.insert(fresh);
+        cache.insert(fresh, &jobs);
         assert_eq!(
             shown.into_inner().unwrap_or_else(|e| e.into_inner()),
             [(
@@ -760,13 +811,7 @@ mod tests {
 
         // `serve` keeps everything, past the build too.
         let mut kept = Cache::retaining();
-        kept.begin(
-            HashSet::new(),
-            HashMap::new(),
-            true,
-            None,
-            Default::default(),
-        );
+        begin(&mut kept, HashSet::new());
         kept.render_all(&jobs);
         kept.end();
         assert_eq!(
