@@ -185,11 +185,11 @@ impl Builder {
             false => crate::check::Indexing::new(sink),
         };
         let compiled = self.compile_unchecked(opts, &indexing)?;
-        let (index, ids) = indexing.into_parts();
+        let ids = indexing.into_ids();
+        let broken = crate::check::note_links(&compiled.note_links, ids.index());
         if self.retain {
             self.ids = ids;
         }
-        let broken = crate::check::note_links(&compiled.note_links, &index);
         if !broken.is_empty() {
             // What this render left for the next one describes pages that were never kept.
             self.previous = render::Previous::default();

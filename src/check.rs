@@ -5,10 +5,17 @@
 //! ids on its pages, so a problem is reported at the note's `path:line:col`. `check` also
 //! reads the built pages for the links the templates write (navigation, tags, pagers). Pure:
 //! it looks only at the compiled site in memory.
+//!
+//! `serve` keeps the index from build to build ([`Ids`]): a file put with the very same
+//! bytes as last time (a page reused as it was, a piece of the post that is the very same
+//! text) is only marked as put again, with no copy of its path and no reading of its ids, and
+//! what a build did not put drops out when it ends.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
 
 use crate::Compiled;
 use crate::error::{Diagnostic, Result};
@@ -17,23 +24,44 @@ use crate::render::{Bytes, OutputFile, Sink};
 
 const LINK_HELP: &str = "fix the link, or the heading or note it points to";
 
+/// The ids on one page, or on one piece of a page put as pieces.
+type IdSet = Arc<HashSet<String>>;
+
 /// The files a build put out, and the ids on each HTML page (a page put as pieces has a set
 /// per piece).
 #[derive(Debug, Default)]
 pub struct Index {
-    files: HashSet<String>,
-    ids: HashMap<String, Vec<Arc<HashSet<String>>>>,
+    /// By path, hashed with FxHash: a rebuild looks up every one of 20,000 paths.
+    files: FxHashMap<String, Entry>,
+    /// The build that is putting files now: an entry of an earlier one is stale.
+    build: u64,
 }
 
-/// The ids found on each page of a build, with the bytes they were read from (`serve`): the
-/// next build's page with the very same bytes (a page reused as it was) is not read again,
-/// nor is a piece of a page put as pieces (`serve`'s post) that is the very same text. A
-/// function of the pages' bytes only.
+/// A file of the index.
+#[derive(Debug)]
+struct Entry {
+    /// The last build that put it.
+    build: u64,
+    /// The bytes its ids were read from, kept only for the next build (`serve`): a one-shot
+    /// build must not hold every page's bytes until it ends.
+    bytes: Option<Bytes>,
+    /// The pieces its ids were read from (a page put as shared pieces, `serve`'s post).
+    pieces: Vec<Arc<str>>,
+    /// The ids on the page (one set), or on each of its pieces; none for other files.
+    ids: Vec<IdSet>,
+}
+
+/// The index of the last build (`serve`), for the next one: a page with the very same bytes
+/// (a page reused as it was) is not read again, nor is a piece of a page put as pieces
+/// (`serve`'s post) that is the very same text. A function of the pages' bytes only.
 #[derive(Debug, Default)]
-pub struct Ids {
-    pages: HashMap<String, (Bytes, Arc<HashSet<String>>)>,
-    /// By the piece's address (the piece is held, so the address is not reused).
-    pieces: HashMap<usize, (Arc<str>, Arc<HashSet<String>>)>,
+pub struct Ids(Index);
+
+impl Ids {
+    /// The index of the files the build put out.
+    pub fn index(&self) -> &Index {
+        &self.0
+    }
 }
 
 /// A page's bytes as text: the pages we wrote are UTF-8 (checked once, fast), lossy only if
@@ -45,39 +73,68 @@ fn text_of(bytes: &[u8]) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The ids in `text`.
-fn ids_in(text: &[u8]) -> Arc<HashSet<String>> {
-    Arc::new(attribute_values(&text_of(text), "id").into_iter().collect())
+/// The ids in `parts` (an element never spans two), as one set.
+fn ids_in<'p>(parts: impl IntoIterator<Item = &'p [u8]>) -> IdSet {
+    let mut ids = HashSet::new();
+    for part in parts {
+        ids.extend(attribute_values(&text_of(part), "id"));
+    }
+    Arc::new(ids)
+}
+
+fn is_page(path: &str) -> bool {
+    path.ends_with(".html")
 }
 
 impl Index {
-    /// Records `path` and, for a page, the ids in `parts` (an element never spans two).
-    fn add(&mut self, path: &str, parts: &[&[u8]]) -> Option<Arc<HashSet<String>>> {
-        let texts: Vec<std::borrow::Cow<'_, str>> = parts.iter().map(|p| text_of(p)).collect();
-        let texts: Vec<&str> = texts.iter().map(|t| t.as_ref()).collect();
-        self.add_text(path, &texts)
+    /// Records `entry` for `path` (replacing the last build's).
+    fn insert(&mut self, path: &str, entry: Entry) {
+        match self.files.get_mut(path) {
+            Some(e) => *e = entry,
+            None => {
+                self.files.insert(path.to_string(), entry);
+            }
+        }
     }
 
-    /// [`Index::add`] for a page that is text already (no UTF-8 check again).
-    fn add_text(&mut self, path: &str, parts: &[&str]) -> Option<Arc<HashSet<String>>> {
-        self.files.insert(path.to_string());
-        if !path.ends_with(".html") {
-            return None;
+    /// Marks `path` as put by this build if it is in the index with the very same `bytes`
+    /// (any bytes for a file that is not a page: it has no ids); whether it was.
+    fn put_again(&mut self, path: &str, bytes: &Bytes) -> bool {
+        let build = self.build;
+        match self.files.get_mut(path) {
+            Some(e)
+                if !is_page(path) || e.bytes.as_ref().is_some_and(|b| Bytes::ptr_eq(b, bytes)) =>
+            {
+                e.build = build;
+                true
+            }
+            _ => false,
         }
-        let mut ids = HashSet::new();
-        for part in parts {
-            ids.extend(attribute_values(part, "id"));
-        }
-        let ids = Arc::new(ids);
-        self.ids.insert(path.to_string(), vec![ids.clone()]);
-        Some(ids)
+    }
+
+    /// Drops what this build did not put.
+    fn finish(&mut self) {
+        let build = self.build;
+        self.files.retain(|_, e| e.build == build);
     }
 
     fn of_files(files: &[OutputFile]) -> Index {
         let mut index = Index::default();
         for f in files {
-            let parts: Vec<&[u8]> = f.contents.chunks().collect();
-            index.add(&f.path, &parts);
+            let ids = if is_page(&f.path) {
+                vec![ids_in(f.contents.chunks())]
+            } else {
+                Vec::new()
+            };
+            index.insert(
+                &f.path,
+                Entry {
+                    build: 0,
+                    bytes: None,
+                    pieces: Vec::new(),
+                    ids,
+                },
+            );
         }
         index
     }
@@ -88,16 +145,12 @@ impl Index {
         // As a browser asks for it: `diagram%20one.png` is the file `diagram one.png`.
         let decoded = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
         let file = decoded.as_ref();
-        if !self.files.contains(file) {
+        let Some(entry) = self.files.get(file) else {
             return Err(format!("the site has no {file}"));
-        }
+        };
         match fragment {
-            Some(f) if !f.is_empty() && file.ends_with(".html") => {
-                if self
-                    .ids
-                    .get(file)
-                    .is_some_and(|sets| sets.iter().any(|set| set.contains(f)))
-                {
+            Some(f) if !f.is_empty() && is_page(file) => {
+                if entry.ids.iter().any(|set| set.contains(f)) {
                     Ok(())
                 } else {
                     Err(format!("{file} has no anchor #{f}"))
@@ -112,10 +165,10 @@ impl Index {
     fn headings(&self, file: &str, prefix: &str) -> Vec<String> {
         let start = format!("{prefix}--");
         let mut found: Vec<String> = self
-            .ids
+            .files
             .get(file)
             .into_iter()
-            .flatten()
+            .flat_map(|e| &e.ids)
             .flat_map(|ids| ids.iter())
             .filter_map(|id| id.strip_prefix(&start))
             .filter(|h| !h.starts_with("fn--"))
@@ -130,11 +183,8 @@ impl Index {
 pub struct Indexing<'a> {
     inner: &'a dyn Sink,
     index: Mutex<Index>,
-    /// The previous build's ids (see [`Ids`]), and this build's.
-    known: Ids,
-    /// This build's pages and ids, for the next build; `None` for a one-shot build, which
-    /// must not hold every page's bytes until it ends.
-    seen: Option<Mutex<Ids>>,
+    /// Whether the pages' bytes are kept for the next build (see [`Ids`]).
+    keep: bool,
 }
 
 impl<'a> Indexing<'a> {
@@ -142,164 +192,170 @@ impl<'a> Indexing<'a> {
         Indexing {
             inner,
             index: Mutex::new(Index::default()),
-            known: Ids::default(),
-            seen: None,
+            keep: false,
         }
     }
 
-    /// An index that takes a page's ids from `known` when its bytes are the same, and keeps
-    /// this build's for the next one.
+    /// An index that starts from the last build's (`known`): a file put with the same bytes
+    /// is only marked as put again. The pages' bytes are kept for the next build.
     pub fn knowing(inner: &'a dyn Sink, known: Ids) -> Self {
+        let mut index = known.0;
+        index.build += 1;
         Indexing {
-            known,
-            seen: Some(Mutex::default()),
-            ..Self::new(inner)
+            inner,
+            index: Mutex::new(index),
+            keep: true,
         }
     }
 
-    pub fn into_index(self) -> Index {
-        self.into_parts().0
-    }
-
-    /// The index, and the ids of the pages put whole (for the next build's [`Self::knowing`]).
-    pub fn into_parts(self) -> (Index, Ids) {
-        (
-            self.index.into_inner().unwrap_or_else(|e| e.into_inner()),
-            self.seen
-                .map(|s| s.into_inner().unwrap_or_else(|e| e.into_inner()))
-                .unwrap_or_default(),
-        )
+    /// The index of the files this build put (for the link check, and the next build's
+    /// [`Self::knowing`]).
+    pub fn into_ids(self) -> Ids {
+        let mut index = self.index.into_inner().unwrap_or_else(|e| e.into_inner());
+        index.finish();
+        Ids(index)
     }
 
     fn index(&self) -> std::sync::MutexGuard<'_, Index> {
         self.index.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// The ids of `file` as the last build read them, if it is the very same bytes.
-    fn known_ids(&self, file: &OutputFile) -> Option<Arc<HashSet<String>>> {
-        self.known
-            .pages
-            .get(&file.path)
-            .filter(|(bytes, _)| Bytes::ptr_eq(bytes, &file.contents))
-            .map(|(_, ids)| ids.clone())
+    /// Indexes `file`, reading its ids unless the index has its very same bytes.
+    fn add(&self, file: &OutputFile) {
+        if self.index().put_again(&file.path, &file.contents) {
+            return;
+        }
+        // Read outside the lock: pages are put from many threads.
+        let page = is_page(&file.path);
+        let entry = Entry {
+            build: 0,
+            bytes: (self.keep && page).then(|| file.contents.clone()),
+            pieces: Vec::new(),
+            ids: match page {
+                true => vec![ids_in(file.contents.chunks())],
+                false => Vec::new(),
+            },
+        };
+        self.insert(&file.path, entry);
+    }
+
+    /// Records `entry` for `path` as put by this build.
+    fn insert(&self, path: &str, entry: Entry) {
+        let mut index = self.index();
+        let entry = Entry {
+            build: index.build,
+            ..entry
+        };
+        index.insert(path, entry);
+    }
+
+    /// The pieces kept for the next build and the ids of each of `parts`, from the last
+    /// build's `path` where a piece is the very same text. In the same place (an edit of one
+    /// note leaves all but a few where they were) the last build's lists are updated where
+    /// they differ, so an unchanged piece costs a pointer comparison and no reference count;
+    /// when pieces moved, each is looked up by its address.
+    fn pieces_of(&self, path: &str, parts: &[Arc<str>]) -> (Vec<Arc<str>>, Vec<IdSet>) {
+        use rayon::prelude::*;
+        // The last build's pieces of this page (taken: this build replaces them).
+        let (mut old, mut ids) = match self.index().files.get_mut(path) {
+            Some(e) => (std::mem::take(&mut e.pieces), std::mem::take(&mut e.ids)),
+            None => Default::default(),
+        };
+        if !self.keep || old.len() != ids.len() {
+            (old, ids) = Default::default();
+        }
+        if old.len() == parts.len() {
+            let changed: Vec<usize> = (0..parts.len())
+                .filter(|&i| !Arc::ptr_eq(&old[i], &parts[i]))
+                .collect();
+            let read: Vec<IdSet> = changed
+                .par_iter()
+                .map(|&i| ids_in([parts[i].as_bytes()]))
+                .collect();
+            for (i, set) in changed.into_iter().zip(read) {
+                old[i] = parts[i].clone();
+                ids[i] = set;
+            }
+            return (old, ids);
+        }
+        let by_address: HashMap<usize, usize> = old
+            .iter()
+            .enumerate()
+            .map(|(j, o)| (o.as_ptr() as usize, j))
+            .collect();
+        let ids = parts
+            .par_iter()
+            .map(|p| match by_address.get(&(p.as_ptr() as usize)) {
+                Some(&j) if Arc::ptr_eq(&old[j], p) => ids[j].clone(),
+                _ => ids_in([p.as_bytes()]),
+            })
+            .collect();
+        let kept = match self.keep {
+            true => parts.to_vec(),
+            false => Vec::new(),
+        };
+        (kept, ids)
     }
 }
 
 impl Sink for Indexing<'_> {
     fn put(&self, file: OutputFile) -> Result<()> {
-        let ids = match self.known_ids(&file) {
-            Some(ids) => {
-                let mut index = self.index();
-                index.files.insert(file.path.clone());
-                index.ids.insert(file.path.clone(), vec![ids.clone()]);
-                Some(ids)
-            }
-            // Read outside the lock: pages are put from many threads.
-            None => {
-                let mut one = Index::default();
-                let parts: Vec<&[u8]> = file.contents.chunks().collect();
-                let ids = one.add(&file.path, &parts);
-                let mut index = self.index();
-                index.files.extend(one.files);
-                index.ids.extend(one.ids);
-                ids
-            }
-        };
-        if let (Some(ids), Some(seen)) = (ids, &self.seen) {
-            seen.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .pages
-                .insert(file.path.clone(), (file.contents.clone(), ids));
-        }
+        self.add(&file);
         self.inner.put(file)
     }
 
     fn put_pieces(&self, path: &str, parts: Vec<Arc<str>>) -> Result<()> {
-        if !path.ends_with(".html") {
-            self.index().files.insert(path.to_string());
-            return self.inner.put_pieces(path, parts);
-        }
-        let sets: Vec<(Arc<str>, Arc<HashSet<String>>)> = {
-            use rayon::prelude::*;
-            parts
-                .par_iter()
-                .map(|p| {
-                    let key = p.as_ptr() as usize;
-                    let ids = match self.known.pieces.get(&key) {
-                        Some((old, ids)) if Arc::ptr_eq(old, p) => ids.clone(),
-                        _ => ids_in(p.as_bytes()),
-                    };
-                    (p.clone(), ids)
-                })
-                .collect()
-        };
-        {
-            let mut index = self.index();
-            index.files.insert(path.to_string());
-            index.ids.insert(
-                path.to_string(),
-                sets.iter().map(|(_, ids)| ids.clone()).collect(),
-            );
-        }
-        if let Some(seen) = &self.seen {
-            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            for (p, ids) in sets {
-                seen.pieces.insert(p.as_ptr() as usize, (p, ids));
+        let entry = match is_page(path) {
+            true => {
+                let (pieces, ids) = self.pieces_of(path, &parts);
+                Entry {
+                    build: 0,
+                    bytes: None,
+                    pieces,
+                    ids,
+                }
             }
-        }
+            false => Entry {
+                build: 0,
+                bytes: None,
+                pieces: Vec::new(),
+                ids: Vec::new(),
+            },
+        };
+        self.insert(path, entry);
         self.inner.put_pieces(path, parts)
     }
 
     fn put_all(&self, files: Vec<OutputFile>) -> Result<()> {
-        // Pages whose ids are known (the same bytes as last build) go in under one lock each
-        // for the index and the next build's ids; any other file goes the usual way.
+        // Files the index has with the same bytes (`serve`'s reused pages) are marked under
+        // one lock; any other file goes the usual way.
+        let mut index = self.index();
         let (known, other): (Vec<_>, Vec<_>) = files
             .into_iter()
-            .map(|file| {
-                let ids = self.known_ids(&file);
-                (file, ids)
-            })
-            .partition(|(_, ids)| ids.is_some());
-        for (file, _) in other {
+            .partition(|file| index.put_again(&file.path, &file.contents));
+        drop(index);
+        for file in other {
             self.put(file)?;
         }
-        let known: Vec<(OutputFile, Arc<HashSet<String>>)> = known
-            .into_iter()
-            .filter_map(|(f, ids)| Some((f, ids?)))
-            .collect();
-        {
-            let mut index = self.index();
-            index.files.reserve(known.len());
-            index.ids.reserve(known.len());
-            for (file, ids) in &known {
-                index.files.insert(file.path.clone());
-                index.ids.insert(file.path.clone(), vec![ids.clone()]);
-            }
-        }
-        if let Some(seen) = &self.seen {
-            let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
-            seen.pages.reserve(known.len());
-            for (file, ids) in &known {
-                seen.pages
-                    .insert(file.path.clone(), (file.contents.clone(), ids.clone()));
-            }
-        }
-        self.inner
-            .put_all(known.into_iter().map(|(f, _)| f).collect())
+        self.inner.put_all(known)
     }
 
     fn put_parts(&self, path: &str, parts: &[&str]) -> Result<()> {
         // Read outside the lock (the post is big; talk pages are put beside it).
-        let mut one = Index::default();
-        one.add_text(path, parts);
-        let mut index = self.index();
-        index.files.extend(one.files);
-        index.ids.extend(one.ids);
-        drop(index);
+        let ids = match is_page(path) {
+            true => vec![ids_in(parts.iter().map(|p| p.as_bytes()))],
+            false => Vec::new(),
+        };
+        let entry = Entry {
+            build: 0,
+            bytes: None,
+            pieces: Vec::new(),
+            ids,
+        };
+        self.insert(path, entry);
         self.inner.put_parts(path, parts)
     }
 }
-
 /// Every broken link written in a note: a missing note, heading or file of the site. A note
 /// is on the post and on its own page; each of its links is reported once.
 pub fn note_links(links: &[(PathBuf, String, NoteLink)], index: &Index) -> Vec<Diagnostic> {
@@ -317,7 +373,7 @@ pub fn note_links(links: &[(PathBuf, String, NoteLink)], index: &Index) -> Vec<D
                 heading_of,
             } => index.exists(file, fragment.as_deref()).err().map(|why| {
                 match (heading_of, fragment) {
-                    (Some(h), Some(f)) if index.files.contains(file.as_str()) => {
+                    (Some(h), Some(f)) if index.files.contains_key(file.as_str()) => {
                         let wanted = f.strip_prefix(&format!("{}--", h.prefix)).unwrap_or(f);
                         let headings = index.headings(file, &h.prefix);
                         let has = if headings.is_empty() {

@@ -318,3 +318,25 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
     assert!(rebuilt.reused.iter().any(|p| p == "schedule.ics"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
 }
+
+/// The link check's index is kept from build to build (issue 17): a file the last build put
+/// and this one does not (a static file removed) must drop out of it, so that a note's link
+/// to it fails the rebuild as it fails a fresh build.
+#[test]
+fn a_link_to_a_removed_static_file_fails_the_rebuild() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    site.write("static/slides/a.pdf", "%PDF-1.4\n");
+    let note = "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\nSee [the slides](/slides/a.pdf).\n";
+    save(&site, A, note, &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    site.remove("static/slides/a.pdf");
+    let fresh = compile(&opts).expect_err("a broken link");
+    let rebuilt = served
+        .compile_after(&opts, Changes::Unknown)
+        .expect_err("a broken link");
+    assert!(fresh.to_string().contains("broken link"), "{fresh}");
+    assert_eq!(rebuilt.to_string(), fresh.to_string());
+}
