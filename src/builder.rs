@@ -295,6 +295,7 @@ impl Builder {
                 files: Default::default(),
                 sections: std::mem::take(&mut output.sections),
                 rendered_from: std::mem::take(&mut output.rendered_from),
+                talk_extras: std::mem::take(&mut output.talk_extras),
             });
         }
         let mut timings = timings.done;
