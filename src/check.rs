@@ -12,10 +12,12 @@
 //! what a build did not put drops out when it ends.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher;
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
-use rustc_hash::FxHashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap};
 
 use crate::Compiled;
 use crate::error::{Diagnostic, Result};
@@ -49,6 +51,69 @@ struct Entry {
     pieces: Vec<Arc<str>>,
     /// The ids on the page (one set), or on each of its pieces; none for other files.
     ids: Vec<IdSet>,
+    /// Which of many sets holds an id, made when a build looks for ids there often.
+    finder: Finder,
+}
+
+/// Which of a page's many id sets (the post's, one per piece) holds an id, by the id's hash:
+/// made at the first lookups past [`Finder::SCANS`] that would each read every set, so many
+/// links to headings on the post cost one lookup each rather than one per talk.
+#[derive(Debug, Default)]
+struct Finder {
+    scans: AtomicU32,
+    /// An id's hash → the first set holding an id of that hash.
+    by_hash: OnceLock<FxHashMap<u64, u32>>,
+}
+
+impl Finder {
+    /// Lookups that read every set before the map is made (it costs about as many).
+    const SCANS: u32 = 16;
+    /// Below this many sets, reading them all is as cheap.
+    const MANY: usize = 64;
+}
+
+impl Entry {
+    /// A file put by no build yet (see [`Indexing::insert`]).
+    fn new(bytes: Option<Bytes>, pieces: Vec<Arc<str>>, ids: Vec<IdSet>) -> Entry {
+        Entry {
+            build: 0,
+            bytes,
+            pieces,
+            ids,
+            finder: Finder::default(),
+        }
+    }
+
+    /// Whether the page holds the id `id`.
+    fn has_id(&self, id: &str) -> bool {
+        let scan = || self.ids.iter().any(|set| set.contains(id));
+        if self.ids.len() < Finder::MANY {
+            return scan();
+        }
+        let finder = &self.finder;
+        let by_hash = match finder.by_hash.get() {
+            Some(map) => map,
+            None if finder.scans.fetch_add(1, Ordering::Relaxed) < Finder::SCANS => {
+                return scan();
+            }
+            None => finder.by_hash.get_or_init(|| {
+                let mut map = FxHashMap::default();
+                for (j, set) in self.ids.iter().enumerate() {
+                    for id in set.iter() {
+                        map.entry(FxBuildHasher.hash_one(id)).or_insert(j as u32);
+                    }
+                }
+                map
+            }),
+        };
+        match by_hash.get(&FxBuildHasher.hash_one(id)) {
+            // Every id's hash is there: not there, no set holds it.
+            None => false,
+            Some(&j) if self.ids[j as usize].contains(id) => true,
+            // Another id of the same hash.
+            Some(_) => scan(),
+        }
+    }
 }
 
 /// The index of the last build (`serve`), for the next one: a page with the very same bytes
@@ -126,15 +191,7 @@ impl Index {
             } else {
                 Vec::new()
             };
-            index.insert(
-                &f.path,
-                Entry {
-                    build: 0,
-                    bytes: None,
-                    pieces: Vec::new(),
-                    ids,
-                },
-            );
+            index.insert(&f.path, Entry::new(None, Vec::new(), ids));
         }
         index
     }
@@ -150,7 +207,7 @@ impl Index {
         };
         match fragment {
             Some(f) if !f.is_empty() && is_page(file) => {
-                if entry.ids.iter().any(|set| set.contains(f)) {
+                if entry.has_id(f) {
                     Ok(())
                 } else {
                     Err(format!("{file} has no anchor #{f}"))
@@ -227,15 +284,12 @@ impl<'a> Indexing<'a> {
         }
         // Read outside the lock: pages are put from many threads.
         let page = is_page(&file.path);
-        let entry = Entry {
-            build: 0,
-            bytes: (self.keep && page).then(|| file.contents.clone()),
-            pieces: Vec::new(),
-            ids: match page {
-                true => vec![ids_in(file.contents.chunks())],
-                false => Vec::new(),
-            },
+        let ids = match page {
+            true => vec![ids_in(file.contents.chunks())],
+            false => Vec::new(),
         };
+        let bytes = (self.keep && page).then(|| file.contents.clone());
+        let entry = Entry::new(bytes, Vec::new(), ids);
         self.insert(&file.path, entry);
     }
 
@@ -308,19 +362,9 @@ impl Sink for Indexing<'_> {
         let entry = match is_page(path) {
             true => {
                 let (pieces, ids) = self.pieces_of(path, &parts);
-                Entry {
-                    build: 0,
-                    bytes: None,
-                    pieces,
-                    ids,
-                }
+                Entry::new(None, pieces, ids)
             }
-            false => Entry {
-                build: 0,
-                bytes: None,
-                pieces: Vec::new(),
-                ids: Vec::new(),
-            },
+            false => Entry::new(None, Vec::new(), Vec::new()),
         };
         self.insert(path, entry);
         self.inner.put_pieces(path, parts)
@@ -346,12 +390,7 @@ impl Sink for Indexing<'_> {
             true => vec![ids_in(parts.iter().map(|p| p.as_bytes()))],
             false => Vec::new(),
         };
-        let entry = Entry {
-            build: 0,
-            bytes: None,
-            pieces: Vec::new(),
-            ids,
-        };
+        let entry = Entry::new(None, Vec::new(), ids);
         self.insert(path, entry);
         self.inner.put_parts(path, parts)
     }
@@ -564,6 +603,24 @@ mod tests {
             resolve("index.html", "./", "/").as_deref(),
             Some("index.html")
         );
+    }
+
+    /// A page of many id sets (the post's pieces) answers many lookups from its map as
+    /// reading every set would: an id in any set, an id in none.
+    #[test]
+    fn many_lookups_on_a_page_of_many_pieces_find_what_a_scan_finds() {
+        let ids: Vec<IdSet> = (0..200)
+            .map(|i| Arc::new(HashSet::from([format!("t{i}"), format!("t{i}--h")])))
+            .collect();
+        let entry = Entry::new(None, Vec::new(), ids);
+        for round in 0..3 {
+            for i in (0..200).step_by(7) {
+                assert!(entry.has_id(&format!("t{i}--h")), "round {round}: t{i}--h");
+                assert!(!entry.has_id(&format!("t{i}--x")), "round {round}: t{i}--x");
+            }
+        }
+        assert!(entry.finder.by_hash.get().is_some(), "the map was made");
+        assert!(entry.has_id("t199") && !entry.has_id("t200"));
     }
 
     #[test]
