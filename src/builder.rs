@@ -192,11 +192,11 @@ impl Builder {
         };
         let mut compiled = self.compile_unchecked(opts, &indexing)?;
         let clock = Instant::now();
-        let (index, ids) = indexing.into_parts();
+        let ids = indexing.into_ids();
+        let broken = crate::check::note_links(&compiled.note_links, ids.index());
         if self.retain {
             self.ids = ids;
         }
-        let broken = crate::check::note_links(&compiled.note_links, &index);
         if !broken.is_empty() {
             // What this render left for the next one describes pages that were never kept.
             self.previous = render::Previous::default();
@@ -303,6 +303,7 @@ impl Builder {
                 files: Default::default(),
                 sections: std::mem::take(&mut output.sections),
                 rendered_from: std::mem::take(&mut output.rendered_from),
+                talk_extras: std::mem::take(&mut output.talk_extras),
             });
         }
         let mut timings = timings.done;

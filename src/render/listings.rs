@@ -1,6 +1,6 @@
 //! The listing pages: speakers (each with their talks) and tags (an index and a page per
 //! tag). They show only the site's shape, so when it is unchanged (`serve`) the previous
-//! build's pages are reused as they are.
+//! build's pages are reused as they are, without grouping the talks again.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -12,31 +12,32 @@ use crate::error::Result;
 use crate::model::{Talk, UniqueNames, slugify};
 use crate::route::{Page, Route};
 
-/// Writes the pages the site has (summit.yaml `pages:`) and adds their folders to `sitemap`.
-pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
+/// Writes the pages the site has (summit.yaml `pages:`).
+pub(super) fn write(env: &Env<'_>) -> Result<()> {
+    if reuse_all(env)? {
+        return Ok(());
+    }
     let pages = &env.site.config.pages;
     let labels = &env.locale.labels;
     if pages.speakers {
         let at = Route::site(Page::Speakers);
-        shaped(env, &at.file(), &|| {
-            let root = at.href(&env.recap.post());
-            let listed: Vec<Listed<'_>> = env
-                .talks
-                .iter()
-                .map(|t| Listed {
-                    talk: t,
-                    href: env.recap.talk_href(&t.slug, &at),
-                    event: None,
-                })
-                .collect();
-            let speakers = speakers_of(&listed, &root);
-            listing_page(env, &at, labels.speakers.clone(), "speakers.html", &|c| {
-                c.insert("speakers", &speakers)
+        let root = at.href(&env.recap.post());
+        let listed: Vec<Listed<'_>> = env
+            .talks
+            .iter()
+            .map(|t| Listed {
+                talk: t,
+                href: env.recap.talk_href(&t.slug, &at),
+                event: None,
             })
+            .collect();
+        let speakers = speakers_of(&listed, &root);
+        let page = listing_page(env, &at, labels.speakers.clone(), "speakers.html", &|c| {
+            c.insert("speakers", &speakers)
         })?;
-        sitemap.push(at.dir());
+        env.put(&at.file(), page)?;
     }
-    if pages.tags && !env.tag_slugs.is_empty() {
+    if has_tag_pages(env) {
         // One page per tag, whatever its spelling; it is shown as first spelled (in sorted order).
         let keys: HashMap<&str, String> = env.tag_slugs.keys().map(|t| (*t, tag_key(t))).collect();
         let mut by_tag: BTreeMap<&str, (&str, Vec<&Talk>)> = BTreeMap::new();
@@ -61,51 +62,93 @@ pub(super) fn write(env: &Env<'_>, sitemap: &mut Vec<String>) -> Result<()> {
                 count: ts.len(),
             })
             .collect();
-        shaped(env, &index.file(), &|| {
-            listing_page(env, &index, labels.tags.clone(), "tags.html", &|c| {
-                c.insert("tags", &list)
-            })
+        let page = listing_page(env, &index, labels.tags.clone(), "tags.html", &|c| {
+            c.insert("tags", &list)
         })?;
-        sitemap.push(index.dir());
+        env.put(&index.file(), page)?;
         for (tag, ts) in by_tag.values() {
             let Some(slug) = env.tag_slugs.get(tag) else {
                 continue;
             };
             let at = Route::site(Page::Tag(slug));
-            shaped(env, &at.file(), &|| {
-                let entries: Vec<ListedLink> = ts
-                    .iter()
-                    .map(|t| ListedLink {
-                        title: t.title.clone(),
-                        href: env.recap.talk_href(&t.slug, &at),
-                        event: None,
-                    })
-                    .collect();
-                let heading = labels.tag_heading.replace("{tag}", tag);
-                let page = TagPage {
-                    name: tag,
-                    heading: &heading,
-                };
-                listing_page(env, &at, heading.clone(), "tag.html", &|c| {
-                    c.insert("tag", &page);
-                    c.insert("talks", &entries);
+            let entries: Vec<ListedLink> = ts
+                .iter()
+                .map(|t| ListedLink {
+                    title: t.title.clone(),
+                    href: env.recap.talk_href(&t.slug, &at),
+                    event: None,
                 })
+                .collect();
+            let heading = labels.tag_heading.replace("{tag}", tag);
+            let tag_page = TagPage {
+                name: tag,
+                heading: &heading,
+            };
+            let page = listing_page(env, &at, heading.clone(), "tag.html", &|c| {
+                c.insert("tag", &tag_page);
+                c.insert("talks", &entries);
             })?;
-            sitemap.push(at.dir());
+            env.put(&at.file(), page)?;
         }
     }
     Ok(())
 }
 
-/// The previous build's page at `path` if it may be reused, else `make`'s.
-fn shaped(env: &Env<'_>, path: &str, make: &dyn Fn() -> Result<String>) -> Result<()> {
-    match env.reuse(path) {
-        Some(old) => env.sink.put(OutputFile {
-            path: path.to_string(),
-            contents: old,
-        }),
-        None => env.put(path, make()?),
+/// Whether the site has tag pages (a site whose talks have no tags has none).
+fn has_tag_pages(env: &Env<'_>) -> bool {
+    env.site.config.pages.tags && !env.tag_slugs.is_empty()
+}
+
+/// The listing pages' routes: the speakers page, the tags page, then a page per tag in the
+/// order of the tags' keys (the order they are written in, and listed in the sitemap).
+fn routes<'e>(env: &'e Env<'_>) -> Vec<Route<'e>> {
+    let mut out = Vec::new();
+    if env.site.config.pages.speakers {
+        out.push(Route::site(Page::Speakers));
     }
+    if has_tag_pages(env) {
+        out.push(Route::site(Page::Tags));
+        // A tag's spellings share its key and its slug.
+        let by_key: BTreeMap<String, &str> = env
+            .tag_slugs
+            .iter()
+            .map(|(tag, slug)| (tag_key(tag), slug.as_str()))
+            .collect();
+        out.extend(
+            by_key
+                .into_values()
+                .map(|slug| Route::site(Page::Tag(slug))),
+        );
+    }
+    out
+}
+
+/// The folders of the listing pages, for the sitemap.
+pub(super) fn dirs(env: &Env<'_>) -> Vec<String> {
+    routes(env).iter().map(Route::dir).collect()
+}
+
+/// Puts every listing page as the previous build made it, if it may be reused (the same
+/// shape: the same talks, speakers and tags); whether it did. The pages are the same files
+/// as then, since the shape decides which there are.
+fn reuse_all(env: &Env<'_>) -> Result<bool> {
+    if env.previous.is_none() {
+        return Ok(false);
+    }
+    let old: Option<Vec<OutputFile>> = routes(env)
+        .iter()
+        .map(|at| {
+            let path = at.file();
+            let contents = env.old_file(&path)?;
+            Some(OutputFile { path, contents })
+        })
+        .collect();
+    let Some(old) = old else {
+        return Ok(false);
+    };
+    env.record_reused(old.iter().map(|f| f.path.clone()));
+    env.sink.put_all(old)?;
+    Ok(true)
 }
 
 /// The listing page `at`, with `fill` adding its data.

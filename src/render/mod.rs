@@ -552,15 +552,16 @@ pub fn render(
     }
     lap(&mut out, "post and talk pages");
 
-    let mut sitemap: Vec<String> = vec![recap.post().dir()];
-    if pages.talks {
-        sitemap.extend(talks.iter().map(|t| recap.talk_page(&t.slug).dir()));
-    }
+    let known = incremental
+        .as_ref()
+        .map_or(&[][..], |i| &i.previous.talk_extras);
+    let extras = site_files::talk_extras(&env, known);
     if host.blog.is_none() {
-        listings::write(&env, &mut sitemap)?;
-        site_files::write(&env, &sitemap)?;
+        listings::write(&env)?;
+        site_files::write(&env, &extras)?;
     } else {
-        site_files::write_recap_files(&env)?;
+        out.sitemap = site_files::page_dirs(&env);
+        site_files::write_recap_files(&env, &extras)?;
         // The recap's entries in its blog's feed (as the blog's `pages.feed` says).
         if let (Some(b), Some(abs)) = (host.blog, &urls.absolute)
             && b.feed.is_on()
@@ -569,14 +570,15 @@ pub fn render(
         }
     }
     out.words = words;
-    out.sitemap = sitemap;
+    out.talk_extras = extras;
     out.rendered_from.extend(
         env.made_from
             .into_inner()
             .unwrap_or_else(|e| e.into_inner()),
     );
     out.reused = env.reused.into_inner().unwrap_or_else(|e| e.into_inner());
-    out.reused.sort();
+    // Paths are distinct: an unstable sort gives the same order, faster.
+    out.reused.sort_unstable();
     lap(&mut out, "other pages");
     Ok(out)
 }

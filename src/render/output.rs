@@ -255,6 +255,9 @@ pub struct Previous {
     pub sections: Kept,
     /// What each page that decides its own reuse was rendered from, by its path.
     pub rendered_from: HashMap<String, u64>,
+    /// What the calendar and feed show of each talk beyond the shape (see
+    /// [`Output::talk_extras`]).
+    pub talk_extras: Vec<(Option<u64>, u64)>,
 }
 
 /// What `serve` keeps of the post and the talk pages for the next build, in Vecs aligned with
@@ -326,4 +329,8 @@ pub struct Output {
     pub reused: Vec<String>,
     /// In a blog: the recap's entries in the blog's feed.
     pub feed: Vec<super::FeedEntry>,
+    /// Each talk's section fingerprint, with a hash of what the calendar and the feed show of
+    /// it beyond the shape (its summary, duration, id, room), in reading order (`serve`): the
+    /// next build hashes that again only for a talk whose fingerprint changed.
+    pub talk_extras: Vec<(Option<u64>, u64)>,
 }

@@ -111,8 +111,8 @@ pub(super) fn xml_allowed(c: char) -> bool {
 
 /// A recap's own files inside a blog: its calendar and its `static/` files, under its folder
 /// (the blog writes the rest, once for every recap).
-pub(super) fn write_recap_files(env: &Env<'_>) -> Result<()> {
-    calendar(env)?;
+pub(super) fn write_recap_files(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Result<()> {
+    calendar(env, extras)?;
     for (path, bytes) in env.theme.own_assets() {
         env.sink.put(OutputFile {
             path: env.recap.file(path),
@@ -128,9 +128,18 @@ pub(super) fn robots_txt(abs: &str) -> String {
 }
 
 /// `schedule.ics`, if the recap has one.
-fn calendar(env: &Env<'_>) -> Result<()> {
+fn calendar(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Result<()> {
     if !env.site.config.pages.calendar {
         return Ok(());
+    }
+    let file = env.recap.file("schedule.ics");
+    if let Some(from) = calendar_inputs(env, extras)
+        && let Some(old) = env.reuse_made_from(&file, from)
+    {
+        return env.sink.put(OutputFile {
+            path: file,
+            contents: old,
+        });
     }
     let summaries: HashMap<&str, &str> = env
         .talks
@@ -146,80 +155,156 @@ fn calendar(env: &Env<'_>) -> Result<()> {
         absolute: env.urls.absolute.as_deref(),
         recap: env.recap,
     };
-    let file = env.recap.file("schedule.ics");
-    if env.keep {
-        let from = calendar_inputs(env, &summaries);
-        if let Some(old) = env.reuse_made_from(&file, from) {
-            return env.sink.put(OutputFile {
-                path: file,
-                contents: old,
-            });
-        }
-    }
     env.put(&file, ics::calendar(env.site, &urls, &summaries))
 }
 
-/// A hash of what the calendar is rendered from besides summit.yaml (part of the site's
-/// shape, which reuse requires anyway): every talk's fields it shows, with its summary, and
-/// where the recap's pages are.
-fn calendar_inputs(env: &Env<'_>, summaries: &HashMap<&str, &str>) -> u64 {
+/// Each talk's section fingerprint (see `render::fingerprint`) and a hash of what the
+/// calendar and the feed show of it beyond the site's shape: its summary, duration, id and
+/// room, all made from its note. Hashed again only for a talk whose fingerprint is not the one
+/// `known` has at its place (the last build's, `serve`): the same fingerprint is the same
+/// note text and the same rendered Markdown, so the same summary. Empty for a one-shot build
+/// (which reuses nothing) and a site with neither a calendar nor a feed.
+pub(super) fn talk_extras(env: &Env<'_>, known: &[(Option<u64>, u64)]) -> Vec<(Option<u64>, u64)> {
     use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (&env.urls.absolute, env.recap.prefix, env.recap.talk_pages).hash(&mut h);
-    for day in &env.site.days {
-        day.date.0.hash(&mut h);
-        for t in &day.talks {
-            (
-                &t.slug, &t.title, t.start, t.duration, &t.id, &t.room, &t.tags,
-            )
-                .hash(&mut h);
-            for s in &t.speakers {
-                s.name.hash(&mut h);
-            }
-            summaries.get(t.slug.as_str()).hash(&mut h);
-        }
+    let pages = &env.site.config.pages;
+    if !env.keep || !(pages.calendar || pages.feed.is_on()) {
+        return Vec::new();
     }
-    h.finish()
+    env.talks
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let print = env.prints.get(i).and_then(|p| p[0]);
+            if let (Some(now), Some(&(Some(then), extra))) = (print, known.get(i))
+                && now == then
+            {
+                return (print, extra);
+            }
+            let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            (t.duration, &t.id, &t.room, summary).hash(&mut h);
+            (print, h.finish())
+        })
+        .collect()
 }
 
-/// Writes every file but the pages; `sitemap` lists the folders of the pages written.
-pub(super) fn write(env: &Env<'_>, sitemap: &[String]) -> Result<()> {
+/// A key of what a file listing every talk is made from besides the site's shape (which
+/// reuse requires anyway, and which holds summit.yaml): where the recap's pages are, and
+/// each talk's [`talk_extras`]. `None` without them (a one-shot build).
+fn talks_key(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Option<std::hash::DefaultHasher> {
+    use std::hash::Hash;
+    if !env.keep || extras.len() != env.talks.len() {
+        return None;
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&env.urls.absolute, env.recap.prefix, env.recap.talk_pages).hash(&mut h);
+    for (_, extra) in extras {
+        extra.hash(&mut h);
+    }
+    Some(h)
+}
+
+/// A key of what the calendar is rendered from besides the site's shape (see
+/// [`talks_key`]).
+fn calendar_inputs(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Option<u64> {
+    use std::hash::Hasher;
+    Some(talks_key(env, extras)?.finish())
+}
+
+/// A key of what the feed is rendered from besides the site's shape: its entries' kind, the
+/// post's summary, and (see [`talks_key`]) the talks'.
+fn feed_inputs(
+    env: &Env<'_>,
+    extras: &[(Option<u64>, u64)],
+    feed: Feed,
+    post_summary: Option<&str>,
+) -> Option<u64> {
+    use std::hash::{Hash, Hasher};
+    let mut h = talks_key(env, extras)?;
+    (feed, post_summary).hash(&mut h);
+    Some(h.finish())
+}
+
+/// The folders of the recap's post and talk pages, for a sitemap.
+pub(super) fn page_dirs(env: &Env<'_>) -> Vec<String> {
+    let mut dirs: Vec<String> = vec![env.recap.post().dir()];
+    if env.site.config.pages.talks {
+        dirs.extend(env.talks.iter().map(|t| env.recap.talk_page(&t.slug).dir()));
+    }
+    dirs
+}
+
+/// The previous build's file at `path` if the shape (all it is made from) is the same, else
+/// `make`'s.
+fn shaped(env: &Env<'_>, path: &str, make: impl FnOnce() -> Result<String>) -> Result<()> {
+    match env.reuse(path) {
+        Some(old) => env.sink.put(OutputFile {
+            path: path.to_string(),
+            contents: old,
+        }),
+        None => env.put(path, make()?),
+    }
+}
+
+/// The Atom feed, reused when what it is made from is the same (`serve`).
+fn atom(env: &Env<'_>, extras: &[(Option<u64>, u64)], abs: &str, feed: Feed) -> Result<()> {
+    let file = "atom.xml";
+    let intro = env.cache.get("intro", POST).map(|r| r.summary.as_str());
+    let post_summary = env.site.config.description.as_deref().or(intro);
+    if let Some(from) = feed_inputs(env, extras, feed, post_summary)
+        && let Some(old) = env.reuse_made_from(file, from)
+    {
+        return env.sink.put(OutputFile {
+            path: file.to_string(),
+            contents: old,
+        });
+    }
+    let entries = feed_entries(env, abs, feed);
+    let mut context = env.context_at("", "", PageMeta::default())?;
+    context.insert("updated", &entries[0].updated);
+    context.insert("entries", &entries);
+    env.put(file, xml_chars(env.render("atom.xml", &context)?))
+}
+
+/// Writes every file but the pages.
+pub(super) fn write(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Result<()> {
     let site = env.site;
     let config = &site.config;
     let pages = &config.pages;
 
-    // 404: GitHub Pages serves it at any depth, so it links from the base path.
-    let meta = PageMeta {
-        title: format!("{} · {}", env.locale.labels.not_found, config.title),
-        og_type: "website",
-        ..PageMeta::default()
-    };
-    let context = env.context_at(&env.urls.path, &env.urls.path, meta)?;
-    env.put("404.html", env.render("404.html", &context)?)?;
+    // 404: GitHub Pages serves it at any depth, so it links from the base path. It shows
+    // only summit.yaml's title and labels: part of the shape.
+    shaped(env, "404.html", || {
+        let meta = PageMeta {
+            title: format!("{} · {}", env.locale.labels.not_found, config.title),
+            og_type: "website",
+            ..PageMeta::default()
+        };
+        let context = env.context_at(&env.urls.path, &env.urls.path, meta)?;
+        env.render("404.html", &context)
+    })?;
 
     if let Some(abs) = &env.urls.absolute {
         if pages.feed.is_on() {
-            let entries = feed_entries(env, abs, pages.feed);
-            let mut context = env.context_at("", "", PageMeta::default())?;
-            context.insert("updated", &entries[0].updated);
-            context.insert("entries", &entries);
-            env.put("atom.xml", xml_chars(env.render("atom.xml", &context)?))?;
+            atom(env, extras, abs, pages.feed)?;
         }
         if pages.sitemap {
-            let urls: Vec<String> = sitemap.iter().map(|d| format!("{abs}{d}")).collect();
-            let mut context = env.context_at("", "", PageMeta::default())?;
-            context.insert("urls", &urls);
-            context.insert("lastmod", &config.published.map(|d| d.to_string()));
-            env.put(
-                "sitemap.xml",
-                xml_chars(env.render("sitemap.xml", &context)?),
-            )?;
+            // The pages there are, and where: all of it is the shape.
+            shaped(env, "sitemap.xml", || {
+                let mut dirs = page_dirs(env);
+                dirs.extend(super::listings::dirs(env));
+                let urls: Vec<String> = dirs.iter().map(|d| format!("{abs}{d}")).collect();
+                let mut context = env.context_at("", "", PageMeta::default())?;
+                context.insert("urls", &urls);
+                context.insert("lastmod", &config.published.map(|d| d.to_string()));
+                Ok(xml_chars(env.render("sitemap.xml", &context)?))
+            })?;
             if env.urls.at_domain_root() {
                 env.put("robots.txt", robots_txt(abs))?;
             }
         }
     }
-    calendar(env)?;
+    calendar(env, extras)?;
 
     // GitHub Pages: no Jekyll processing; an optional custom domain.
     env.put(".nojekyll", String::new())?;

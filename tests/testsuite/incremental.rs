@@ -477,3 +477,71 @@ fn an_edit_of_a_top_picks_first_sentence_or_the_intro_reaches_the_served_post() 
         .expect("rebuild");
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
 }
+
+/// `serve` reuses atom.xml as it reuses schedule.ics (issue 17). With an entry per talk, a
+/// note's summary is in the feed but not part of the site's shape: an edit of it must reach
+/// the served feed, and an edit the feed does not show must not make it render again.
+#[test]
+fn an_edit_of_a_summary_changes_the_served_feed_of_talks() {
+    let site = Site::english();
+    let yaml = site.read(YAML);
+    site.write(YAML, format!("{yaml}pages:\n  feed: talks\n"));
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |body: &str| {
+        format!(
+            "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\n{body}\n"
+        )
+    };
+    save(&site, A, &note("First words."), &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    let feed = |c: &Compiled| {
+        let atom = c.files.iter().find(|f| f.path == "atom.xml");
+        String::from_utf8_lossy(&atom.expect("a feed").contents).into_owned()
+    };
+    save(&site, A, &note("Other words."), &mut clock);
+    let rebuilt = served
+        .compile_after(&opts, Changes::Paths([A.into()].into()))
+        .expect("rebuild");
+    assert!(
+        feed(&rebuilt).contains("Other words."),
+        "the new summary not served"
+    );
+    assert!(!rebuilt.reused.iter().any(|p| p == "atom.xml"));
+    assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+    // Code is not prose, so not in the summary nor in the feed: it is served as it was.
+    save(
+        &site,
+        A,
+        &note("Other words.\n\n```\nlet x = 1;\n```"),
+        &mut clock,
+    );
+    let rebuilt = served
+        .compile_after(&opts, Changes::Paths([A.into()].into()))
+        .expect("rebuild");
+    assert!(rebuilt.reused.iter().any(|p| p == "atom.xml"));
+    assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
+}
+
+/// The link check's index is kept from build to build (issue 17): a file the last build put
+/// and this one does not (a static file removed) must drop out of it, so that a note's link
+/// to it fails the rebuild as it fails a fresh build.
+#[test]
+fn a_link_to_a_removed_static_file_fails_the_rebuild() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    site.write("static/slides/a.pdf", "%PDF-1.4\n");
+    let note = "---\ntitle: \"Keynote\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"09:00\"\n---\nSee [the slides](/slides/a.pdf).\n";
+    save(&site, A, note, &mut clock);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    site.remove("static/slides/a.pdf");
+    let fresh = compile(&opts).expect_err("a broken link");
+    let rebuilt = served
+        .compile_after(&opts, Changes::Unknown)
+        .expect_err("a broken link");
+    assert!(fresh.to_string().contains("broken link"), "{fresh}");
+    assert_eq!(rebuilt.to_string(), fresh.to_string());
+}
