@@ -39,6 +39,9 @@ pub struct Compiled {
     pub reused: Vec<String>,
     /// Outputs the base URL ruled out (`build` and `check` say so; `serve` does not).
     pub left_out: Vec<Notice>,
+    /// What this build replaced of the builder's last one (`serve`): freed with the result,
+    /// so that `serve` tells the pages first and frees a big site's old state after.
+    _spent: Option<Box<render::Previous>>,
 }
 
 impl Compiled {
@@ -155,7 +158,7 @@ impl Builder {
                     recap.keep(own.remove(folder.as_str()).unwrap_or_default());
                 }
             }
-            self.keep(files);
+            compiled._spent = Some(Box::new(self.keep(files)));
         }
         compiled
             .timings
@@ -164,12 +167,13 @@ impl Builder {
     }
 
     /// The build succeeded: its pages and what they were rendered from are the previous
-    /// build's from now on.
-    fn keep(&mut self, files: render::Files) {
-        self.previous = render::Previous {
+    /// build's from now on. Returns what they replace.
+    fn keep(&mut self, files: render::Files) -> render::Previous {
+        let next = render::Previous {
             files: std::sync::Arc::new(files),
             ..self.next.take().unwrap_or_default()
         };
+        std::mem::replace(&mut self.previous, next)
     }
 
     /// The last successful compile's files by path (`serve`, which keeps them: a one-shot
@@ -243,6 +247,7 @@ impl Builder {
             note_links: rendered.output.note_links,
             timings: rendered.timings,
             reused: rendered.output.reused,
+            _spent: None,
         })
     }
 

@@ -130,6 +130,7 @@ impl Builder {
             note_links: Vec::new(),
             timings: timings.done,
             reused: out.reused,
+            _spent: None,
         };
         for (_, r) in rendered {
             compiled.warnings.extend(r.warnings);

@@ -237,7 +237,7 @@ impl Collect {
 }
 
 /// A build's files by path (the paths shared with the next build's map).
-pub type Files = HashMap<Arc<str>, Bytes>;
+pub type Files = HashMap<Arc<str>, Bytes, rustc_hash::FxBuildHasher>;
 
 /// What the last successful build of the same site left behind, for `serve`. A page is
 /// reused only when what it was rendered from is what it would be rendered from now: the
