@@ -468,6 +468,8 @@ pub fn render(
                     tag_slugs: &tag_slugs,
                 },
                 previous,
+                first_talk: docs.len(),
+                post_jobs: Vec::new(),
                 prints: $prints,
                 keep: incremental.is_some(),
                 reused: std::sync::Mutex::default(),
@@ -507,8 +509,17 @@ pub fn render(
 
     let mut words = 0;
     let mut post_links = Vec::new();
-    for d in &docs {
-        if let Some(r) = cache.get(d.place.id_prefix, POST) {
+    let mut post_jobs = Vec::new();
+    for (at, d) in docs.iter().enumerate() {
+        // A retaining cache has each job's rendering where the job was (no lookup by key).
+        let rendered = match cache.retains() {
+            true => cache.shown(at),
+            false => cache.get(d.place.id_prefix, POST),
+        };
+        if cache.retains() && d.shared.is_some() {
+            post_jobs.push(at);
+        }
+        if let Some(r) = rendered {
             words += r.words;
             post_links.extend(
                 r.links
@@ -533,7 +544,10 @@ pub fn render(
         Some(notes) => fingerprints(notes, cache, &talks, &docs, recap),
         None => Vec::new(),
     };
-    let env = env!(cache, prints);
+    let env = Env {
+        post_jobs,
+        ..env!(cache, prints)
+    };
     let sections = post::sections(&env)?;
     let written = post::write(&env, &sections, words, stream)?;
     out.note_links.extend(written.links);
@@ -600,6 +614,11 @@ struct Env<'a> {
     /// The last successful build (`serve`) if its shape is this build's, and the hashes of
     /// the notes' texts now.
     previous: Option<(&'a Previous, &'a HashMap<PathBuf, u64>)>,
+    /// The first talk page's job in the Markdown render (the documents' jobs come first).
+    first_talk: usize,
+    /// Each talk's job for the post in the Markdown render, in reading order (a retaining
+    /// cache; else empty).
+    post_jobs: Vec<usize>,
     /// What each talk's section and page are rendered from now (`serve`; see [`fingerprint`]),
     /// in reading order: computed once, used to decide reuse and kept for the next build.
     prints: Vec<[Option<u64>; 2]>,
@@ -627,6 +646,15 @@ impl Env<'_> {
             |prints: &[[Option<u64>; 2]]| prints.get(talk.0).and_then(|f| f[talk.1 as usize]);
         let now = part(&self.prints);
         now.is_some() && self.kept().is_some_and(|k| part(&k.prints) == now)
+    }
+
+    /// Talk `i`'s (`t`'s) note as the post shows it: where its job was in a retaining
+    /// cache (no lookup by key), else by its slug.
+    fn on_post(&self, i: usize, t: &Talk) -> Option<&markdown::Rendered> {
+        match self.post_jobs.get(i) {
+            Some(&at) => self.cache.shown(at),
+            None => self.cache.get(&t.slug, POST),
+        }
     }
 
     /// The previous build's section of talk `i`, if it is rendered from the same now.

@@ -206,7 +206,13 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
         // Unchanged: the last build's page, its paths as they were (no new key or path).
         let old = env.kept_page(i)?;
         let t = talks[i];
-        let Some(notes) = env.cache.get(&t.slug, &old.page) else {
+        // A retaining cache (the only one a page is reused with) has the job's rendering
+        // where the job was: no lookup by key.
+        let notes = match env.cache.retains() {
+            true => env.cache.shown(env.first_talk + i),
+            false => env.cache.get(&t.slug, &old.page),
+        };
+        let Some(notes) = notes else {
             return Some((Vec::new(), None, None));
         };
         let reused = OutputFile {

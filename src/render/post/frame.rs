@@ -191,11 +191,8 @@ fn frame_print(env: &Env<'_>, embeds: bool) -> u64 {
     for t in env.talks {
         t.unwritten.hash(&mut h);
     }
-    for t in env.talks.iter().filter(|t| t.recommended) {
-        env.cache
-            .get(&t.slug, POST)
-            .map(|r| &r.summary)
-            .hash(&mut h);
+    for (i, t) in env.talks.iter().enumerate().filter(|(_, t)| t.recommended) {
+        env.on_post(i, t).map(|r| &r.summary).hash(&mut h);
     }
     let site = env.site;
     let docs = [(&site.intro, "intro"), (&site.outro, "outro")];
