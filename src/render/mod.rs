@@ -24,6 +24,7 @@ mod highlight;
 pub mod ics;
 mod listings;
 pub mod markdown;
+pub(crate) mod memo;
 mod meta;
 pub(crate) mod notes;
 mod output;
@@ -357,9 +358,20 @@ pub fn render(
     // The markdown lap counts from here: the cache's check of its inputs and the jobs are
     // part of it.
     let mut clock = std::time::Instant::now();
+    // A retaining cache compares the talks with the last build's by pointer; a one-shot
+    // build keeps nothing and knows nothing.
+    let seen = match cache.retains() {
+        true => cache.memo.see(site, notes),
+        false => memo::Seen {
+            same_places: false,
+            same_speakers: false,
+            same_tags: false,
+        },
+    };
     cache.begin(
         markdown::Links {
             signature: &|out| notes::link_signature(site, out),
+            same_talks: seen.same_places,
             make: &|| (site.fixed_ids(), notes::note_targets(site)),
         },
         config.highlight,
@@ -397,20 +409,35 @@ pub fn render(
     };
     let mut out = Output::default();
 
-    let tag_slugs = match host.blog {
-        Some(b) => b.tag_slugs_of(&talks),
-        None => listings::tag_slugs(&talks),
+    // A retaining cache keeps the slugs (of a few distinct tags) for the next build, made
+    // from the same tags, and lends them out (10,000 talks' tags are not looked at).
+    let kept_tags = (host.blog.is_none() && cache.retains()).then(|| {
+        cache.memo.tag_slugs(&seen, || {
+            let slugs = listings::tag_slugs(&talks);
+            slugs.into_iter().map(|(t, s)| (t.to_string(), s)).collect()
+        })
+    });
+    let tag_slugs: HashMap<&str, String> = match (host.blog, &kept_tags) {
+        (Some(b), _) => b.tag_slugs_of(&talks),
+        (None, Some(kept)) => kept.iter().map(|(t, s)| (t.as_str(), s.clone())).collect(),
+        (None, None) => listings::tag_slugs(&talks),
     };
     // A site whose talks have no tags gets no (empty) tags page, and no link to one.
     let tag_pages = host.blog.map_or(pages.tags, |b| b.tags) && !tag_slugs.is_empty();
-    let speaker_ids: Cow<'_, HashMap<String, String>> = match host.blog {
-        Some(b) => Cow::Borrowed(&b.speaker_ids),
-        None => Cow::Owned(listings::speaker_ids(
+    let make_ids = || {
+        listings::speaker_ids(
             talks
                 .iter()
                 .flat_map(|t| &t.speakers)
                 .map(|s| s.name.as_str()),
-        )),
+        )
+    };
+    // (A retaining cache keeps them for the next build, made from the same names.)
+    let mut own_ids = None;
+    let speaker_ids: &HashMap<String, String> = match host.blog {
+        Some(b) => &b.speaker_ids,
+        None if cache.retains() => own_ids.insert(cache.memo.speaker_ids(&seen, make_ids)),
+        None => own_ids.insert(std::sync::Arc::new(make_ids())),
     };
     let event = &config.event;
     let site_info = SiteInfo {
@@ -462,7 +489,7 @@ pub fn render(
                 pager: Pager {
                     cache: $cache,
                     locale: &locale,
-                    speaker_ids: site_info.speakers_page.then_some(&*speaker_ids),
+                    speaker_ids: site_info.speakers_page.then_some(speaker_ids),
                     recap,
                     tag_pages,
                     tag_slugs: &tag_slugs,
@@ -747,7 +774,7 @@ enum Part {
 }
 
 /// Each talk's fingerprints for its section of the post and its page (if it has one), in
-/// parallel: one lookup of the note's hash per talk, its renderings by its jobs' places in
+/// parallel: the note's hash as the Markdown cache's memo keeps it, its renderings by its jobs' places in
 /// the cache (`docs` are the post's jobs, the talks' among them in reading order; the talk
 /// pages' jobs follow them).
 fn fingerprints(
@@ -767,7 +794,12 @@ fn fingerprints(
         .zip(&posts)
         .enumerate()
         .map(|(i, (t, &post))| {
-            let Some(&note) = notes.get(&t.path) else {
+            // The memo's hash (a retaining cache), else the map's.
+            let note = cache
+                .memo
+                .note_hash(i)
+                .or_else(|| notes.get(&t.path).copied());
+            let Some(note) = note else {
                 return [None, None];
             };
             let shown = |job: usize, at: Route<'_>| {
@@ -786,10 +818,13 @@ fn fingerprints(
 /// What a talk's part of a page is rendered from, besides the site's shape: the note's text
 /// (a hash of its front matter and body) and its rendered Markdown for that page. `None`
 /// when the rendering is unknown, which never matches.
+///
+/// Both are already hashes: a cheap mix of the two (FxHash's, as for two words) does.
 fn fingerprint(note: u64, rendered: Option<&markdown::Rendered>) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (note, rendered?.fingerprint).hash(&mut h);
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(note);
+    h.write_u64(rendered?.fingerprint);
     Some(h.finish())
 }
 
