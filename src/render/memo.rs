@@ -15,8 +15,8 @@ use crate::model::{Site, Talk};
 #[derive(Debug, Default)]
 pub(crate) struct Memo {
     /// The last build's talks in reading order, each with its note's hash (`None`: none
-    /// known).
-    talks: Vec<(Arc<Talk>, Option<u64>)>,
+    /// known) and its part of the site's shape ([`super::talk_shape`]).
+    talks: Vec<(Arc<Talk>, Option<u64>, u64)>,
     /// The speakers' ids, made from the talks' speakers' names.
     speaker_ids: Option<Arc<HashMap<String, String>>>,
     /// The tags' slugs by spelling, made from the talks' tags.
@@ -51,10 +51,12 @@ impl Memo {
         let now = site.days.iter().flat_map(|d| &d.talks);
         let hash = |t: &Talk| notes.and_then(|n| n.get(&t.path).copied());
         if !aligned {
-            self.talks = now.map(|t| (t.clone(), hash(t))).collect();
+            self.talks = now
+                .map(|t| (t.clone(), hash(t), super::talk_shape(t)))
+                .collect();
             return seen;
         }
-        for (t, (last, last_hash)) in now.zip(&mut self.talks) {
+        for (t, (last, last_hash, shape)) in now.zip(&mut self.talks) {
             if Arc::ptr_eq(t, last) {
                 continue;
             }
@@ -67,6 +69,7 @@ impl Memo {
             seen.same_tags &= t.tags == last.tags;
             *last = t.clone();
             *last_hash = hash(t);
+            *shape = super::talk_shape(t);
         }
         seen
     }
@@ -74,6 +77,11 @@ impl Memo {
     /// The note's hash of talk `i` (in reading order) of the build last seen, if known.
     pub(crate) fn note_hash(&self, i: usize) -> Option<u64> {
         self.talks.get(i)?.1
+    }
+
+    /// Each talk's part of the site's shape, in reading order, of the build last seen.
+    pub(crate) fn talk_shapes(&self) -> impl Iterator<Item = u64> + '_ {
+        self.talks.iter().map(|(.., shape)| *shape)
     }
 
     /// The speakers' ids: the last build's if `seen` says the names are the same.

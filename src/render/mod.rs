@@ -346,18 +346,10 @@ pub fn render(
         .iter()
         .flat_map(|d| d.talks.iter().map(|t| &**t))
         .collect();
-    let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.global));
-    // What may be taken from the previous build: pages rendered from what they would be
-    // rendered from now (same shape, same fingerprint).
-    let previous = incremental
-        .as_ref()
-        .filter(|i| i.previous.shape == shape)
-        .map(|i| (i.previous, i.notes));
-    let notes = incremental.as_ref().map(|i| i.notes);
-
-    // The markdown lap counts from here: the cache's check of its inputs and the jobs are
-    // part of it.
+    // The markdown lap counts from here: the site's shape, the cache's check of its inputs and
+    // the jobs are part of it.
     let mut clock = std::time::Instant::now();
+    let notes = incremental.as_ref().map(|i| i.notes);
     // A retaining cache compares the talks with the last build's by pointer; a one-shot
     // build keeps nothing and knows nothing.
     let seen = match cache.retains() {
@@ -368,6 +360,18 @@ pub fn render(
             same_tags: false,
         },
     };
+    let shape = shape_of(
+        site,
+        incremental.as_ref().map_or(0, |i| i.global),
+        cache.retains().then_some(&cache.memo),
+    );
+    // What may be taken from the previous build: pages rendered from what they would be
+    // rendered from now (same shape, same fingerprint).
+    let previous = incremental
+        .as_ref()
+        .filter(|i| i.previous.shape == shape)
+        .map(|i| (i.previous, i.notes));
+
     cache.begin(
         markdown::Links {
             signature: &|out| notes::link_signature(site, out),
@@ -381,17 +385,15 @@ pub fn render(
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = notes::documents(site);
-    let mut jobs: Vec<markdown::Job<'_>> = docs
-        .iter()
-        .map(|d| markdown::Job {
-            markdown: d.body,
-            shared: d.shared,
-            place: d.place,
-            source: d.rel,
-            body_line: d.body_line,
-            page: recap.post(),
-        })
-        .collect();
+    let mut jobs: Vec<markdown::Job<'_>> = Vec::with_capacity(docs.len() + talks.len());
+    jobs.extend(docs.iter().map(|d| markdown::Job {
+        markdown: d.body,
+        shared: d.shared,
+        place: d.place,
+        source: d.rel,
+        body_line: d.body_line,
+        page: recap.post(),
+    }));
     if pages.talks {
         jobs.extend(talks.iter().map(|t| markdown::Job {
             markdown: &t.body,
@@ -748,18 +750,31 @@ impl Env<'_> {
 
 /// Everything but the notes' text that pages other than the post show: when it is the same
 /// as in the previous build, only the pages of edited notes need rendering.
-fn shape_of(site: &Site, global: u64) -> u64 {
+///
+/// Each talk's part is [`talk_shape`]'s, kept for an unchanged talk by `memo` (a retaining
+/// cache, which has seen this build's talks).
+fn shape_of(site: &Site, global: u64, memo: Option<&memo::Memo>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     global.hash(&mut h);
     site.base_url.hash(&mut h);
+    let mut kept = memo.map(memo::Memo::talk_shapes);
     for day in &site.days {
-        (day.number, &day.title, day.date.0).hash(&mut h);
+        (day.number, &day.title, day.date.0, day.talks.len()).hash(&mut h);
         for t in &day.talks {
-            (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
-            (&t.speakers, &t.tags, t.recommended, t.rating).hash(&mut h);
+            let shape = kept.as_mut().and_then(Iterator::next);
+            h.write_u64(shape.unwrap_or_else(|| talk_shape(t)));
         }
     }
+    h.finish()
+}
+
+/// What of a talk the pages other than the post show (a part of [`shape_of`]).
+fn talk_shape(t: &Talk) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
+    (&t.speakers, &t.tags, t.recommended, t.rating).hash(&mut h);
     h.finish()
 }
 

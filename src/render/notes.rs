@@ -20,7 +20,8 @@ pub(crate) struct Doc<'a> {
 
 /// Every Markdown document shown on the post: intro, outro, day leads and talks, in order.
 pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
-    let mut docs = Vec::new();
+    let talks: usize = site.days.iter().map(|d| d.talks.len()).sum();
+    let mut docs = Vec::with_capacity(2 + site.days.len() + talks);
     for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {
             docs.push(Doc {
