@@ -24,6 +24,7 @@ mod highlight;
 pub mod ics;
 mod listings;
 pub mod markdown;
+pub(crate) mod memo;
 mod meta;
 pub(crate) mod notes;
 mod output;
@@ -345,21 +346,36 @@ pub fn render(
         .iter()
         .flat_map(|d| d.talks.iter().map(|t| &**t))
         .collect();
-    let shape = shape_of(site, incremental.as_ref().map_or(0, |i| i.global));
+    // The markdown lap counts from here: the site's shape, the cache's check of its inputs and
+    // the jobs are part of it.
+    let mut clock = std::time::Instant::now();
+    let notes = incremental.as_ref().map(|i| i.notes);
+    // A retaining cache compares the talks with the last build's by pointer; a one-shot
+    // build keeps nothing and knows nothing.
+    let seen = match cache.retains() {
+        true => cache.memo.see(site, notes),
+        false => memo::Seen {
+            same_places: false,
+            same_speakers: false,
+            same_tags: false,
+        },
+    };
+    let shape = shape_of(
+        site,
+        incremental.as_ref().map_or(0, |i| i.global),
+        cache.retains().then_some(&cache.memo),
+    );
     // What may be taken from the previous build: pages rendered from what they would be
     // rendered from now (same shape, same fingerprint).
     let previous = incremental
         .as_ref()
         .filter(|i| i.previous.shape == shape)
         .map(|i| (i.previous, i.notes));
-    let notes = incremental.as_ref().map(|i| i.notes);
 
-    // The markdown lap counts from here: the cache's check of its inputs and the jobs are
-    // part of it.
-    let mut clock = std::time::Instant::now();
     cache.begin(
         markdown::Links {
             signature: &|out| notes::link_signature(site, out),
+            same_talks: seen.same_places,
             make: &|| (site.fixed_ids(), notes::note_targets(site)),
         },
         config.highlight,
@@ -369,17 +385,15 @@ pub fn render(
 
     // Markdown first (needs the cache mutably); everything after borrows the results.
     let docs = notes::documents(site);
-    let mut jobs: Vec<markdown::Job<'_>> = docs
-        .iter()
-        .map(|d| markdown::Job {
-            markdown: d.body,
-            shared: d.shared,
-            place: d.place,
-            source: d.rel,
-            body_line: d.body_line,
-            page: recap.post(),
-        })
-        .collect();
+    let mut jobs: Vec<markdown::Job<'_>> = Vec::with_capacity(docs.len() + talks.len());
+    jobs.extend(docs.iter().map(|d| markdown::Job {
+        markdown: d.body,
+        shared: d.shared,
+        place: d.place,
+        source: d.rel,
+        body_line: d.body_line,
+        page: recap.post(),
+    }));
     if pages.talks {
         jobs.extend(talks.iter().map(|t| markdown::Job {
             markdown: &t.body,
@@ -397,20 +411,35 @@ pub fn render(
     };
     let mut out = Output::default();
 
-    let tag_slugs = match host.blog {
-        Some(b) => b.tag_slugs_of(&talks),
-        None => listings::tag_slugs(&talks),
+    // A retaining cache keeps the slugs (of a few distinct tags) for the next build, made
+    // from the same tags, and lends them out (10,000 talks' tags are not looked at).
+    let kept_tags = (host.blog.is_none() && cache.retains()).then(|| {
+        cache.memo.tag_slugs(&seen, || {
+            let slugs = listings::tag_slugs(&talks);
+            slugs.into_iter().map(|(t, s)| (t.to_string(), s)).collect()
+        })
+    });
+    let tag_slugs: HashMap<&str, String> = match (host.blog, &kept_tags) {
+        (Some(b), _) => b.tag_slugs_of(&talks),
+        (None, Some(kept)) => kept.iter().map(|(t, s)| (t.as_str(), s.clone())).collect(),
+        (None, None) => listings::tag_slugs(&talks),
     };
     // A site whose talks have no tags gets no (empty) tags page, and no link to one.
     let tag_pages = host.blog.map_or(pages.tags, |b| b.tags) && !tag_slugs.is_empty();
-    let speaker_ids: Cow<'_, HashMap<String, String>> = match host.blog {
-        Some(b) => Cow::Borrowed(&b.speaker_ids),
-        None => Cow::Owned(listings::speaker_ids(
+    let make_ids = || {
+        listings::speaker_ids(
             talks
                 .iter()
                 .flat_map(|t| &t.speakers)
                 .map(|s| s.name.as_str()),
-        )),
+        )
+    };
+    // (A retaining cache keeps them for the next build, made from the same names.)
+    let mut own_ids = None;
+    let speaker_ids: &HashMap<String, String> = match host.blog {
+        Some(b) => &b.speaker_ids,
+        None if cache.retains() => own_ids.insert(cache.memo.speaker_ids(&seen, make_ids)),
+        None => own_ids.insert(std::sync::Arc::new(make_ids())),
     };
     let event = &config.event;
     let site_info = SiteInfo {
@@ -462,7 +491,7 @@ pub fn render(
                 pager: Pager {
                     cache: $cache,
                     locale: &locale,
-                    speaker_ids: site_info.speakers_page.then_some(&*speaker_ids),
+                    speaker_ids: site_info.speakers_page.then_some(speaker_ids),
                     recap,
                     tag_pages,
                     tag_slugs: &tag_slugs,
@@ -749,18 +778,31 @@ impl Env<'_> {
 
 /// Everything but the notes' text that pages other than the post show: when it is the same
 /// as in the previous build, only the pages of edited notes need rendering.
-fn shape_of(site: &Site, global: u64) -> u64 {
+///
+/// Each talk's part is [`talk_shape`]'s, kept for an unchanged talk by `memo` (a retaining
+/// cache, which has seen this build's talks).
+fn shape_of(site: &Site, global: u64, memo: Option<&memo::Memo>) -> u64 {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     global.hash(&mut h);
     site.base_url.hash(&mut h);
+    let mut kept = memo.map(memo::Memo::talk_shapes);
     for day in &site.days {
-        (day.number, &day.title, day.date.0).hash(&mut h);
+        (day.number, &day.title, day.date.0, day.talks.len()).hash(&mut h);
         for t in &day.talks {
-            (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
-            (&t.speakers, &t.tags, t.recommended, t.rating).hash(&mut h);
+            let shape = kept.as_mut().and_then(Iterator::next);
+            h.write_u64(shape.unwrap_or_else(|| talk_shape(t)));
         }
     }
+    h.finish()
+}
+
+/// What of a talk the pages other than the post show (a part of [`shape_of`]).
+fn talk_shape(t: &Talk) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    (&t.path, &t.slug, &t.title, t.day, t.start, t.end).hash(&mut h);
+    (&t.speakers, &t.tags, t.recommended, t.rating).hash(&mut h);
     h.finish()
 }
 
@@ -775,7 +817,7 @@ enum Part {
 }
 
 /// Each talk's fingerprints for its section of the post and its page (if it has one), in
-/// parallel: one lookup of the note's hash per talk, its renderings by its jobs' places in
+/// parallel: the note's hash as the Markdown cache's memo keeps it, its renderings by its jobs' places in
 /// the cache (`docs` are the post's jobs, the talks' among them in reading order; the talk
 /// pages' jobs follow them).
 fn fingerprints(
@@ -795,7 +837,12 @@ fn fingerprints(
         .zip(&posts)
         .enumerate()
         .map(|(i, (t, &post))| {
-            let Some(&note) = notes.get(&t.path) else {
+            // The memo's hash (a retaining cache), else the map's.
+            let note = cache
+                .memo
+                .note_hash(i)
+                .or_else(|| notes.get(&t.path).copied());
+            let Some(note) = note else {
                 return [None, None];
             };
             let shown = |job: usize, at: Route<'_>| {
@@ -814,10 +861,13 @@ fn fingerprints(
 /// What a talk's part of a page is rendered from, besides the site's shape: the note's text
 /// (a hash of its front matter and body) and its rendered Markdown for that page. `None`
 /// when the rendering is unknown, which never matches.
+///
+/// Both are already hashes: a cheap mix of the two (FxHash's, as for two words) does.
 fn fingerprint(note: u64, rendered: Option<&markdown::Rendered>) -> Option<u64> {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (note, rendered?.fingerprint).hash(&mut h);
+    use std::hash::Hasher;
+    let mut h = rustc_hash::FxHasher::default();
+    h.write_u64(note);
+    h.write_u64(rendered?.fingerprint);
     Some(h.finish())
 }
 

@@ -20,7 +20,8 @@ pub(crate) struct Doc<'a> {
 
 /// Every Markdown document shown on the post: intro, outro, day leads and talks, in order.
 pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
-    let mut docs = Vec::new();
+    let talks: usize = site.days.iter().map(|d| d.talks.len()).sum();
+    let mut docs = Vec::with_capacity(2 + site.days.len() + talks);
     for (page, prefix) in [(&site.intro, "intro"), (&site.outro, "outro")] {
         if let Some(p) = page {
             docs.push(Doc {
@@ -103,8 +104,10 @@ pub(crate) fn note_targets(site: &Site) -> HashMap<PathBuf, NoteTarget> {
 }
 
 /// Writes out what [`Site::fixed_ids`] and [`note_targets`] are made from, in order, each
-/// piece with its length: when the bytes are those of the last build, so are both sets, and
-/// the Markdown cache need not make them (10,000 strings) to find that out.
+/// piece with its length, but the talks' paths and slugs (10,000 of them, compared by
+/// identity instead: [`super::memo::Memo::see`]): when the bytes are those of the last build
+/// and the talks' are too, so are both sets, and the Markdown cache need not make them to
+/// find that out.
 pub(crate) fn link_signature(site: &Site, out: &mut Vec<u8>) {
     let mut put = |piece: &[u8]| {
         out.extend_from_slice(&(piece.len() as u64).to_le_bytes());
@@ -128,10 +131,6 @@ pub(crate) fn link_signature(site: &Site, out: &mut Vec<u8>) {
         put(day.id.as_bytes());
         put(day.lead.as_ref().map_or(&[], |p| path(&p.rel)));
         put(&day.talks.len().to_le_bytes());
-        for t in &day.talks {
-            put(path(&t.rel));
-            put(t.slug.as_bytes());
-        }
     }
 }
 

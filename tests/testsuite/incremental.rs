@@ -545,3 +545,51 @@ fn a_link_to_a_removed_static_file_fails_the_rebuild() {
     assert!(fresh.to_string().contains("broken link"), "{fresh}");
     assert_eq!(rebuilt.to_string(), fresh.to_string());
 }
+
+/// `serve` keeps the speakers' ids, the tags' slugs and where each note is shown (for links between notes)
+/// from the last build while its talks are the very same values, and compares an edited
+/// note's talk by value: a renamed speaker, a new tag, and a retitled talk (a new slug, so the links to
+/// it from an unchanged note change), are served as a fresh build writes them.
+#[test]
+fn a_renamed_speaker_or_a_retitled_talk_linked_from_another_note_is_served_as_fresh() {
+    let site = Site::english();
+    let mut clock = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+    let note = |title: &str, speaker: &str, tags: &str| {
+        format!(
+            "---\ntitle: \"{title}\"\nspeakers: [{speaker}]\ntags: [{tags}]\nday: 1\n\
+             start: \"09:00\"\n---\nBody.\n"
+        )
+    };
+    save(
+        &site,
+        A,
+        &note("Keynote", "Ada Lovelace", "Rust"),
+        &mut clock,
+    );
+    save(
+        &site,
+        B,
+        "---\ntitle: \"Other\"\nspeakers: [Grace Hopper]\nday: 1\nstart: \"10:00\"\n---\n\
+         See [the keynote](a-keynote.md).\n",
+        &mut clock,
+    );
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    for (title, speaker, tags, step) in [
+        ("Keynote", "Zora Neale", "Rust", "a renamed speaker"),
+        (
+            "Keynote",
+            "Ada Lovelace, Zora Neale",
+            "Rust",
+            "a second speaker",
+        ),
+        ("Keynote", "Ada Lovelace", "Rust, C++", "a new tag"),
+        ("Keynote", "Ada Lovelace", "Go", "a renamed tag"),
+        ("A new title", "Ada Lovelace", "Go", "a new slug"),
+        ("Keynote", "Ada Lovelace", "Go", "the old slug again"),
+    ] {
+        save(&site, A, &note(title, speaker, tags), &mut clock);
+        served_as_fresh(&mut served, &opts, A, step);
+    }
+}

@@ -37,6 +37,10 @@ pub struct Links<'a> {
     /// Writes out everything `make` makes its sets from, in a fixed order: a retaining cache
     /// makes the sets again only when these bytes differ from the last build's.
     pub signature: &'a dyn Fn(&mut Vec<u8>),
+    /// Whether the talks' part of what `make` makes its sets from (each note's path and
+    /// slug, in order) is the last build's, found without writing it out (see
+    /// [`crate::render::memo::Memo::see`]).
+    pub same_talks: bool,
     /// The page's fixed ids, and every note's target by its path relative to the site root.
     pub make: &'a dyn Fn() -> (HashSet<String>, HashMap<PathBuf, NoteTarget>),
 }
@@ -64,6 +68,8 @@ pub struct Cache {
     images: Arc<crate::images::Sizes>,
     /// By note (id prefix).
     entries: Slots,
+    /// The last build's talks, for what the render makes from them alone.
+    pub(crate) memo: crate::render::memo::Memo,
 }
 
 /// The kept renderings, a slot per note (id prefix), and which slot each job of the last
@@ -236,7 +242,7 @@ impl Cache {
                 true => now,
                 false => self.signature.replace(now).unwrap_or_default(),
             };
-            same
+            same && links.same_talks
         };
         if !same_links {
             let (fixed, notes) = (links.make)();

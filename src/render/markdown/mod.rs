@@ -662,6 +662,7 @@ mod tests {
         let make = || (fixed.clone(), HashMap::new());
         let links = Links {
             signature: &signature,
+            same_talks: true,
             make: &make,
         };
         cache.begin(links, true, None, Default::default());
