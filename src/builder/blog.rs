@@ -65,6 +65,11 @@ impl Builder {
             let mut slugs: Vec<_> = scope.tag_slugs.iter().collect();
             slugs.sort();
             slugs.hash(&mut h);
+            // A speaker's id is given across every recap: an edit in one can move an id
+            // another recap's pages show.
+            let mut ids: Vec<_> = scope.speaker_ids.iter().collect();
+            ids.sort();
+            ids.hash(&mut h);
             h.finish()
         };
         let rendered = self.render_recaps(
