@@ -410,7 +410,10 @@ impl Builder {
 /// same (a `serve` rebuild's usually are): a copy of its table, whose paths are shared, with
 /// the new contents put in; else anew.
 fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Files {
-    if old.len() == list.len() {
+    // A path the list has twice (a static file over a page) makes the counts unequal for the
+    // same paths: build anew then, where the later file wins, as it does on disk.
+    let twice = list.windows(2).any(|w| w[0].path == w[1].path);
+    if old.len() == list.len() && !twice {
         let mut files = old.clone();
         let mut same = true;
         for f in list {

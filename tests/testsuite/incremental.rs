@@ -620,7 +620,7 @@ fn bug_a_speaker_id_moved_by_another_recap_left_a_recaps_speaker_link_stale() {
         c.files
             .iter()
             .find(|f| f.path == "kafka-summit-2020/index.html")
-            .map(|f| String::from_utf8_lossy(&f.contents.to_vec()).into_owned())
+            .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
             .unwrap_or_default()
     };
     assert!(
@@ -673,5 +673,31 @@ fn bug_a_gone_page_stays_in_the_served_map_when_a_static_file_shadows_a_page() {
         kept_paths,
         fresh_paths.into_iter().collect::<Vec<_>>(),
         "serve's map has the paths a fresh build puts out"
+    );
+}
+
+/// Review of issue 17's rebuild: a folder of notes replaced by a link (to a folder outside
+/// the site, which summit-gen never reads) must lose its notes on a rebuild told its path,
+/// as a fresh build has none of them; the served build kept the old notes below it.
+#[cfg(unix)]
+#[test]
+fn bug_a_folder_of_notes_replaced_by_a_link_kept_its_old_notes() {
+    let site = Site::english();
+    let note =
+        "---\ntitle: \"Linked\"\nspeakers: [Ada Lovelace]\nday: 1\nstart: \"10:00\"\n---\nWords.\n";
+    site.write("content/talks/day-9/linked.md", note);
+    let opts = BuildOptions::new(site.path());
+    let mut served = Builder::new();
+    served.compile(&opts).expect("first build");
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("other.md"), note).expect("write outside");
+    let dir = site.path().join("content/talks/day-9");
+    std::fs::remove_dir_all(&dir).expect("remove the folder");
+    std::os::unix::fs::symlink(outside.path(), &dir).expect("link");
+    served_as_fresh(
+        &mut served,
+        &opts,
+        "content/talks/day-9",
+        "a folder became a link",
     );
 }
