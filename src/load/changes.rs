@@ -92,7 +92,10 @@ impl Listing {
                     return None;
                 }
             }
+            // A folder that went, or became a file or a link, takes what was below it: walk.
+            let was_folder = || entries.keys().any(|k| k.starts_with(p) && k != p);
             match root.join(p).symlink_metadata() {
+                Ok(_) | Err(_) if was_folder() => return None,
                 Ok(m) if m.is_file() => {
                     entries.insert(p.clone(), false);
                 }
@@ -101,10 +104,6 @@ impl Listing {
                 }
                 Ok(_) => return None,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    // A folder that went takes what was below it: walk.
-                    if entries.keys().any(|k| k.starts_with(p) && k != p) {
-                        return None;
-                    }
                     entries.remove(p);
                 }
                 Err(_) => return None,
