@@ -90,10 +90,7 @@ impl Memo {
         seen: &Seen,
         make: impl FnOnce() -> HashMap<String, String>,
     ) -> Arc<HashMap<String, String>> {
-        match &self.speaker_ids {
-            Some(ids) if seen.same_speakers => ids.clone(),
-            _ => self.speaker_ids.insert(Arc::new(make())).clone(),
-        }
+        kept(&mut self.speaker_ids, seen.same_speakers, make)
     }
 
     /// The tags' slugs: the last build's if `seen` says the tags are the same.
@@ -102,9 +99,14 @@ impl Memo {
         seen: &Seen,
         make: impl FnOnce() -> HashMap<String, String>,
     ) -> Arc<HashMap<String, String>> {
-        match &self.tag_slugs {
-            Some(slugs) if seen.same_tags => slugs.clone(),
-            _ => self.tag_slugs.insert(Arc::new(make())).clone(),
-        }
+        kept(&mut self.tag_slugs, seen.same_tags, make)
+    }
+}
+
+/// What `slot` holds if it is still `same`, else `make`'s, kept in `slot`.
+fn kept<T>(slot: &mut Option<Arc<T>>, same: bool, make: impl FnOnce() -> T) -> Arc<T> {
+    match slot {
+        Some(kept) if same => kept.clone(),
+        _ => slot.insert(Arc::new(make())).clone(),
     }
 }
