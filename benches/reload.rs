@@ -155,7 +155,9 @@ fn main() {
     // `cargo bench` passes --bench; ignore arguments.
     let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    println!("save-to-reload over {EDITS} edits, {cores} cores (includes the 10 ms debounce)\n");
+    println!(
+        "save-to-reload over {EDITS} edits, {cores} cores (includes the watcher's wait for a whole save)\n"
+    );
     println!("| site | median | p90 | min–max | rebuild (median, server) |");
     println!("|---|---|---|---|---|");
 

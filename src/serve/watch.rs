@@ -1,6 +1,12 @@
 //! Watching the site: `summit.yaml`, `content/`, `templates/` and `static/` (never the output
-//! or anything else in the site folder), debounced so that an editor's save-by-rename or a
-//! burst of saves gives one rebuild. Editor swap and backup files are ignored.
+//! or anything else in the site folder). Editor swap and backup files are ignored.
+//!
+//! A save is handed on once it is whole ([`Burst`]): every file it wrote is closed again
+//! (Linux says so: inotify's close-after-write) or was renamed into place, and nothing more
+//! came for [`GRACE`]. A file that is still open, gone (an editor may write it again at once)
+//! or on a system that does not report closes waits [`DEBOUNCE`] after its last event, and
+//! never longer than [`MAX_WAIT`] in all. So an edit is rebuilt about a millisecond after the
+//! editor closes the file, and a burst of saves (a checkout, "save all") gives few rebuilds.
 //!
 //! Each change comes with the paths the events named ([`Changes`]), so the rebuild's load
 //! looks at those files only; an error, a rescan the system asked for (its event queue
@@ -10,32 +16,33 @@
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
-use notify_debouncer_full::notify::{EventKind, RecommendedWatcher, RecursiveMode};
-use notify_debouncer_full::{
-    DebounceEventResult, DebouncedEvent, Debouncer, RecommendedCache, new_debouncer,
-};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::{Error, Result};
 use crate::load::{Changes, is_ignored};
 
-/// How old a file event is before it is handed on (the debouncer checks every `TICK`), so a
-/// rebuild reads a file at least this long after its first event. A save by rename is
-/// whole at its first event; a save that truncates and writes (an editor, `fs::write`)
-/// writes a note in one call, microseconds after the truncate. Should a slow writer still
-/// be caught halfway, its later events start another rebuild, which reads the whole file.
-/// Was 30 ms with a 10 ms tick: 30–40 ms of every reload.
+/// How long a whole save waits for more events of the same burst (an editor's rename after
+/// its write, the next file of a "save all"). Events of one save arrive together, within
+/// microseconds.
+const GRACE: Duration = Duration::from_millis(2);
+/// How long after its last event a file that is not known to be whole waits (still open,
+/// removed, or no close events on this system). A writer slower than this is read halfway;
+/// its later events start another rebuild, which reads the whole file. This was the only
+/// wait before (with a 5 ms tick): 10–15 ms of every reload.
 const DEBOUNCE: Duration = Duration::from_millis(10);
-/// How often the debouncer looks for events old enough (it wakes this often, idle or not).
-const TICK: Duration = Duration::from_millis(5);
+/// The longest a burst is held, however busy the files: something that writes a file
+/// nonstop does not hold the rebuilds back.
+const MAX_WAIT: Duration = Duration::from_millis(200);
 /// A blog's recaps live in `posts/`: each recap folder is watched as a site of its own.
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "posts"];
 
 pub struct Watcher {
-    debouncer: Debouncer<RecommendedWatcher, RecommendedCache>,
-    events: mpsc::Receiver<DebounceEventResult>,
+    watcher: RecommendedWatcher,
+    events: mpsc::Receiver<notify::Result<Event>>,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
 }
@@ -45,14 +52,13 @@ impl Watcher {
         let root = std::fs::canonicalize(root)
             .map_err(|e| Error::io("could not open the site folder", root, e))?;
         let (tx, events) = mpsc::channel();
-        let mut debouncer =
-            new_debouncer(DEBOUNCE, Some(TICK), tx).map_err(|e| watch_error(&root, e))?;
+        let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(&root, e))?;
         // The root itself, not recursively: summit.yaml, and folders that appear later.
-        debouncer
+        watcher
             .watch(&root, RecursiveMode::NonRecursive)
             .map_err(|e| watch_error(&root, e))?;
         let mut w = Watcher {
-            debouncer,
+            watcher,
             events,
             root,
             watched: BTreeSet::new(),
@@ -67,38 +73,28 @@ impl Watcher {
             let path = self.root.join(dir);
             if path.is_dir() {
                 if !self.watched.contains(dir)
-                    && self
-                        .debouncer
-                        .watch(&path, RecursiveMode::Recursive)
-                        .is_ok()
+                    && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
                 {
                     self.watched.insert(dir);
                 }
             } else if self.watched.remove(dir) {
-                let _ = self.debouncer.unwatch(&path);
+                let _ = self.watcher.unwatch(&path);
             }
         }
     }
 
     /// Blocks until something that matters changed; says what (a short description, and
-    /// the paths for the load). Batches that arrived meanwhile are taken together. `None`
-    /// when watching ended.
+    /// the paths for the load). `None` when watching ended.
     pub fn next_change(&mut self) -> Option<(String, Changes)> {
-        // Paths of batches that changed nothing shown (a `.txt` beside the notes) still go to
+        // Paths of bursts that changed nothing shown (a `.txt` beside the notes) still go to
         // the next load, which lists them.
         let mut changes = Changes::Paths(BTreeSet::new());
         loop {
-            let mut batches = vec![self.events.recv().ok()?];
-            batches.extend(self.events.try_iter());
-            let mut changed: BTreeSet<String> = BTreeSet::new();
-            for batch in &batches {
-                let (shown, paths) = read(&self.root, batch);
-                changed.extend(shown);
-                changes = merge(std::mem::take(&mut changes), paths);
-            }
+            let burst = self.next_burst()?;
+            changes = merge(std::mem::take(&mut changes), burst.changes());
             self.watch_folders();
-            if let Some(first) = changed.first() {
-                let shown = match changed.len() {
+            if let Some(first) = burst.shown.first() {
+                let shown = match burst.shown.len() {
                     1 => first.clone(),
                     n => format!("{first} and {} more", n - 1),
                 };
@@ -110,40 +106,103 @@ impl Watcher {
             }
         }
     }
-}
 
-/// What one batch of events under `root` says: the relevant paths (to show) and what the
-/// load must look at.
-fn read(root: &Path, batch: &DebounceEventResult) -> (BTreeSet<String>, Changes) {
-    let Ok(events) = batch else {
-        return (BTreeSet::new(), Changes::Unknown);
-    };
-    let mut shown = BTreeSet::new();
-    let mut paths = BTreeSet::new();
-    let mut unknown = false;
-    for event in events {
-        if matches!(event.kind, EventKind::Access(_)) {
-            continue;
-        }
-        unknown |= unplaceable(event);
-        for path in &event.paths {
-            match path.strip_prefix(root) {
-                Ok(rel) => {
-                    paths.insert(rel.to_path_buf());
-                    if let Some(rel) = relevant(rel) {
-                        shown.insert(rel);
-                    }
+    /// The events from the next one that counts until the burst is whole (or has waited
+    /// long enough).
+    fn next_burst(&mut self) -> Option<Burst> {
+        let mut burst = Burst::default();
+        while !burst.add(&self.root, self.events.recv().ok()?) {}
+        let started = Instant::now();
+        loop {
+            let wait = if burst.is_whole() { GRACE } else { DEBOUNCE };
+            let wait = wait.min(MAX_WAIT.saturating_sub(started.elapsed()));
+            match self.events.recv_timeout(wait) {
+                Ok(event) => {
+                    burst.add(&self.root, event);
                 }
-                Err(_) => unknown = true,
+                Err(RecvTimeoutError::Timeout) => return Some(burst),
+                Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
     }
-    let changes = if unknown {
-        Changes::Unknown
-    } else {
-        Changes::Paths(paths)
-    };
-    (shown, changes)
+}
+
+/// The events of one burst of changes under the site root.
+#[derive(Debug, Default)]
+struct Burst {
+    /// The relevant paths, as shown.
+    shown: BTreeSet<String>,
+    /// Every path an event named, for the load.
+    paths: BTreeSet<PathBuf>,
+    /// An event could not be placed: the load walks everything.
+    unknown: bool,
+    /// Relevant paths not known to be whole: written and not closed yet, removed, or
+    /// renamed away.
+    open: BTreeSet<PathBuf>,
+}
+
+impl Burst {
+    /// Takes one event in; false when it does not count (a read: opening or closing a file
+    /// without writing, such as the build's own reads).
+    fn add(&mut self, root: &Path, event: notify::Result<Event>) -> bool {
+        let Ok(event) = event else {
+            self.unknown = true;
+            return true;
+        };
+        if matches!(event.kind, EventKind::Access(kind) if kind != CLOSED_AFTER_WRITING) {
+            return false;
+        }
+        self.unknown |= event.need_rescan() || event.paths.is_empty();
+        for (i, path) in event.paths.iter().enumerate() {
+            let Ok(rel) = path.strip_prefix(root) else {
+                self.unknown = true;
+                continue;
+            };
+            if let Some(shown) = relevant(rel) {
+                self.shown.insert(shown);
+                match whole_after(&event.kind, i) {
+                    Some(true) => {
+                        self.open.remove(rel);
+                    }
+                    Some(false) => {
+                        self.open.insert(rel.to_path_buf());
+                    }
+                    None => {}
+                }
+            }
+            self.paths.insert(rel.to_path_buf());
+        }
+        true
+    }
+
+    fn is_whole(&self) -> bool {
+        self.open.is_empty() && !self.unknown
+    }
+
+    fn changes(&self) -> Changes {
+        if self.unknown {
+            Changes::Unknown
+        } else {
+            Changes::Paths(self.paths.clone())
+        }
+    }
+}
+
+const CLOSED_AFTER_WRITING: AccessKind = AccessKind::Close(AccessMode::Write);
+
+/// Whether the `i`th path of an event of `kind` is whole afterwards: closed after writing,
+/// renamed into place, a new folder (`Some(true)`); being written, removed or renamed away
+/// (`Some(false)`); or as it was (`None`: its metadata changed).
+fn whole_after(kind: &EventKind, i: usize) -> Option<bool> {
+    match kind {
+        EventKind::Access(_) => Some(true),
+        EventKind::Create(CreateKind::Folder) => Some(true),
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => Some(true),
+        // A rename names where from, then where to.
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => Some(i > 0),
+        EventKind::Modify(ModifyKind::Metadata(_)) => None,
+        _ => Some(false),
+    }
 }
 
 /// `rel` (inside the site) as shown if a change there can change the site.
@@ -181,11 +240,6 @@ fn matters(rel: &Path, blog: bool) -> bool {
     }
 }
 
-/// Whether an event cannot be placed by its paths: a rescan (events were lost), or none.
-fn unplaceable(event: &DebouncedEvent) -> bool {
-    event.need_rescan() || event.paths.is_empty()
-}
-
 fn merge(a: Changes, b: Changes) -> Changes {
     match (a, b) {
         (Changes::Paths(mut a), Changes::Paths(b)) => {
@@ -196,7 +250,7 @@ fn merge(a: Changes, b: Changes) -> Changes {
     }
 }
 
-fn watch_error(root: &Path, e: notify_debouncer_full::notify::Error) -> Error {
+fn watch_error(root: &Path, e: notify::Error) -> Error {
     Error::Serve {
         what: format!("{}: could not watch for changes: {e}", root.display()),
         help: "check the folder's permissions (on Linux, also fs.inotify.max_user_watches)".into(),
@@ -205,50 +259,119 @@ fn watch_error(root: &Path, e: notify_debouncer_full::notify::Error) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::{matters, read};
+    use super::{Burst, matters};
     use crate::load::Changes;
-    use notify_debouncer_full::DebouncedEvent;
-    use notify_debouncer_full::notify::event::{Event, EventKind, Flag, ModifyKind};
+    use notify::event::{
+        AccessKind, AccessMode, CreateKind, DataChange, Event, EventKind, Flag, MetadataKind,
+        ModifyKind, RemoveKind, RenameMode,
+    };
     use std::path::{Path, PathBuf};
-    use std::time::Instant;
 
-    fn event(kind: EventKind, paths: &[&str]) -> DebouncedEvent {
+    fn event(kind: EventKind, paths: &[&str]) -> notify::Result<Event> {
         let mut e = Event::new(kind);
         e.paths = paths.iter().map(PathBuf::from).collect();
-        DebouncedEvent::new(e, Instant::now())
+        Ok(e)
     }
+
+    fn burst(events: impl IntoIterator<Item = notify::Result<Event>>) -> Burst {
+        let mut burst = Burst::default();
+        for e in events {
+            burst.add(Path::new("/site"), e);
+        }
+        burst
+    }
+
+    const NOTE: &str = "/site/content/talks/a.md";
+    const WRITE: EventKind = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+    const CLOSE: EventKind = EventKind::Access(AccessKind::Close(AccessMode::Write));
 
     #[test]
     fn events_name_the_paths_the_load_looks_at() {
-        let edit = event(
-            EventKind::Modify(ModifyKind::Any),
-            &["/site/content/talks/a.md"],
-        );
-        let (shown, changes) = read(Path::new("/site"), &Ok(vec![edit.clone()]));
+        let edit = || event(WRITE, &[NOTE]);
+        let b = burst([edit()]);
+        assert_eq!(b.shown.iter().collect::<Vec<_>>(), ["content/talks/a.md"]);
         assert_eq!(
-            shown.into_iter().collect::<Vec<_>>(),
-            ["content/talks/a.md"]
-        );
-        assert_eq!(
-            changes,
+            b.changes(),
             Changes::Paths([PathBuf::from("content/talks/a.md")].into())
         );
         // A rescan (the system's queue overflowed: events were lost), an error, an event
         // without paths or a path outside the site: the load walks everything.
-        let rescan = DebouncedEvent::new(
-            Event::new(EventKind::Other).set_flag(Flag::Rescan),
-            Instant::now(),
-        );
-        let outside = event(EventKind::Modify(ModifyKind::Any), &["/elsewhere/a.md"]);
-        let bare = event(EventKind::Modify(ModifyKind::Any), &[]);
-        for batch in [
-            Ok(vec![edit.clone(), rescan]),
-            Ok(vec![edit.clone(), outside]),
-            Ok(vec![bare]),
-            Err(vec![notify_debouncer_full::notify::Error::generic("lost")]),
+        let rescan = || Ok(Event::new(EventKind::Other).set_flag(Flag::Rescan));
+        for events in [
+            vec![edit(), rescan()],
+            vec![edit(), event(WRITE, &["/elsewhere/a.md"])],
+            vec![event(WRITE, &[])],
+            vec![Err(notify::Error::generic("lost"))],
         ] {
-            assert_eq!(read(Path::new("/site"), &batch).1, Changes::Unknown);
+            let b = burst(events);
+            assert_eq!(b.changes(), Changes::Unknown);
+            assert!(!b.is_whole());
         }
+    }
+
+    #[test]
+    fn a_save_is_whole_once_its_files_are_closed_or_renamed_into_place() {
+        let open = EventKind::Access(AccessKind::Open(AccessMode::Any));
+        // Truncate and write (an editor, `fs::write`): whole at the close, not before.
+        let written = || {
+            [
+                event(open, &[NOTE]),
+                event(WRITE, &[NOTE]),
+                event(WRITE, &[NOTE]),
+            ]
+        };
+        assert!(!burst(written()).is_whole());
+        assert!(burst(written().into_iter().chain([event(CLOSE, &[NOTE])])).is_whole());
+        // A new file: created, written, closed; `touch` changes metadata only.
+        let created = EventKind::Create(CreateKind::File);
+        assert!(!burst([event(created, &[NOTE])]).is_whole());
+        assert!(burst([event(created, &[NOTE]), event(CLOSE, &[NOTE])]).is_whole());
+        let touched = EventKind::Modify(ModifyKind::Metadata(MetadataKind::Any));
+        assert!(burst([event(touched, &[NOTE])]).is_whole());
+        assert!(!burst([event(WRITE, &[NOTE]), event(touched, &[NOTE])]).is_whole());
+        // Save by rename: a temporary file written, then renamed over the note.
+        let tmp = "/site/content/talks/.a.md.tmp";
+        let to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert!(
+            burst([
+                event(EventKind::Create(CreateKind::File), &[tmp]),
+                event(WRITE, &[tmp]),
+                event(to, &[NOTE]),
+                event(both, &[tmp, NOTE]),
+            ])
+            .is_whole()
+        );
+        // Gone (removed, or renamed away as an editor's backup): it may come back at once.
+        let from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        let removed = EventKind::Remove(RemoveKind::File);
+        assert!(!burst([event(removed, &[NOTE])]).is_whole());
+        let backup = "/site/content/talks/a.md~";
+        assert!(!burst([event(from, &[NOTE]), event(both, &[NOTE, backup])]).is_whole());
+        assert!(
+            burst([
+                event(from, &[NOTE]),
+                event(EventKind::Create(CreateKind::File), &[NOTE]),
+                event(CLOSE, &[NOTE]),
+            ])
+            .is_whole()
+        );
+        // Swap files and files that do not matter hold nothing back.
+        let swap = "/site/content/talks/.a.md.swp";
+        assert!(burst([event(WRITE, &[swap]), event(WRITE, &["/site/notes.txt"])]).is_whole());
+    }
+
+    #[test]
+    fn reads_do_not_count() {
+        // The build's own reads of the notes it watches.
+        let mut b = Burst::default();
+        for kind in [
+            EventKind::Access(AccessKind::Open(AccessMode::Any)),
+            EventKind::Access(AccessKind::Close(AccessMode::Read)),
+        ] {
+            assert!(!b.add(Path::new("/site"), event(kind, &[NOTE])));
+        }
+        assert!(b.paths.is_empty() && b.shown.is_empty());
     }
 
     #[test]
