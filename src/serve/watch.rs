@@ -63,16 +63,19 @@ impl Watcher {
             root,
             watched: BTreeSet::new(),
         };
-        w.watch_folders();
+        w.watch_folders(&BTreeSet::new());
         Ok(w)
     }
 
     /// Watches content/, templates/ and static/ where they exist (they may appear later).
-    fn watch_folders(&mut self) {
+    /// A folder that `named` names itself may be another folder now (`mv content old && mv
+    /// new content` in one burst): the system's watch went with the old one, so it is
+    /// watched again.
+    fn watch_folders(&mut self, named: &BTreeSet<PathBuf>) {
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
             if path.is_dir() {
-                if !self.watched.contains(dir)
+                if (!self.watched.contains(dir) || named.contains(Path::new(dir)))
                     && self.watcher.watch(&path, RecursiveMode::Recursive).is_ok()
                 {
                     self.watched.insert(dir);
@@ -92,7 +95,7 @@ impl Watcher {
         loop {
             let burst = self.next_burst()?;
             changes = merge(std::mem::take(&mut changes), burst.changes());
-            self.watch_folders();
+            self.watch_folders(&burst.paths);
             if let Some(first) = burst.shown.first() {
                 let shown = match burst.shown.len() {
                     1 => first.clone(),

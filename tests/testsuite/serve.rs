@@ -410,6 +410,33 @@ fn a_new_folder_and_a_renamed_one_are_walked() {
     );
 }
 
+/// A watched folder (content/, static/ …) swapped for another within one save (`mv content
+/// content.old && mv new content`, a tool that wipes static/ and writes it again): the
+/// system's watch went with the old folder and the new one was never watched, so no later
+/// edit was ever rebuilt.
+#[test]
+fn bug_a_folder_swapped_in_for_content_was_never_watched() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let root = site.path();
+    let copy = Site::copy_of(root);
+    std::fs::rename(root.join("content"), root.join("content.old")).expect("mv");
+    std::fs::rename(copy.path().join("content"), root.join("content")).expect("mv");
+    eventually("the swap rebuilt", || {
+        server
+            .output
+            .try_iter()
+            .find(|l| l.starts_with("Rebuilt") && l.ends_with(": content changed"))
+    });
+    site.write(NOTE, note("Edited in the new folder"));
+    next_event(&events, "reload");
+    assert!(server.get("/").text().contains("Edited in the new folder"));
+    site.build().success();
+    assert_served_is_built(&site, &server);
+}
+
 /// Issue 12.9: a page was reused because its note was not in the last run's list of edits —
 /// but that run had failed. Break note B, edit A's body, fix B: A's old text was served. The
 /// same with summit.yaml broken and restored. Reuse is now decided from each page's inputs.
