@@ -44,6 +44,11 @@ impl ReadCache {
         let Changes::Paths(changed) = changes else {
             return None;
         };
+        // A file with another name (a hard link) changes under that name too, but the event
+        // names only this one: look at every file's size and time.
+        if changed.iter().any(|p| has_other_names(&root.join(p))) {
+            return None;
+        }
         let listing = listing?.patched(root, changed)?;
         for p in changed {
             self.entries.remove(&root.join(p));
@@ -114,5 +119,20 @@ impl ReadCache {
         self.entries
             .insert(path.to_path_buf(), (stamp.0, stamp.1, bytes.clone()));
         Ok(bytes)
+    }
+}
+
+/// Whether the file at `path` has another name (a hard link) that shares its contents.
+fn has_other_names(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        path.symlink_metadata()
+            .is_ok_and(|m| m.is_file() && m.nlink() > 1)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
     }
 }

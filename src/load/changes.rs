@@ -3,7 +3,8 @@
 //! changed paths looks again at those paths only (and at every link, whose target may change
 //! without an event on the link) instead of walking every folder and checking every file's
 //! size and time; anything it cannot place (a folder made, removed or renamed, a path whose
-//! parent is a link or gone) makes it walk everything, as a load told nothing does.
+//! parent is a link or gone, a file with a second name: a hard link, changed under both)
+//! makes it walk everything, as a load told nothing does.
 //!
 //! This decides only which files are read again, never what is reused: whatever is read goes
 //! through the same jail ([`super::Loader::resolve`]) and the same decoding, and the pages

@@ -437,6 +437,31 @@ fn bug_a_folder_swapped_in_for_content_was_never_watched() {
     assert_served_is_built(&site, &server);
 }
 
+/// A note with a second name (a hard link) in content/: an edit through one name changes
+/// both, but the event names only the one edited, and the other name's page was served
+/// from the last read.
+#[cfg(unix)]
+#[test]
+fn bug_an_edit_of_a_hard_linked_note_left_its_other_name_stale() {
+    let site = Site::english();
+    let a = "content/talks/day-1/a-keynote.md";
+    std::fs::hard_link(
+        site.path().join(a),
+        site.path().join("content/talks/day-2/also-a.md"),
+    )
+    .expect("ln");
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let text = site
+        .read(a)
+        .replace("The second keynote", "Edited through one name");
+    site.write(a, text);
+    next_event(&events, "reload");
+    site.build().success();
+    assert_served_is_built(&site, &server);
+}
+
 /// Issue 12.9: a page was reused because its note was not in the last run's list of edits —
 /// but that run had failed. Break note B, edit A's body, fix B: A's old text was served. The
 /// same with summit.yaml broken and restored. Reuse is now decided from each page's inputs.
