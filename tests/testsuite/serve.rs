@@ -410,6 +410,65 @@ fn a_new_folder_and_a_renamed_one_are_walked() {
     );
 }
 
+/// Editors' saves: a temporary file renamed over the note; vim's (the note renamed to its
+/// backup `~`, written anew, the backup removed); JetBrains' (the note renamed away, the
+/// temporary file renamed into its place). Each is served as a fresh build writes it, and
+/// none is ever shown as a failed build.
+#[test]
+fn saves_by_rename_and_by_backup_serve_what_a_fresh_build_writes() {
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let path = site.path().join(NOTE);
+    let backup = site.path().join(format!("{NOTE}~"));
+    let temp = site.path().join("content/talks/day-1/.b-keynote.md.tmp");
+    let old = site
+        .path()
+        .join("content/talks/day-1/b-keynote.md___jb_old___");
+    let mv = |from: &std::path::Path, to: &std::path::Path| {
+        std::fs::rename(from, to).expect("rename");
+    };
+    let write = |to: &std::path::Path, text: &str| std::fs::write(to, text).expect("write");
+    let rm = |p: &std::path::Path| std::fs::remove_file(p).expect("rm");
+    let titles = [
+        "Saved by rename",
+        "Saved as vim does",
+        "Saved as JetBrains does",
+    ];
+    let mut lines = Vec::new();
+    for title in titles {
+        let text = note(title);
+        match title {
+            "Saved by rename" => {
+                write(&temp, &text);
+                mv(&temp, &path);
+            }
+            "Saved as vim does" => {
+                mv(&path, &backup);
+                write(&path, &text);
+                rm(&backup);
+            }
+            _ => {
+                write(&temp, &text);
+                mv(&path, &old);
+                mv(&temp, &path);
+                rm(&old);
+            }
+        }
+        eventually(title, || {
+            server.get("/").text().contains(title).then_some(())
+        });
+        site.build().success();
+        assert_served_is_built(&site, &server);
+        lines.extend(server.output.try_iter());
+    }
+    assert!(
+        lines.iter().all(|l| l.starts_with("Rebuilt in ")),
+        "{lines:#?}"
+    );
+}
+
 /// A watched folder (content/, static/ …) swapped for another within one save (`mv content
 /// content.old && mv new content`, a tool that wipes static/ and writes it again): the
 /// system's watch went with the old folder and the new one was never watched, so no later
