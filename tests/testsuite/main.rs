@@ -36,6 +36,7 @@ mod release;
 mod robustness;
 mod scaffold;
 mod serve;
+mod serve_saves;
 mod serve_security;
 mod serve_support;
 mod the_post;
