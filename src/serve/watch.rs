@@ -3,10 +3,11 @@
 //!
 //! A save is handed on once it is whole ([`Burst`]): every file it wrote is closed again
 //! (Linux says so: inotify's close-after-write) or was renamed into place, and nothing more
-//! came for [`GRACE`]. A file that is still open, gone (an editor may write it again at once)
-//! or on a system that does not report closes, and a new folder (what is written in it before
-//! the system watches it sends no events), waits [`DEBOUNCE`] after its last event, and
-//! never longer than [`MAX_WAIT`] in all. So an edit is rebuilt about a millisecond after the
+//! came for [`GRACE`]. A file still open for writing waits for its close where the system
+//! reports closes (Linux); a file gone (an editor may write it again at once), a new folder
+//! (what is written in it before the system watches it sends no events), and a file written
+//! on a system that does not report closes wait [`DEBOUNCE`] after their last event; nothing
+//! waits longer than [`MAX_WAIT`] in all. So an edit is rebuilt about a millisecond after the
 //! editor closes the file, and a burst of saves (a checkout, "save all") gives few rebuilds.
 //!
 //! Each change comes with the paths the events named ([`Changes`]), so the rebuild's load
@@ -20,7 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::{Error, Result};
@@ -30,13 +31,13 @@ use crate::load::{Changes, is_ignored};
 /// its write, the next file of a "save all"). Events of one save arrive together, within
 /// microseconds.
 const GRACE: Duration = Duration::from_millis(2);
-/// How long after its last event a file that is not known to be whole waits (still open,
-/// removed, or no close events on this system). A writer slower than this is read halfway;
-/// its later events start another rebuild, which reads the whole file. This was the only
-/// wait before (with a 5 ms tick): 10–15 ms of every reload.
+/// How long after its last event a path that is not known to be whole waits (removed, a new
+/// folder, or written on a system without close events). A writer slower than this is read
+/// halfway there; its later events start another rebuild, which reads the whole file. This
+/// was the only wait before (with a 5 ms tick): 10–15 ms of every reload.
 const DEBOUNCE: Duration = Duration::from_millis(10);
 /// The longest a burst is held, however busy the files: something that writes a file
-/// nonstop does not hold the rebuilds back.
+/// nonstop (or keeps it open for writing) does not hold the rebuilds back.
 const MAX_WAIT: Duration = Duration::from_millis(200);
 /// A blog's recaps live in `posts/`: each recap folder is watched as a site of its own.
 const WATCHED_DIRS: [&str; 4] = ["content", "templates", "static", "posts"];
@@ -46,6 +47,8 @@ pub struct Watcher {
     events: mpsc::Receiver<notify::Result<Event>>,
     root: PathBuf,
     watched: BTreeSet<&'static str>,
+    /// The system says when a file written is closed again (inotify).
+    closes: bool,
 }
 
 impl Watcher {
@@ -63,6 +66,7 @@ impl Watcher {
             events,
             root,
             watched: BTreeSet::new(),
+            closes: <RecommendedWatcher as notify::Watcher>::kind() == notify::WatcherKind::Inotify,
         };
         w.watch_folders(&BTreeSet::new());
         Ok(w)
@@ -118,7 +122,14 @@ impl Watcher {
         while !burst.add(&self.root, self.events.recv().ok()?) {}
         let started = Instant::now();
         loop {
-            let wait = if burst.is_whole() { GRACE } else { DEBOUNCE };
+            let wait = if burst.is_whole() {
+                GRACE
+            } else if self.closes && !burst.writing.is_empty() {
+                // A file still open for writing: its close says when it is whole.
+                MAX_WAIT
+            } else {
+                DEBOUNCE
+            };
             let wait = wait.min(MAX_WAIT.saturating_sub(started.elapsed()));
             match self.events.recv_timeout(wait) {
                 Ok(event) => {
@@ -143,6 +154,8 @@ struct Burst {
     /// Relevant paths not known to be whole: written and not closed yet, removed, renamed
     /// away, or a new folder.
     open: BTreeSet<PathBuf>,
+    /// Those of them made or written and not closed since.
+    writing: BTreeSet<PathBuf>,
 }
 
 impl Burst {
@@ -164,12 +177,26 @@ impl Burst {
             };
             if let Some(shown) = relevant(rel) {
                 self.shown.insert(shown);
+                let written = matches!(
+                    event.kind,
+                    EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_))
+                );
+                // A link made (symbolic, or a second name) is whole at once: no close comes.
+                let linked =
+                    matches!(event.kind, EventKind::Create(CreateKind::File)) && is_link(path);
                 match whole_after(&event.kind, i) {
                     Some(true) => {
                         self.open.remove(rel);
+                        self.writing.remove(rel);
                     }
+                    Some(false) if linked => {}
                     Some(false) => {
                         self.open.insert(rel.to_path_buf());
+                        if written {
+                            self.writing.insert(rel.to_path_buf());
+                        } else {
+                            self.writing.remove(rel);
+                        }
                     }
                     None => {}
                 }
@@ -193,6 +220,21 @@ impl Burst {
 }
 
 const CLOSED_AFTER_WRITING: AccessKind = AccessKind::Close(AccessMode::Write);
+
+/// Whether `path` is a symbolic link, or a file with another name (a hard link).
+fn is_link(path: &Path) -> bool {
+    let Ok(meta) = path.symlink_metadata() else {
+        return false;
+    };
+    #[cfg(unix)]
+    let other_name = {
+        use std::os::unix::fs::MetadataExt;
+        meta.is_file() && meta.nlink() > 1
+    };
+    #[cfg(not(unix))]
+    let other_name = false;
+    meta.file_type().is_symlink() || other_name
+}
 
 /// Whether the `i`th path of an event of `kind` is whole afterwards: closed after writing or
 /// renamed into place (`Some(true)`); being written, removed, renamed away or a new folder
@@ -388,6 +430,19 @@ mod tests {
         );
         let moved_in = EventKind::Modify(ModifyKind::Name(RenameMode::To));
         assert!(burst([event(moved_in, &[folder])]).is_whole());
+    }
+
+    #[test]
+    fn a_file_being_written_waits_for_its_close_and_one_gone_does_not() {
+        let removed = EventKind::Remove(RemoveKind::File);
+        assert!(!burst([event(WRITE, &[NOTE])]).writing.is_empty());
+        assert!(
+            burst([event(WRITE, &[NOTE]), event(CLOSE, &[NOTE])])
+                .writing
+                .is_empty()
+        );
+        let gone = burst([event(WRITE, &[NOTE]), event(removed, &[NOTE])]);
+        assert!(gone.writing.is_empty() && !gone.is_whole());
     }
 
     #[test]

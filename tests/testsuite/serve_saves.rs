@@ -116,3 +116,31 @@ fn bug_an_edit_of_a_hard_linked_note_left_its_other_name_stale() {
     site.build().success();
     assert_served_is_built(&site, &server);
 }
+
+/// A writer that pauses mid-note (a slow disk, a tool that writes in parts, vim's fsync
+/// before its close) was read halfway 10 ms after its last write, although the system had
+/// not said the note was closed: "Build failed" for a note that is fine once written.
+#[test]
+fn bug_a_note_still_open_for_writing_was_read_halfway() {
+    use std::io::Write;
+    let site = Site::english();
+    let server = Server::start(&site, &[]);
+    let events = server.events();
+    next_event(&events, "hello");
+    let text = note("Written in two parts");
+    let (first, rest) = text.split_at(text.len() / 2);
+    let mut file = std::fs::File::create(site.path().join(NOTE)).expect("open");
+    file.write_all(first.as_bytes()).expect("write");
+    // Well over the 10 ms a file not known to be whole waits, well under the 200 ms a
+    // burst waits at most.
+    std::thread::sleep(std::time::Duration::from_millis(40));
+    file.write_all(rest.as_bytes()).expect("write");
+    drop(file);
+    next_event(&events, "reload");
+    assert!(server.get("/").text().contains("Written in two parts"));
+    let lines: Vec<String> = server.output.try_iter().collect();
+    assert!(
+        lines.iter().all(|l| l.starts_with("Rebuilt in ")),
+        "{lines:#?}"
+    );
+}
