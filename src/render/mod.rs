@@ -389,15 +389,18 @@ pub fn render(
     jobs.extend(docs.iter().map(|d| markdown::Job {
         markdown: d.body,
         shared: d.shared,
+        talk: d.talk,
         place: d.place,
         source: d.rel,
         body_line: d.body_line,
         page: recap.post(),
     }));
     if pages.talks {
-        jobs.extend(talks.iter().map(|t| markdown::Job {
+        let shared = site.days.iter().flat_map(|d| &d.talks);
+        jobs.extend(shared.map(|t| markdown::Job {
             markdown: &t.body,
             shared: Some(&t.body),
+            talk: Some(t),
             place: notes::talk_page_place(t),
             source: &t.rel,
             body_line: t.body_line,

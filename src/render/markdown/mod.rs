@@ -675,6 +675,7 @@ mod tests {
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             shared: None,
+            talk: None,
             place: Placement {
                 id_prefix: "t",
                 shift: 2,
@@ -719,6 +720,7 @@ mod tests {
             Job {
                 markdown: text,
                 shared: Some(shared),
+                talk: None,
                 place: Placement {
                     id_prefix,
                     shift: 2,
@@ -767,6 +769,7 @@ mod tests {
         let job = |page: &'static str, shift: u8, min_level: u8| Job {
             markdown: "## A",
             shared: None,
+            talk: None,
             place: Placement {
                 id_prefix: "t",
                 shift,
