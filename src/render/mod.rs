@@ -396,15 +396,17 @@ pub fn render(
         page: recap.post(),
     }));
     if pages.talks {
-        let shared = site.days.iter().flat_map(|d| &d.talks);
-        jobs.extend(shared.map(|t| markdown::Job {
-            markdown: &t.body,
-            shared: Some(&t.body),
+        // From the talks' documents (made from them just now, in reading order), not from
+        // the talks: 10,000 talks spread over memory are not read twice.
+        let of_talks = docs.iter().filter_map(|d| Some((d, d.talk?)));
+        jobs.extend(of_talks.map(|(d, t)| markdown::Job {
+            markdown: d.body,
+            shared: d.shared,
             talk: Some(t),
-            place: notes::talk_page_place(t),
-            source: &t.rel,
-            body_line: t.body_line,
-            page: recap.talk_page(&t.slug),
+            place: notes::talk_page_place(d.place.id_prefix),
+            source: d.rel,
+            body_line: d.body_line,
+            page: recap.talk_page(d.place.id_prefix),
         }));
     }
     let mut lap = |out: &mut Output, name: &'static str| {

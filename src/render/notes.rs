@@ -152,7 +152,8 @@ pub(crate) fn talk_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 2, 4)
 }
 
-/// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
-pub(crate) fn talk_page_place(t: &Talk) -> Placement<'_> {
-    section_place(&t.slug, 0, 2)
+/// On its own page the talk is the `<h1>`: its headings start at `<h2>` (`slug`: the
+/// talk's).
+pub(crate) fn talk_page_place(slug: &str) -> Placement<'_> {
+    section_place(slug, 0, 2)
 }
