@@ -170,16 +170,27 @@ impl Slots {
             && self.placed.get(at).is_some_and(|&(i, _)| i != u32::MAX)
     }
 
+    /// Whether the last render's places are as many as `jobs`, each to be checked with
+    /// [`Slots::same_job`].
+    fn aligned(&self, jobs: &[Job<'_>]) -> bool {
+        self.placed.len() == jobs.len() && self.made.len() == jobs.len()
+    }
+
     /// Records where each of `jobs` is shown from, for the next build's guesses and for
     /// [`Cache::of_job`]. A job made from what the last build's job at its place was made
-    /// from is shown from the same rendering as then (nothing is looked up).
-    fn place(&mut self, jobs: &[Job<'_>]) {
-        if self.placed.len() == jobs.len() && self.made.len() == jobs.len() {
-            for (at, j) in jobs.iter().enumerate() {
-                if !self.same_job(at, j) {
-                    self.placed[at] = self.find(at, j);
-                    self.made[at] = Made::of(j);
-                }
+    /// from is shown from the same rendering as then (nothing is looked up); `moved`, if
+    /// known, are the others (as [`Cache::render`] found them, against these very places).
+    fn place(&mut self, jobs: &[Job<'_>], moved: Option<&[usize]>) {
+        if self.aligned(jobs) {
+            let moved = match moved {
+                Some(moved) => moved.to_vec(),
+                None => (0..jobs.len())
+                    .filter(|&at| !self.same_job(at, &jobs[at]))
+                    .collect(),
+            };
+            for at in moved {
+                self.placed[at] = self.find(at, &jobs[at]);
+                self.made[at] = Made::of(&jobs[at]);
             }
             return;
         }
@@ -241,8 +252,12 @@ impl Slot {
 pub type Show<'s> = dyn Fn(usize, &Rendered, Option<&Rendered>) -> Result<bool> + Sync + 's;
 
 /// Renderings made by [`Cache::render`], not yet kept: by id prefix, and the page's file in
-/// the recap unless it is the post.
-pub struct Fresh(Vec<(String, Option<String>, Entry)>);
+/// the recap unless it is the post; and, when the jobs were as many as the last render's,
+/// those not made from what the job at their place was made from then, with their count.
+pub struct Fresh(
+    Vec<(String, Option<String>, Entry)>,
+    Option<(usize, Vec<usize>)>,
+);
 
 #[derive(Debug)]
 struct Entry {
@@ -360,7 +375,14 @@ impl Cache {
         let skip = self.retain && show.is_none();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut moved = (skip && self.entries.aligned(jobs)).then(Vec::new);
         for (at, j) in jobs.iter().enumerate() {
+            if skip && self.entries.same_job(at, j) {
+                continue;
+            }
+            if let Some(moved) = &mut moved {
+                moved.push(at);
+            }
             if skip && self.kept(at, j) {
                 continue;
             }
@@ -379,15 +401,13 @@ impl Cache {
             .par_iter()
             .map(|group| self.render_group(jobs, group, show))
             .collect::<Result<_>>()?;
-        Ok(Fresh(done.into_iter().flatten().collect()))
+        let moved = moved.map(|m| (jobs.len(), m));
+        Ok(Fresh(done.into_iter().flatten().collect(), moved))
     }
 
     /// Whether `job` has a kept rendering made from its very shared text, for its page, and
     /// still fresh (the text is known without hashing it).
     fn kept(&self, at: usize, job: &Job<'_>) -> bool {
-        if self.entries.same_job(at, job) {
-            return true;
-        }
         self.entries
             .of_job(at, job.place.id_prefix)
             .and_then(|slot| slot.own(&job.page))
@@ -490,7 +510,8 @@ impl Cache {
 
     /// Keeps what [`Cache::render`] rendered for `jobs`.
     pub fn insert(&mut self, fresh: Fresh, jobs: &[Job<'_>]) {
-        for (prefix, file, entry) in fresh.0 {
+        let Fresh(done, moved) = fresh;
+        for (prefix, file, entry) in done {
             let slot = self.entries.get_or_insert(prefix);
             match file {
                 None => slot.post = Some(entry),
@@ -501,7 +522,8 @@ impl Cache {
             }
         }
         if self.retain {
-            self.entries.place(jobs);
+            let moved = moved.as_ref().filter(|(n, _)| *n == jobs.len());
+            self.entries.place(jobs, moved.map(|(_, m)| &m[..]));
         }
     }
 
