@@ -66,6 +66,9 @@ pub struct Builder {
     reads: load::ReadCache,
     /// The last run's notes, parsed, in path order (`serve`).
     talks: Vec<CachedTalk>,
+    /// Of those, the notes that parsed, as handed to the model stage (`serve`; patched in
+    /// place, so that an unchanged note is not even touched).
+    parsed: Vec<Arc<parse::ParsedTalk>>,
     /// The last run's talks, by the parsed notes they were made from (`serve`).
     modelled: model::Memo,
     /// The image sizes of the last run's static files (`serve`).
@@ -379,14 +382,21 @@ impl Builder {
         {
             crate::images::check_note_images(path, body, line, &images, &mut problems);
         }
+        // (Taken out while the model borrows it; put back when it is done.)
+        let kept = std::mem::take(&mut self.parsed);
         let parsed = model::Parsed {
             intro,
             outro,
             days,
-            talks,
+            talks: match talks {
+                Some(talks) => model::Notes::Owned(talks),
+                None => model::Notes::Shared(&kept),
+            },
         };
         let memo = self.retain.then_some(&mut self.modelled);
-        let site = match model::assemble(config, base_url, parsed, opts.drafts, memo) {
+        let assembled = model::assemble(config, base_url, parsed, opts.drafts, memo);
+        self.parsed = kept;
+        let site = match assembled {
             Ok(mut site) if problems.is_empty() => {
                 site.images = images;
                 site

@@ -40,12 +40,16 @@ pub(super) struct GlobalKey {
 impl Builder {
     /// Parses the notes in parallel, reusing the result for any note whose source is the
     /// last run's (the very same shared value, or the same path and text). Returns the
-    /// parsed notes and, of those, the [`notable`] ones.
+    /// parsed notes (`None`: they are in `self.parsed`, a builder that retains them) and,
+    /// of those, the [`notable`] ones.
     pub(super) fn parse_talks(
         &mut self,
         sources: Vec<Arc<load::Source>>,
         problems: &mut Vec<Diagnostic>,
-    ) -> (Vec<Arc<parse::ParsedTalk>>, Vec<Arc<parse::ParsedTalk>>) {
+    ) -> (
+        Option<Vec<Arc<parse::ParsedTalk>>>,
+        Vec<Arc<parse::ParsedTalk>>,
+    ) {
         use rayon::prelude::*;
         if !self.retain {
             // A one-shot build needs no copy.
@@ -61,7 +65,7 @@ impl Builder {
                 }
             }
             let notable = talks.iter().filter(|t| notable(t)).cloned().collect();
-            return (talks, notable);
+            return (Some(talks), notable);
         }
         let reused = matched(&self.talks, &sources);
         let fresh: Vec<CachedTalk> = sources
@@ -88,13 +92,22 @@ impl Builder {
                 .iter()
                 .enumerate()
                 .all(|(i, r)| r.is_none_or(|j| j == i));
+        // Every note parsed last time, and is handed on by its place in path order.
+        let mut in_place = aligned && self.parsed.len() == self.talks.len();
         if aligned {
             // In place: an unchanged note's entry is not even looked at.
-            for ((entry, src), r) in self.talks.iter_mut().zip(&sources).zip(&reused) {
+            for (i, (src, r)) in sources.iter().zip(&reused).enumerate() {
+                let entry = &mut self.talks[i];
                 match r {
                     Some(_) if Arc::ptr_eq(&entry.source, src) => {}
                     Some(_) => entry.source = src.clone(),
-                    None => *entry = fresh.next().unwrap_or_else(|| entry.clone()),
+                    None => {
+                        *entry = fresh.next().unwrap_or_else(|| entry.clone());
+                        match (&entry.result, self.parsed.get_mut(i)) {
+                            (Ok(t), Some(p)) if in_place => *p = t.clone(),
+                            _ => in_place = false,
+                        }
+                    }
                 }
             }
         } else {
@@ -113,16 +126,18 @@ impl Builder {
                 self.talks.push(entry);
             }
         }
-        let mut talks = Vec::with_capacity(sources.len());
+        if !in_place {
+            self.parsed = self
+                .talks
+                .iter()
+                .filter_map(|e| e.result.as_ref().ok().cloned())
+                .collect();
+        }
         let mut notable = Vec::new();
         for entry in &self.talks {
             match &entry.result {
-                Ok(t) => {
-                    talks.push(t.clone());
-                    if entry.notable {
-                        notable.push(t.clone());
-                    }
-                }
+                Ok(t) if entry.notable => notable.push(t.clone()),
+                Ok(_) => {}
                 Err(d) => problems.extend(d.iter().cloned()),
             }
         }
@@ -132,7 +147,7 @@ impl Builder {
             self.note_hashes
                 .retain(|p, _| present.contains(p.as_path()));
         }
-        (talks, notable)
+        (None, notable)
     }
 
     /// The sizes of the images among `assets`: the last run's if the files are the same.

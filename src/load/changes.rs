@@ -94,7 +94,14 @@ impl Listing {
                 }
             }
             // A folder that went, or became a file or a link, takes what was below it: walk.
-            let was_folder = || entries.keys().any(|k| k.starts_with(p) && k != p);
+            // (Entries are in path order, which puts whatever is below `p` right after it.)
+            let was_folder = || {
+                use std::ops::Bound::{Excluded, Unbounded};
+                entries
+                    .range::<Path, _>((Excluded(p.as_path()), Unbounded))
+                    .next()
+                    .is_some_and(|(k, _)| k.starts_with(p))
+            };
             match root.join(p).symlink_metadata() {
                 Ok(_) | Err(_) if was_folder() => return None,
                 Ok(m) if m.is_file() => {

@@ -19,7 +19,14 @@ pub struct Memo {
     /// The last run's talks in reading order, and how many days the site had: the same
     /// titles in the same order (and days) get the same slugs.
     pub(super) order: (Vec<Arc<Talk>>, usize),
+    /// The last run's talks of each day as the notes came (in path order), and as sorted
+    /// by start, with the day change the sort was made with: the same placements sort the
+    /// same.
+    pub(super) sorted: Option<Sorted>,
 }
+
+/// [`Memo::sorted`]: the day change, each day's talks before and after the sort.
+pub(super) type Sorted = (Option<ClockTime>, Vec<Vec<Placed>>, Vec<Vec<Placed>>);
 
 /// A talk made from a note, with what the model stage reads of it on every run, copied
 /// here so that an unchanged note and talk are not read at all (10,000 of them are spread
@@ -56,6 +63,7 @@ pub(super) fn modelled_before(
 }
 
 /// A talk in its day: its place among the run's talks (in path order), its start.
+#[derive(Debug, Clone, PartialEq)]
 pub(super) struct Placed {
     pub slot: usize,
     pub start: Option<ClockTime>,

@@ -389,19 +389,24 @@ pub fn render(
     jobs.extend(docs.iter().map(|d| markdown::Job {
         markdown: d.body,
         shared: d.shared,
+        talk: d.talk,
         place: d.place,
         source: d.rel,
         body_line: d.body_line,
         page: recap.post(),
     }));
     if pages.talks {
-        jobs.extend(talks.iter().map(|t| markdown::Job {
-            markdown: &t.body,
-            shared: Some(&t.body),
-            place: notes::talk_page_place(t),
-            source: &t.rel,
-            body_line: t.body_line,
-            page: recap.talk_page(&t.slug),
+        // From the talks' documents (made from them just now, in reading order), not from
+        // the talks: 10,000 talks spread over memory are not read twice.
+        let of_talks = docs.iter().filter_map(|d| Some((d, d.talk?)));
+        jobs.extend(of_talks.map(|(d, t)| markdown::Job {
+            markdown: d.body,
+            shared: d.shared,
+            talk: Some(t),
+            place: notes::talk_page_place(d.place.id_prefix),
+            source: d.rel,
+            body_line: d.body_line,
+            page: recap.talk_page(d.place.id_prefix),
         }));
     }
     let mut lap = |out: &mut Output, name: &'static str| {
@@ -789,10 +794,15 @@ fn shape_of(site: &Site, global: u64, memo: Option<&memo::Memo>) -> u64 {
     let mut kept = memo.map(memo::Memo::talk_shapes);
     for day in &site.days {
         (day.number, &day.title, day.date.0, day.talks.len()).hash(&mut h);
+        // The talks' parts (hashes already) are mixed by FxHash's step, which for a given
+        // state maps each part to a different state (one changed talk always changes the
+        // sum), at a tenth of SipHash's cost per talk.
+        let mut talks = rustc_hash::FxHasher::default();
         for t in &day.talks {
             let shape = kept.as_mut().and_then(Iterator::next);
-            h.write_u64(shape.unwrap_or_else(|| talk_shape(t)));
+            talks.write_u64(shape.unwrap_or_else(|| talk_shape(t)));
         }
+        h.write_u64(talks.finish());
     }
     h.finish()
 }

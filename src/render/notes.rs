@@ -14,6 +14,8 @@ pub(crate) struct Doc<'a> {
     pub(crate) body: &'a str,
     /// The body as shared: `Some` for a talk's note, and only for one.
     pub(crate) shared: Option<&'a std::sync::Arc<str>>,
+    /// The talk, for a talk's note.
+    pub(crate) talk: Option<&'a std::sync::Arc<Talk>>,
     pub(crate) body_line: usize,
     pub(crate) place: Placement<'a>,
 }
@@ -29,6 +31,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 rel: &p.rel,
                 body: &p.body,
                 shared: None,
+                talk: None,
                 body_line: p.body_line,
                 place: section_place(prefix, 1, 2),
             });
@@ -41,6 +44,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 rel: &p.rel,
                 body: &p.body,
                 shared: None,
+                talk: None,
                 body_line: p.body_line,
                 place: section_place(&day.id, 2, 3),
             });
@@ -51,6 +55,7 @@ pub(crate) fn documents(site: &Site) -> Vec<Doc<'_>> {
                 rel: &t.rel,
                 body: &t.body,
                 shared: Some(&t.body),
+                talk: Some(t),
                 body_line: t.body_line,
                 place: talk_place(t),
             });
@@ -147,7 +152,8 @@ pub(crate) fn talk_place(t: &Talk) -> Placement<'_> {
     section_place(&t.slug, 2, 4)
 }
 
-/// On its own page the talk is the `<h1>`: its headings start at `<h2>`.
-pub(crate) fn talk_page_place(t: &Talk) -> Placement<'_> {
-    section_place(&t.slug, 0, 2)
+/// On its own page the talk is the `<h1>`: its headings start at `<h2>` (`slug`: the
+/// talk's).
+pub(crate) fn talk_page_place(slug: &str) -> Placement<'_> {
+    section_place(slug, 0, 2)
 }

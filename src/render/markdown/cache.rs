@@ -15,6 +15,7 @@ use rustc_hash::FxHashMap;
 
 use super::{BlogNotes, LinkEnv, NoteTarget, Placement, Prepared, Rendered, emit, prepare};
 use crate::error::Result;
+use crate::model::Talk;
 use crate::route::{INDEX, Page, Route};
 
 /// One Markdown document to render for one page.
@@ -23,6 +24,11 @@ pub struct Job<'a> {
     /// The same text as shared (a note's body): an entry made from this very text needs no
     /// hash of it to be known fresh.
     pub shared: Option<&'a Arc<str>>,
+    /// The talk the job is made from, when it is made from a talk alone (its text, its
+    /// file, its slug: everything of the job but its page and shape): a job made from the
+    /// very talk the last build's job at the same place was made from, for the same kind of
+    /// page and in the same shape, is fresh without a look at anything else.
+    pub talk: Option<&'a Arc<Talk>>,
     pub place: Placement<'a>,
     /// The note's path relative to the site root.
     pub source: &'a Path,
@@ -83,6 +89,39 @@ struct Slots {
     /// By job of the last render (a retaining cache): its slot (`u32::MAX`: none) and its
     /// page's rendering in the slot's `pages` (`u32::MAX`: the post's).
     placed: Vec<(u32, u32)>,
+    /// By job of the last render (a retaining cache, as `placed`): what it was made from
+    /// ([`Made::of`]), held so that the talk is not freed and another put in its place.
+    made: Vec<Made>,
+}
+
+/// What a job was made from when that is a talk alone ([`Job::talk`]): the talk and the
+/// kind of page and shape it was rendered for.
+#[derive(Debug, Default, Clone)]
+struct Made {
+    talk: Option<Arc<Talk>>,
+    post: bool,
+    shape: (u8, u8),
+}
+
+impl Made {
+    fn of(job: &Job<'_>) -> Made {
+        Made {
+            talk: job.talk.cloned(),
+            post: job.page.page == Page::Post,
+            shape: (job.place.shift, job.place.min_level),
+        }
+    }
+
+    /// Whether `job` is made from what this was made from: the very same talk (a pointer
+    /// comparison: an unchanged note's talk is shared between builds).
+    fn is(&self, job: &Job<'_>) -> bool {
+        self.talk
+            .as_ref()
+            .zip(job.talk)
+            .is_some_and(|(a, b)| Arc::ptr_eq(a, b))
+            && self.post == (job.page.page == Page::Post)
+            && self.shape == (job.place.shift, job.place.min_level)
+    }
 }
 
 impl Slots {
@@ -122,10 +161,51 @@ impl Slots {
         &mut self.slots[i]
     }
 
+    /// Whether job `at` of this build is made from what the last build's job at the same
+    /// place was, and so shown from the same rendering, which is fresh: a retaining cache
+    /// keeps each job's rendering fresh for the render it was placed for, and drops them all
+    /// when anything else they depend on changes ([`Cache::begin`]).
+    fn same_job(&self, at: usize, job: &Job<'_>) -> bool {
+        self.made.get(at).is_some_and(|m| m.is(job))
+            && self.placed.get(at).is_some_and(|&(i, _)| i != u32::MAX)
+    }
+
+    /// Whether the last render's places are as many as `jobs`, each to be checked with
+    /// [`Slots::same_job`].
+    fn aligned(&self, jobs: &[Job<'_>]) -> bool {
+        self.placed.len() == jobs.len() && self.made.len() == jobs.len()
+    }
+
     /// Records where each of `jobs` is shown from, for the next build's guesses and for
-    /// [`Cache::of_job`].
-    fn place(&mut self, jobs: &[Job<'_>]) {
-        let find = |(at, j): (usize, &Job<'_>)| {
+    /// [`Cache::of_job`]. A job made from what the last build's job at its place was made
+    /// from is shown from the same rendering as then (nothing is looked up); `moved`, if
+    /// known, are the others (as [`Cache::render`] found them, against these very places).
+    fn place(&mut self, jobs: &[Job<'_>], moved: Option<&[usize]>) {
+        if self.aligned(jobs) {
+            let moved = match moved {
+                Some(moved) => moved.to_vec(),
+                None => (0..jobs.len())
+                    .filter(|&at| !self.same_job(at, &jobs[at]))
+                    .collect(),
+            };
+            for at in moved {
+                self.placed[at] = self.find(at, &jobs[at]);
+                self.made[at] = Made::of(&jobs[at]);
+            }
+            return;
+        }
+        self.placed = jobs
+            .iter()
+            .enumerate()
+            .map(|(at, j)| self.find(at, j))
+            .collect();
+        self.made = jobs.iter().map(Made::of).collect();
+    }
+
+    /// Where job `at` is shown from, found by its prefix (where the last build's job at the
+    /// same place had its slot, else by lookup).
+    fn find(&self, at: usize, j: &Job<'_>) -> (u32, u32) {
+        {
             let guess = self.placed.get(at).map(|&(i, _)| i);
             let i = match guess.and_then(|i| self.slots.get(i as usize)) {
                 Some(s) if *s.prefix == *j.place.id_prefix => guess,
@@ -139,8 +219,7 @@ impl Slots {
                 _ => slot.pages.iter().position(|(f, _)| j.page.is_local_file(f)),
             };
             (i.unwrap_or(u32::MAX), page.map_or(u32::MAX, |k| k as u32))
-        };
-        self.placed = jobs.iter().enumerate().map(find).collect();
+        }
     }
 }
 
@@ -173,8 +252,12 @@ impl Slot {
 pub type Show<'s> = dyn Fn(usize, &Rendered, Option<&Rendered>) -> Result<bool> + Sync + 's;
 
 /// Renderings made by [`Cache::render`], not yet kept: by id prefix, and the page's file in
-/// the recap unless it is the post.
-pub struct Fresh(Vec<(String, Option<String>, Entry)>);
+/// the recap unless it is the post; and, when the jobs were as many as the last render's,
+/// those not made from what the job at their place was made from then, with their count.
+pub struct Fresh(
+    Vec<(String, Option<String>, Entry)>,
+    Option<(usize, Vec<usize>)>,
+);
 
 #[derive(Debug)]
 struct Entry {
@@ -292,7 +375,14 @@ impl Cache {
         let skip = self.retain && show.is_none();
         let mut groups: Vec<Vec<usize>> = Vec::new();
         let mut index: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut moved = (skip && self.entries.aligned(jobs)).then(Vec::new);
         for (at, j) in jobs.iter().enumerate() {
+            if skip && self.entries.same_job(at, j) {
+                continue;
+            }
+            if let Some(moved) = &mut moved {
+                moved.push(at);
+            }
             if skip && self.kept(at, j) {
                 continue;
             }
@@ -311,7 +401,8 @@ impl Cache {
             .par_iter()
             .map(|group| self.render_group(jobs, group, show))
             .collect::<Result<_>>()?;
-        Ok(Fresh(done.into_iter().flatten().collect()))
+        let moved = moved.map(|m| (jobs.len(), m));
+        Ok(Fresh(done.into_iter().flatten().collect(), moved))
     }
 
     /// Whether `job` has a kept rendering made from its very shared text, for its page, and
@@ -419,7 +510,8 @@ impl Cache {
 
     /// Keeps what [`Cache::render`] rendered for `jobs`.
     pub fn insert(&mut self, fresh: Fresh, jobs: &[Job<'_>]) {
-        for (prefix, file, entry) in fresh.0 {
+        let Fresh(done, moved) = fresh;
+        for (prefix, file, entry) in done {
             let slot = self.entries.get_or_insert(prefix);
             match file {
                 None => slot.post = Some(entry),
@@ -430,7 +522,8 @@ impl Cache {
             }
         }
         if self.retain {
-            self.entries.place(jobs);
+            let moved = moved.as_ref().filter(|(n, _)| *n == jobs.len());
+            self.entries.place(jobs, moved.map(|(_, m)| &m[..]));
         }
     }
 

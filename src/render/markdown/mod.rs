@@ -675,6 +675,7 @@ mod tests {
         let job = |md: &'static str, page: &'static str| Job {
             markdown: md,
             shared: None,
+            talk: None,
             place: Placement {
                 id_prefix: "t",
                 shift: 2,
@@ -719,6 +720,7 @@ mod tests {
             Job {
                 markdown: text,
                 shared: Some(shared),
+                talk: None,
                 place: Placement {
                     id_prefix,
                     shift: 2,
@@ -757,6 +759,86 @@ mod tests {
         );
     }
 
+    /// A rendering is known fresh by the very talk its job was made from only for the same
+    /// kind of page: with the intro gone and an outro new, every job moves one place back,
+    /// and where the last build had the talk's section of the post is now the talk's page.
+    #[test]
+    fn a_talk_page_job_where_the_talks_post_job_was_is_shown_its_own_rendering() {
+        let body: Arc<str> = "## A".into();
+        let talk = Arc::new(crate::model::Talk {
+            path: PathBuf::from("t.md"),
+            rel: PathBuf::from("t.md"),
+            body_line: 1,
+            slug: "t".into(),
+            title: "T".into(),
+            speakers: Vec::new(),
+            day: 1,
+            start: None,
+            end: None,
+            duration: None,
+            room: None,
+            track: None,
+            tags: Vec::new(),
+            recommended: false,
+            rating: None,
+            video: None,
+            slides: None,
+            image: None,
+            image_alt: None,
+            links: Vec::new(),
+            id: None,
+            extra: None,
+            draft: false,
+            unwritten: false,
+            body: body.clone(),
+        });
+        let job = |page: &'static str, shift: u8, min_level: u8| Job {
+            markdown: "## A",
+            shared: Some(&body),
+            talk: Some(&talk),
+            place: Placement {
+                id_prefix: "t",
+                shift,
+                min_level,
+            },
+            source: Path::new("t.md"),
+            body_line: 1,
+            page: at(page),
+        };
+        let page = |prefix: &'static str| Job {
+            markdown: "Text.",
+            shared: None,
+            talk: None,
+            place: Placement {
+                id_prefix: prefix,
+                shift: 1,
+                min_level: 2,
+            },
+            source: Path::new("page.md"),
+            body_line: 1,
+            page: at("index.html"),
+        };
+        let mut cache = Cache::retaining();
+        begin(&mut cache, HashSet::new());
+        let (post, own) = ("<h4 id=\"t--a\">A</h4>\n", "<h2 id=\"t--a\">A</h2>\n");
+        cache.render_all(&[
+            page("intro"),
+            job("index.html", 2, 4),
+            job("talks/t/index.html", 0, 2),
+        ]);
+        let html = |cache: &Cache, at: usize| cache.shown(at).map(|r| r.html.clone());
+        assert_eq!(html(&cache, 1).as_deref(), Some(post));
+        assert_eq!(html(&cache, 2).as_deref(), Some(own));
+        begin(&mut cache, HashSet::new());
+        cache.render_all(&[
+            job("index.html", 2, 4),
+            job("talks/t/index.html", 0, 2),
+            page("outro"),
+        ]);
+        assert_eq!(html(&cache, 0).as_deref(), Some(post));
+        assert_eq!(html(&cache, 1).as_deref(), Some(own));
+    }
+
     /// A one-shot build must not hold every talk page's copy of every note: each page is
     /// shown as it is rendered (with the post's rendering beside it), only the post's is
     /// kept, and nothing is kept once the render is done.
@@ -767,6 +849,7 @@ mod tests {
         let job = |page: &'static str, shift: u8, min_level: u8| Job {
             markdown: "## A",
             shared: None,
+            talk: None,
             place: Placement {
                 id_prefix: "t",
                 shift,
