@@ -246,15 +246,20 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
     })?;
     let mut links = Vec::new();
     let mut reused = Vec::new();
+    // The reused pages' own shared paths: no copy per page.
+    let mut paths = Vec::new();
     let mut kept = Vec::with_capacity(if env.keep { done.len() } else { 0 });
     for (l, file, page) in done {
         links.extend(l);
+        if let (Some(_), Some(page)) = (&file, &page) {
+            paths.push(page.file.clone());
+        }
         reused.extend(file);
         if env.keep {
             kept.push(page);
         }
     }
-    env.record_reused(reused.iter().map(|f| f.path.clone()));
+    env.record_reused(paths);
     env.sink.put_all(reused)?;
     Ok((links, kept))
 }
