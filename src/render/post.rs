@@ -86,8 +86,9 @@ pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
 
 /// For each talk in reading order, `reuse`'s part if it gives one, else `make`'s. The reused
 /// are taken in one pass on this thread (a comparison and a pointer copy each: threads would
-/// cost more than they save), then the rest are made in parallel.
-fn reuse_or_make<T: Send>(
+/// cost more than they save) straight into their places, an empty part holding the place of
+/// each of the rest, which are then made in parallel.
+fn reuse_or_make<T: Send + Default>(
     env: &Env<'_>,
     reuse: impl Fn(usize) -> Option<T>,
     make: impl Fn(usize) -> Result<T> + Sync,
@@ -96,13 +97,19 @@ fn reuse_or_make<T: Send>(
     if env.kept().is_none() {
         return (0..n).into_par_iter().map(&make).collect();
     }
-    let mut parts: Vec<Option<T>> = (0..n).map(reuse).collect();
-    let todo: Vec<usize> = (0..n).filter(|&i| parts[i].is_none()).collect();
+    let mut parts = Vec::with_capacity(n);
+    let mut todo = Vec::new();
+    for i in 0..n {
+        parts.push(reuse(i).unwrap_or_else(|| {
+            todo.push(i);
+            T::default()
+        }));
+    }
     let made: Vec<T> = todo.par_iter().map(|&i| make(i)).collect::<Result<_>>()?;
     for (i, part) in todo.into_iter().zip(made) {
-        parts[i] = Some(part);
+        parts[i] = part;
     }
-    Ok(parts.into_iter().flatten().collect())
+    Ok(parts)
 }
 
 /// Talk `t`'s section of the post, rendered.
