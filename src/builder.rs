@@ -35,8 +35,9 @@ pub struct Compiled {
     /// How long each stage took, in order.
     pub timings: Vec<(&'static str, Duration)>,
     /// The pages taken from the previous build as they were (`serve`), because what each was
-    /// rendered from is unchanged; sorted.
-    pub reused: Vec<String>,
+    /// rendered from is unchanged, in no order: [`Compiled::reused`] sorts them (only tests
+    /// ask, and a rebuild of 10,000 unchanged talks need not sort their paths).
+    reused: Vec<Arc<str>>,
     /// Outputs the base URL ruled out (`build` and `check` say so; `serve` does not).
     pub left_out: Vec<Notice>,
     /// What this build replaced of the builder's last one (`serve`): freed with the result,
@@ -45,6 +46,14 @@ pub struct Compiled {
 }
 
 impl Compiled {
+    /// The pages taken from the previous build as they were (`serve`), because what each was
+    /// rendered from is unchanged; sorted.
+    pub fn reused(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.reused.iter().map(|p| p.to_string()).collect();
+        paths.sort_unstable();
+        paths
+    }
+
     /// How many talks the site shows.
     pub fn talks(&self) -> usize {
         self.sites

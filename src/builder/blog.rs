@@ -134,7 +134,7 @@ impl Builder {
             warnings,
             note_links: Vec::new(),
             timings: timings.done,
-            reused: out.reused,
+            reused: out.reused.into_iter().map(Into::into).collect(),
             _spent: None,
         };
         for (_, r) in rendered {
@@ -143,7 +143,6 @@ impl Builder {
             compiled.reused.extend(r.output.reused);
             compiled.sites.push(r.site);
         }
-        compiled.reused.sort();
         let social = super::left_out::fold_social(&mut compiled.warnings, &left);
         compiled.left_out = super::left_out::notices(&left, &compiled.base_url, &origin, social);
         Ok(compiled)

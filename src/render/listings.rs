@@ -146,7 +146,7 @@ fn reuse_all(env: &Env<'_>) -> Result<bool> {
     let Some(old) = old else {
         return Ok(false);
     };
-    env.record_reused(old.iter().map(|f| f.path.clone()));
+    env.record_reused(old.iter().map(|f| f.path.as_str().into()));
     env.sink.put_all(old)?;
     Ok(true)
 }

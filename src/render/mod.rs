@@ -625,8 +625,6 @@ pub fn render(
             .unwrap_or_else(|e| e.into_inner()),
     );
     out.reused = env.reused.into_inner().unwrap_or_else(|e| e.into_inner());
-    // Paths are distinct: an unstable sort gives the same order, faster.
-    out.reused.sort_unstable();
     lap(&mut out, "other pages");
     Ok(out)
 }
@@ -660,7 +658,7 @@ struct Env<'a> {
     /// made shared texts, and the post is put as its pieces.
     keep: bool,
     /// The pages taken from the previous build as they were.
-    reused: std::sync::Mutex<Vec<String>>,
+    reused: std::sync::Mutex<Vec<std::sync::Arc<str>>>,
     /// What the files that decide their own reuse were made from (see
     /// [`Env::reuse_made_from`]), by path.
     made_from: std::sync::Mutex<Vec<(String, u64)>>,
@@ -710,7 +708,7 @@ impl Env<'_> {
     /// The previous build's file at `path`, if the previous build's pages may be reused.
     fn reuse(&self, path: &str) -> Option<Bytes> {
         let old = self.old_file(path)?;
-        self.record_reused([path.to_string()]);
+        self.record_reused([path.into()]);
         Some(old)
     }
 
@@ -721,7 +719,7 @@ impl Env<'_> {
     }
 
     /// Records that the files at `paths` were taken from the previous build.
-    fn record_reused(&self, paths: impl IntoIterator<Item = String>) {
+    fn record_reused(&self, paths: impl IntoIterator<Item = std::sync::Arc<str>>) {
         self.reused
             .lock()
             .unwrap_or_else(|e| e.into_inner())

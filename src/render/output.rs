@@ -283,8 +283,8 @@ pub struct Kept {
 pub(super) struct KeptPage {
     /// The page's file inside its recap (what its Markdown was rendered for).
     pub(super) page: Box<str>,
-    /// The page's file in the output.
-    pub(super) file: Box<str>,
+    /// The page's file in the output (shared with the builds that reuse the page).
+    pub(super) file: Arc<str>,
     pub(super) bytes: Bytes,
 }
 
@@ -325,8 +325,9 @@ pub struct Output {
     pub words: usize,
     /// The folders of the pages written, for the sitemap.
     pub sitemap: Vec<String>,
-    /// The pages taken from the previous build as they were, sorted.
-    pub reused: Vec<String>,
+    /// The pages taken from the previous build as they were, in no order (a reused talk
+    /// page's path is the previous build's own: no copy).
+    pub reused: Vec<Arc<str>>,
     /// In a blog: the recap's entries in the blog's feed.
     pub feed: Vec<super::FeedEntry>,
     /// Each talk's section fingerprint, with a hash of what the calendar and the feed show of

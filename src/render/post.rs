@@ -86,8 +86,9 @@ pub(super) fn sections<'a>(env: &Env<'a>) -> Result<Vec<TalkSection<'a>>> {
 
 /// For each talk in reading order, `reuse`'s part if it gives one, else `make`'s. The reused
 /// are taken in one pass on this thread (a comparison and a pointer copy each: threads would
-/// cost more than they save), then the rest are made in parallel.
-fn reuse_or_make<T: Send>(
+/// cost more than they save) straight into their places, an empty part holding the place of
+/// each of the rest, which are then made in parallel.
+fn reuse_or_make<T: Send + Default>(
     env: &Env<'_>,
     reuse: impl Fn(usize) -> Option<T>,
     make: impl Fn(usize) -> Result<T> + Sync,
@@ -96,13 +97,19 @@ fn reuse_or_make<T: Send>(
     if env.kept().is_none() {
         return (0..n).into_par_iter().map(&make).collect();
     }
-    let mut parts: Vec<Option<T>> = (0..n).map(reuse).collect();
-    let todo: Vec<usize> = (0..n).filter(|&i| parts[i].is_none()).collect();
+    let mut parts = Vec::with_capacity(n);
+    let mut todo = Vec::new();
+    for i in 0..n {
+        parts.push(reuse(i).unwrap_or_else(|| {
+            todo.push(i);
+            T::default()
+        }));
+    }
     let made: Vec<T> = todo.par_iter().map(|&i| make(i)).collect::<Result<_>>()?;
     for (i, part) in todo.into_iter().zip(made) {
-        parts[i] = Some(part);
+        parts[i] = part;
     }
-    Ok(parts.into_iter().flatten().collect())
+    Ok(parts)
 }
 
 /// Talk `t`'s section of the post, rendered.
@@ -199,13 +206,33 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
         return Ok(Default::default());
     }
     let talks = env.talks;
-    // A reused page is handed back rather than put here: they all go to the sink in one
-    // batch, so 10,000 unchanged pages do not take the sink's locks 10,000 times.
-    type Done = (Links, Option<OutputFile>, Option<Arc<KeptPage>>);
-    let reuse = |i: usize| -> Option<Done> {
+    let n = talks.len();
+    // Each talk's page as the next build may reuse it, in reading order.
+    let mut kept: Vec<Option<Arc<KeptPage>>> = match env.keep {
+        true => vec![None; n],
+        false => Vec::new(),
+    };
+    // A reused page is gathered here rather than put: they all go to the sink in one batch,
+    // so 10,000 unchanged pages do not take the sink's locks 10,000 times. Its record is the
+    // page's own shared path (no copy).
+    let mut reused = Vec::new();
+    let mut paths = Vec::new();
+    // The links in reused pages' notes, by the talk's place (few notes have any).
+    let mut old_links: Vec<(usize, Links)> = Vec::new();
+    // One pass on this thread over the talks (a comparison and a few pointer copies for an
+    // unchanged one, with nothing gathered per talk but what is put), then the rest are
+    // made in parallel.
+    let mut todo = Vec::new();
+    if env.kept().is_some() {
+        reused.reserve(n);
+        paths.reserve(n);
+    }
+    for (i, t) in talks.iter().enumerate() {
         // Unchanged: the last build's page, its paths as they were (no new key or path).
-        let old = env.kept_page(i)?;
-        let t = talks[i];
+        let Some(old) = env.kept_page(i) else {
+            todo.push(i);
+            continue;
+        };
         // A retaining cache (the only one a page is reused with) has the job's rendering
         // where the job was: no lookup by key.
         let notes = match env.cache.retains() {
@@ -213,48 +240,56 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
             false => env.cache.get(&t.slug, &old.page),
         };
         let Some(notes) = notes else {
-            return Some((Vec::new(), None, None));
+            continue;
         };
-        let reused = OutputFile {
+        if !notes.links.is_empty() {
+            old_links.push((i, links_of(t, &old.file, notes)));
+        }
+        reused.push(OutputFile {
             path: old.file.to_string(),
             contents: old.bytes.clone(),
-        };
-        Some((
-            links_of(t, &old.file, notes),
-            Some(reused),
-            Some(old.clone()),
-        ))
-    };
-    let done = reuse_or_make(env, reuse, |i| -> Result<Done> {
-        let t = talks[i];
-        let at = env.recap.talk_page(&t.slug);
-        let page = at.local_file();
-        // The Markdown is rendered for the page's file inside the recap.
-        let Some(notes) = env.cache.get(&t.slug, &page) else {
-            return Ok((Vec::new(), None, None));
-        };
-        let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
-        let (links, bytes) = talk_page(env, i, notes, summary)?;
-        let kept = env.keep.then(|| {
-            Arc::new(KeptPage {
-                page: page.into(),
-                file: at.file().into(),
-                bytes,
-            })
         });
-        Ok((links, None, kept))
-    })?;
-    let mut links = Vec::new();
-    let mut reused = Vec::new();
-    let mut kept = Vec::with_capacity(if env.keep { done.len() } else { 0 });
-    for (l, file, page) in done {
-        links.extend(l);
-        reused.extend(file);
-        if env.keep {
-            kept.push(page);
+        paths.push(old.file.clone());
+        if let Some(slot) = kept.get_mut(i) {
+            *slot = Some(old.clone());
         }
     }
-    env.record_reused(reused.iter().map(|f| f.path.clone()));
+    let made: Vec<(usize, Links, Option<Arc<KeptPage>>)> = todo
+        .par_iter()
+        .map(|&i| -> Result<_> {
+            let t = talks[i];
+            let at = env.recap.talk_page(&t.slug);
+            let page = at.local_file();
+            // The Markdown is rendered for the page's file inside the recap.
+            let Some(notes) = env.cache.get(&t.slug, &page) else {
+                return Ok((i, Vec::new(), None));
+            };
+            let summary = env.cache.get(&t.slug, POST).map(|r| r.summary.as_str());
+            let (links, bytes) = talk_page(env, i, notes, summary)?;
+            let kept = env.keep.then(|| {
+                Arc::new(KeptPage {
+                    page: page.into(),
+                    file: at.file().into(),
+                    bytes,
+                })
+            });
+            Ok((i, links, kept))
+        })
+        .collect::<Result<_>>()?;
+    // The links in reading order: the reused pages' and the made pages', merged by place.
+    let mut links = Vec::new();
+    let mut old_links = old_links.into_iter().peekable();
+    for (i, l, page) in made {
+        while let Some((_, l)) = old_links.next_if(|(j, _)| *j < i) {
+            links.extend(l);
+        }
+        links.extend(l);
+        if let Some(slot) = kept.get_mut(i) {
+            *slot = page;
+        }
+    }
+    links.extend(old_links.flat_map(|(_, l)| l));
+    env.record_reused(paths);
     env.sink.put_all(reused)?;
     Ok((links, kept))
 }

@@ -58,7 +58,7 @@ fn reused_after(
     let compiled = served.compile(&opts).expect("builds");
     let fresh = compile(&opts).expect("builds");
     assert_eq!(compiled.files, fresh.files, "served = fresh");
-    compiled.reused
+    compiled.reused()
 }
 
 #[test]

@@ -306,7 +306,7 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
             .compile_after(&opts, Changes::Paths([A.into()].into()))
             .expect("rebuild");
         assert!(calendar(&rebuilt).contains(shown), "{shown} not served");
-        assert!(!rebuilt.reused.iter().any(|p| p == "schedule.ics"));
+        assert!(!rebuilt.reused().iter().any(|p| p == "schedule.ics"));
         assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
     }
     // Code is not prose, so not in the summary nor on the calendar: it is served as it was.
@@ -315,7 +315,7 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
     let rebuilt = served
         .compile_after(&opts, Changes::Paths([A.into()].into()))
         .expect("rebuild");
-    assert!(rebuilt.reused.iter().any(|p| p == "schedule.ics"));
+    assert!(rebuilt.reused().iter().any(|p| p == "schedule.ics"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
 }
 
@@ -508,7 +508,7 @@ fn an_edit_of_a_summary_changes_the_served_feed_of_talks() {
         feed(&rebuilt).contains("Other words."),
         "the new summary not served"
     );
-    assert!(!rebuilt.reused.iter().any(|p| p == "atom.xml"));
+    assert!(!rebuilt.reused().iter().any(|p| p == "atom.xml"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
     // Code is not prose, so not in the summary nor in the feed: it is served as it was.
     save(
@@ -520,7 +520,7 @@ fn an_edit_of_a_summary_changes_the_served_feed_of_talks() {
     let rebuilt = served
         .compile_after(&opts, Changes::Paths([A.into()].into()))
         .expect("rebuild");
-    assert!(rebuilt.reused.iter().any(|p| p == "atom.xml"));
+    assert!(rebuilt.reused().iter().any(|p| p == "atom.xml"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
 }
 
