@@ -436,7 +436,7 @@ fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Fi
         let mut files = old.clone();
         let mut same = true;
         for f in list {
-            match files.get_mut(f.path.as_str()) {
+            match files.get_mut(&*f.path) {
                 Some(bytes) => *bytes = f.contents.clone(),
                 None => {
                     same = false;
@@ -450,7 +450,7 @@ fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Fi
         }
     }
     list.iter()
-        .map(|f| (std::sync::Arc::from(f.path.as_str()), f.contents.clone()))
+        .map(|f| (f.path.clone(), f.contents.clone()))
         .collect()
 }
 

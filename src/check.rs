@@ -95,7 +95,7 @@ pub fn links(compiled: &Compiled) -> Vec<Diagnostic> {
     let mut problems = BTreeSet::new();
     let base_path = base_path(&compiled.base_url);
     for f in &compiled.files {
-        let page = f.path.as_str();
+        let page = &*f.path;
         if !page.ends_with(".html") {
             continue;
         }

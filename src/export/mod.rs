@@ -130,7 +130,7 @@ pub(crate) fn recap(compiled: &Compiled, site: &Site) -> (Recap, Vec<Diagnostic>
     let locale = Locale::new(config.language, &config.labels);
     let fixed = site.fixed_ids();
     let targets = notes::note_targets(site);
-    let files: HashSet<&str> = compiled.files.iter().map(|f| f.path.as_str()).collect();
+    let files: HashSet<&str> = compiled.files.iter().map(|f| &*f.path).collect();
     let env = body::Env {
         fixed: &fixed,
         notes: &targets,
@@ -187,7 +187,7 @@ pub(crate) fn recap(compiled: &Compiled, site: &Site) -> (Recap, Vec<Diagnostic>
         .assets
         .iter()
         .filter_map(|path| {
-            let file = compiled.files.iter().find(|f| &f.path == path)?;
+            let file = compiled.files.iter().find(|f| *f.path == **path)?;
             Some((path.clone(), file.contents.to_vec()))
         })
         .collect();

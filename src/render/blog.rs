@@ -276,7 +276,7 @@ impl Writer<'_> {
             if let Some(old) = old {
                 out.reused.push(file.clone());
                 return self.sink.put(OutputFile {
-                    path: file,
+                    path: file.into(),
                     contents: old.clone(),
                 });
             }
@@ -292,7 +292,7 @@ impl Writer<'_> {
 
     fn put(&self, path: &str, text: String) -> Result<()> {
         self.sink.put(OutputFile {
-            path: path.to_string(),
+            path: path.into(),
             contents: text.into_bytes().into(),
         })
     }
@@ -620,7 +620,7 @@ fn site_files(
     }
     for (path, bytes) in &w.theme.assets {
         w.sink.put(OutputFile {
-            path: path.clone(),
+            path: path.as_str().into(),
             contents: bytes.clone(),
         })?;
     }

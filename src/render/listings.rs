@@ -137,16 +137,12 @@ fn reuse_all(env: &Env<'_>) -> Result<bool> {
     }
     let old: Option<Vec<OutputFile>> = routes(env)
         .iter()
-        .map(|at| {
-            let path = at.file();
-            let contents = env.old_file(&path)?;
-            Some(OutputFile { path, contents })
-        })
+        .map(|at| env.old_output(&at.file()))
         .collect();
     let Some(old) = old else {
         return Ok(false);
     };
-    env.record_reused(old.iter().map(|f| f.path.as_str().into()));
+    env.record_reused(old.iter().map(|f| f.path.clone()));
     env.sink.put_all(old)?;
     Ok(true)
 }

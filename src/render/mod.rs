@@ -718,6 +718,16 @@ impl Env<'_> {
         self.previous.and_then(|(p, _)| p.files.get(path).cloned())
     }
 
+    /// [`Env::old_file`] as a file of this build, its path shared with the previous one's.
+    fn old_output(&self, path: &str) -> Option<OutputFile> {
+        let (p, _) = self.previous?;
+        let (path, contents) = p.files.get_key_value(path)?;
+        Some(OutputFile {
+            path: path.clone(),
+            contents: contents.clone(),
+        })
+    }
+
     /// Records that the files at `paths` were taken from the previous build.
     fn record_reused(&self, paths: impl IntoIterator<Item = std::sync::Arc<str>>) {
         self.reused
@@ -773,7 +783,7 @@ impl Env<'_> {
 
     fn put(&self, path: &str, text: String) -> Result<()> {
         self.sink.put(OutputFile {
-            path: path.to_string(),
+            path: path.into(),
             contents: Bytes::from(text.into_bytes()),
         })
     }

@@ -164,7 +164,7 @@ impl From<&[u8]> for Bytes {
 /// A file of the built site, with its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
-    pub path: String,
+    pub path: Arc<str>,
     pub contents: Bytes,
 }
 
@@ -182,7 +182,7 @@ pub trait Sink: Sync {
             joined.extend_from_slice(p.as_bytes());
         }
         self.put(OutputFile {
-            path: path.to_string(),
+            path: path.into(),
             contents: Bytes::from(joined),
         })
     }
@@ -213,7 +213,7 @@ impl Sink for Collect {
 
     fn put_pieces(&self, path: &str, parts: Vec<Arc<str>>) -> Result<()> {
         self.put(OutputFile {
-            path: path.to_string(),
+            path: path.into(),
             contents: Bytes::pieces(parts),
         })
     }

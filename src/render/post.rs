@@ -246,7 +246,7 @@ fn write_talk_pages(env: &Env<'_>) -> Result<TalkPages> {
             old_links.push((i, links_of(t, &old.file, notes)));
         }
         reused.push(OutputFile {
-            path: old.file.to_string(),
+            path: old.file.clone(),
             contents: old.bytes.clone(),
         });
         paths.push(old.file.clone());
@@ -353,7 +353,7 @@ pub(super) fn talk_page(
     let links = links_of(t, &file, notes);
     let contents = Bytes::from(env.render("talk_page.html", &context)?.into_bytes());
     env.sink.put(OutputFile {
-        path: file,
+        path: file.into(),
         contents: contents.clone(),
     })?;
     Ok((links, contents))

@@ -115,7 +115,7 @@ pub(super) fn write_recap_files(env: &Env<'_>, extras: &[(Option<u64>, u64)]) ->
     calendar(env, extras)?;
     for (path, bytes) in env.theme.own_assets() {
         env.sink.put(OutputFile {
-            path: env.recap.file(path),
+            path: env.recap.file(path).into(),
             contents: bytes.clone(),
         })?;
     }
@@ -137,7 +137,7 @@ fn calendar(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Result<()> {
         && let Some(old) = env.reuse_made_from(&file, from)
     {
         return env.sink.put(OutputFile {
-            path: file,
+            path: file.into(),
             contents: old,
         });
     }
@@ -239,7 +239,7 @@ pub(super) fn page_dirs(env: &Env<'_>) -> Vec<String> {
 fn shaped(env: &Env<'_>, path: &str, make: impl FnOnce() -> Result<String>) -> Result<()> {
     match env.reuse(path) {
         Some(old) => env.sink.put(OutputFile {
-            path: path.to_string(),
+            path: path.into(),
             contents: old,
         }),
         None => env.put(path, make()?),
@@ -255,7 +255,7 @@ fn atom(env: &Env<'_>, extras: &[(Option<u64>, u64)], abs: &str, feed: Feed) -> 
         && let Some(old) = env.reuse_made_from(file, from)
     {
         return env.sink.put(OutputFile {
-            path: file.to_string(),
+            path: file.into(),
             contents: old,
         });
     }
@@ -313,7 +313,7 @@ pub(super) fn write(env: &Env<'_>, extras: &[(Option<u64>, u64)]) -> Result<()> 
     }
     for (path, bytes) in &env.theme.assets {
         env.sink.put(OutputFile {
-            path: path.clone(),
+            path: path.as_str().into(),
             contents: bytes.clone(),
         })?;
     }

@@ -258,7 +258,7 @@ fn a_change_the_watcher_did_not_name_is_picked_up_by_a_rescan() {
         let post = c
             .files
             .iter()
-            .find(|f| f.path == "index.html")
+            .find(|f| &*f.path == "index.html")
             .expect("post");
         String::from_utf8_lossy(&post.contents).into_owned()
     };
@@ -293,7 +293,7 @@ fn an_edit_of_a_summary_or_a_room_changes_the_served_calendar() {
     let mut served = Builder::new();
     served.compile(&opts).expect("first build");
     let calendar = |c: &Compiled| {
-        let ics = c.files.iter().find(|f| f.path == "schedule.ics");
+        let ics = c.files.iter().find(|f| &*f.path == "schedule.ics");
         String::from_utf8_lossy(&ics.expect("a calendar").contents).into_owned()
     };
     let edits = [
@@ -466,7 +466,7 @@ fn an_edit_of_a_top_picks_first_sentence_or_the_intro_reaches_the_served_post() 
     let rebuilt = served
         .compile_after(&opts, Changes::Paths([A.into()].into()))
         .expect("rebuild");
-    let post = rebuilt.files.iter().find(|f| f.path == "index.html");
+    let post = rebuilt.files.iter().find(|f| &*f.path == "index.html");
     let post = String::from_utf8_lossy(&post.expect("the post").contents).into_owned();
     assert!(post.contains("<span class=\"pick-summary\">Other words.</span>"));
     assert_eq!(rebuilt.files, compile(&opts).expect("fresh build").files);
@@ -497,7 +497,7 @@ fn an_edit_of_a_summary_changes_the_served_feed_of_talks() {
     let mut served = Builder::new();
     served.compile(&opts).expect("first build");
     let feed = |c: &Compiled| {
-        let atom = c.files.iter().find(|f| f.path == "atom.xml");
+        let atom = c.files.iter().find(|f| &*f.path == "atom.xml");
         String::from_utf8_lossy(&atom.expect("a feed").contents).into_owned()
     };
     save(&site, A, &note("Other words."), &mut clock);
@@ -619,7 +619,7 @@ fn bug_a_speaker_id_moved_by_another_recap_left_a_recaps_speaker_link_stale() {
     let post = |c: &Compiled| {
         c.files
             .iter()
-            .find(|f| f.path == "kafka-summit-2020/index.html")
+            .find(|f| &*f.path == "kafka-summit-2020/index.html")
             .map(|f| String::from_utf8_lossy(&f.contents).into_owned())
             .unwrap_or_default()
     };
@@ -664,7 +664,7 @@ fn bug_a_gone_page_stays_in_the_served_map_when_a_static_file_shadows_a_page() {
         .expect("rebuild");
     let fresh = compile(&opts).expect("fresh build");
     let fresh_paths: std::collections::BTreeSet<&str> =
-        fresh.files.iter().map(|f| f.path.as_str()).collect();
+        fresh.files.iter().map(|f| &*f.path).collect();
     assert!(!fresh_paths.contains("tags/solo/index.html"));
     let kept = served.kept_files();
     let mut kept_paths: Vec<&str> = kept.keys().map(|k| &**k).collect();

@@ -234,7 +234,7 @@ fn files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     compiled
         .files
         .into_iter()
-        .map(|f| (f.path, f.contents.to_vec()))
+        .map(|f| (f.path.to_string(), f.contents.to_vec()))
         .collect()
 }
 
