@@ -43,6 +43,9 @@ pub struct Compiled {
     /// What this build replaced of the builder's last one (`serve`): freed with the result,
     /// so that `serve` tells the pages first and frees a big site's old state after.
     _spent: Option<Box<render::Previous>>,
+    /// The paths whose contents differ from the replaced build's (`serve`), when both have
+    /// the very same paths (a rebuild's usually do).
+    changed: Option<Vec<Arc<str>>>,
 }
 
 impl Compiled {
@@ -52,6 +55,15 @@ impl Compiled {
         let mut paths: Vec<String> = self.reused.iter().map(|p| p.to_string()).collect();
         paths.sort_unstable();
         paths
+    }
+
+    /// The paths whose contents differ from those of `files`, if `files` is the map this
+    /// build replaced and both have the very same paths; else `None` (compare them).
+    pub fn changed_since(&self, files: &Arc<render::Files>) -> Option<&[Arc<str>]> {
+        let spent = self._spent.as_ref()?;
+        Arc::ptr_eq(&spent.files, files)
+            .then_some(self.changed.as_deref())
+            .flatten()
     }
 
     /// How many talks the site shows.
@@ -153,7 +165,8 @@ impl Builder {
         let clock = Instant::now();
         compiled.files = sink.into_files();
         if self.retain {
-            let files = files_by_path(&self.previous.files, &compiled.files);
+            let (files, changed) = files_by_path(&self.previous.files, &compiled.files);
+            compiled.changed = changed;
             // A recap of a blog reuses its own pages, under its folder: one pass sorts them.
             if !self.recaps.is_empty() {
                 let mut own: HashMap<&str, render::Files> = HashMap::new();
@@ -260,6 +273,7 @@ impl Builder {
             timings: rendered.timings,
             reused: rendered.output.reused,
             _spent: None,
+            changed: None,
         })
     }
 
@@ -427,17 +441,26 @@ impl Builder {
 
 /// This build's files by path, made from the previous build's map when the paths are the
 /// same (a `serve` rebuild's usually are): a copy of its table, whose paths are shared, with
-/// the new contents put in; else anew.
-fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Files {
+/// the new contents put in, and the paths whose contents differ; else anew, and `None`.
+fn files_by_path(
+    old: &render::Files,
+    list: &[render::OutputFile],
+) -> (render::Files, Option<Vec<Arc<str>>>) {
     // A path the list has twice (a static file over a page) makes the counts unequal for the
     // same paths: build anew then, where the later file wins, as it does on disk.
     let twice = list.windows(2).any(|w| w[0].path == w[1].path);
     if old.len() == list.len() && !twice {
         let mut files = old.clone();
         let mut same = true;
+        let mut changed = Vec::new();
         for f in list {
             match files.get_mut(&*f.path) {
-                Some(bytes) => *bytes = f.contents.clone(),
+                Some(bytes) => {
+                    if *bytes != f.contents {
+                        changed.push(f.path.clone());
+                    }
+                    *bytes = f.contents.clone();
+                }
                 None => {
                     same = false;
                     break;
@@ -446,12 +469,14 @@ fn files_by_path(old: &render::Files, list: &[render::OutputFile]) -> render::Fi
         }
         // Every path of the list was in the map, and as many: the very same paths.
         if same {
-            return files;
+            return (files, Some(changed));
         }
     }
-    list.iter()
+    let files = list
+        .iter()
         .map(|f| (f.path.clone(), f.contents.clone()))
-        .collect()
+        .collect();
+    (files, None)
 }
 
 fn sorted(mut problems: Vec<Diagnostic>) -> Error {

@@ -136,6 +136,7 @@ impl Builder {
             timings: timings.done,
             reused: out.reused.into_iter().map(Into::into).collect(),
             _spent: None,
+            changed: None,
         };
         for (_, r) in rendered {
             compiled.warnings.extend(r.warnings);

@@ -242,7 +242,7 @@ fn rebuild(
     let mut spent = None;
     let (result, notice) = match result {
         Ok(mut compiled) => {
-            let notice = notice_for(&current, &files);
+            let notice = notice_for(&current, &files, compiled.changed_since(&current.files));
             let stats = BuildStats {
                 files: files.len(),
                 talks: compiled.talks(),
@@ -280,20 +280,30 @@ fn rebuild(
     Outcome { elapsed, result }
 }
 
-/// `None`: nothing to tell the pages; `Some(true)`: only stylesheets changed.
-fn notice_for(old: &Snapshot, new: &crate::render::Files) -> Option<bool> {
+/// `None`: nothing to tell the pages; `Some(true)`: only stylesheets changed. `changed`: the
+/// paths whose contents differ from `old`'s, when the build knows (else the maps are compared).
+fn notice_for(
+    old: &Snapshot,
+    new: &crate::render::Files,
+    changed: Option<&[Arc<str>]>,
+) -> Option<bool> {
     let recovering = old.error.is_some();
-    let mut changed = new
-        .iter()
-        .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
-        .map(|(path, _)| &**path)
-        .chain(
-            old.files
-                .keys()
-                .filter(|p| !new.contains_key(*p))
-                .map(|p| &**p),
-        )
-        .peekable();
+    let compared = || {
+        new.iter()
+            .filter(|(path, bytes)| old.files.get(*path) != Some(*bytes))
+            .map(|(path, _)| &**path)
+            .chain(
+                old.files
+                    .keys()
+                    .filter(|p| !new.contains_key(*p))
+                    .map(|p| &**p),
+            )
+    };
+    let changed: Box<dyn Iterator<Item = &str>> = match changed {
+        Some(paths) => Box::new(paths.iter().map(|p| &**p)),
+        None => Box::new(compared()),
+    };
+    let mut changed = changed.peekable();
     if changed.peek().is_none() {
         return recovering.then_some(false);
     }
