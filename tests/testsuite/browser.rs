@@ -99,6 +99,12 @@ impl Browser {
 
     /// Sends a DevTools command and waits for its answer (skipping events).
     fn call(&mut self, method: &str, params: Value) -> Value {
+        self.try_call(method, params)
+            .unwrap_or_else(|e| panic!("{method}: {e}"))
+    }
+
+    /// [`Browser::call`], its error answer as `Err`.
+    fn try_call(&mut self, method: &str, params: Value) -> Result<Value, Value> {
         self.next_id += 1;
         let id = self.next_id;
         let msg = json!({ "id": id, "method": method, "params": params });
@@ -113,27 +119,49 @@ impl Browser {
             };
             let v: Value = serde_json::from_str(&text).expect("json");
             if v["id"] == id {
-                assert!(v.get("error").is_none(), "{method}: {v}");
-                return v["result"].clone();
+                return match v.get("error") {
+                    Some(e) => Err(e.clone()),
+                    None => Ok(v["result"].clone()),
+                };
             }
         }
     }
 
-    fn eval(&mut self, expression: &str) -> Value {
-        let r = self.call(
+    fn try_eval(&mut self, expression: &str) -> Result<Value, Value> {
+        let r = self.try_call(
             "Runtime.evaluate",
             json!({ "expression": expression, "returnByValue": true }),
-        );
-        r["result"]["value"].clone()
+        )?;
+        Ok(r["result"]["value"].clone())
     }
 
+    /// Polls `expression` until it is true. The page may reload meanwhile (that is what the
+    /// tests wait for): an evaluation the reload cut short is tried again.
     fn wait_for(&mut self, what: &str, expression: &str) {
         let started = Instant::now();
-        while self.eval(expression) != Value::Bool(true) {
+        loop {
+            match self.try_eval(expression) {
+                Ok(Value::Bool(true)) => return,
+                Ok(_) => {}
+                Err(e) if cut_short_by_navigation(&e) => {}
+                Err(e) => panic!("Runtime.evaluate ({what}): {e}"),
+            }
             assert!(started.elapsed() < DEADLINE, "timed out waiting for {what}");
             std::thread::sleep(Duration::from_millis(25));
         }
     }
+}
+
+/// Whether a DevTools error says the page navigated (a reload) while the command ran.
+fn cut_short_by_navigation(error: &Value) -> bool {
+    let message = error["message"].as_str().unwrap_or_default();
+    [
+        "navigated or closed",
+        "context was destroyed",
+        "Cannot find context",
+    ]
+    .iter()
+    .any(|m| message.contains(m))
 }
 
 /// One HTTP GET to Chromium's DevTools endpoint; the body is read by its Content-Length
