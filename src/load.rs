@@ -28,6 +28,7 @@ use walkdir::WalkDir;
 
 use crate::error::{Diagnostic, Error, Result};
 pub use cache::ReadCache;
+pub(crate) use cache::has_other_names;
 pub use changes::Changes;
 use changes::Listing;
 

@@ -123,7 +123,7 @@ impl ReadCache {
 }
 
 /// Whether the file at `path` has another name (a hard link) that shares its contents.
-fn has_other_names(path: &Path) -> bool {
+pub(crate) fn has_other_names(path: &Path) -> bool {
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;

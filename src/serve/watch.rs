@@ -16,7 +16,7 @@
 //! [`Changes::Unknown`], and the load walks everything. The paths only pick which files are
 //! read again: what a page is rebuilt from is still compared in full (`render::Previous`).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -25,7 +25,7 @@ use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher as _};
 
 use crate::error::{Error, Result};
-use crate::load::{Changes, is_ignored};
+use crate::load::{Changes, has_other_names, is_ignored};
 
 /// How long a whole save waits for more events of the same burst (an editor's rename after
 /// its write, the next file of a "save all"). Events of one save arrive together, within
@@ -124,7 +124,7 @@ impl Watcher {
         loop {
             let wait = if burst.is_whole() {
                 GRACE
-            } else if self.closes && !burst.writing.is_empty() {
+            } else if self.closes && burst.waits_for_a_close() {
                 // A file still open for writing: its close says when it is whole.
                 MAX_WAIT
             } else {
@@ -151,11 +151,8 @@ struct Burst {
     paths: BTreeSet<PathBuf>,
     /// An event could not be placed: the load walks everything.
     unknown: bool,
-    /// Relevant paths not known to be whole: written and not closed yet, removed, renamed
-    /// away, or a new folder.
-    open: BTreeSet<PathBuf>,
-    /// Those of them made or written and not closed since.
-    writing: BTreeSet<PathBuf>,
+    /// Relevant paths not known to be whole, and what each waits for.
+    open: BTreeMap<PathBuf, Wait>,
 }
 
 impl Burst {
@@ -182,21 +179,16 @@ impl Burst {
                     EventKind::Create(CreateKind::File) | EventKind::Modify(ModifyKind::Data(_))
                 );
                 // A link made (symbolic, or a second name) is whole at once: no close comes.
-                let linked =
-                    matches!(event.kind, EventKind::Create(CreateKind::File)) && is_link(path);
+                let linked = matches!(event.kind, EventKind::Create(CreateKind::File))
+                    && (path.is_symlink() || has_other_names(path));
                 match whole_after(&event.kind, i) {
                     Some(true) => {
                         self.open.remove(rel);
-                        self.writing.remove(rel);
                     }
                     Some(false) if linked => {}
                     Some(false) => {
-                        self.open.insert(rel.to_path_buf());
-                        if written {
-                            self.writing.insert(rel.to_path_buf());
-                        } else {
-                            self.writing.remove(rel);
-                        }
+                        let wait = if written { Wait::Close } else { Wait::Quiet };
+                        self.open.insert(rel.to_path_buf(), wait);
                     }
                     None => {}
                 }
@@ -210,6 +202,11 @@ impl Burst {
         self.open.is_empty() && !self.unknown
     }
 
+    /// Whether a file made or written has not been closed since.
+    fn waits_for_a_close(&self) -> bool {
+        self.open.values().any(|w| *w == Wait::Close)
+    }
+
     fn changes(&self) -> Changes {
         if self.unknown {
             Changes::Unknown
@@ -221,19 +218,13 @@ impl Burst {
 
 const CLOSED_AFTER_WRITING: AccessKind = AccessKind::Close(AccessMode::Write);
 
-/// Whether `path` is a symbolic link, or a file with another name (a hard link).
-fn is_link(path: &Path) -> bool {
-    let Ok(meta) = path.symlink_metadata() else {
-        return false;
-    };
-    #[cfg(unix)]
-    let other_name = {
-        use std::os::unix::fs::MetadataExt;
-        meta.is_file() && meta.nlink() > 1
-    };
-    #[cfg(not(unix))]
-    let other_name = false;
-    meta.file_type().is_symlink() || other_name
+/// What a path not known to be whole waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Wait {
+    /// Made or written: its close (where the system reports closes).
+    Close,
+    /// Removed, renamed away, a new folder: no event for [`DEBOUNCE`].
+    Quiet,
 }
 
 /// Whether the `i`th path of an event of `kind` is whole afterwards: closed after writing or
@@ -435,14 +426,10 @@ mod tests {
     #[test]
     fn a_file_being_written_waits_for_its_close_and_one_gone_does_not() {
         let removed = EventKind::Remove(RemoveKind::File);
-        assert!(!burst([event(WRITE, &[NOTE])]).writing.is_empty());
-        assert!(
-            burst([event(WRITE, &[NOTE]), event(CLOSE, &[NOTE])])
-                .writing
-                .is_empty()
-        );
+        assert!(burst([event(WRITE, &[NOTE])]).waits_for_a_close());
+        assert!(!burst([event(WRITE, &[NOTE]), event(CLOSE, &[NOTE])]).waits_for_a_close());
         let gone = burst([event(WRITE, &[NOTE]), event(removed, &[NOTE])]);
-        assert!(gone.writing.is_empty() && !gone.is_whole());
+        assert!(!gone.waits_for_a_close() && !gone.is_whole());
     }
 
     #[test]
